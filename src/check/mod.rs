@@ -1,0 +1,166 @@
+//! Stage 2: syntax tree → checked [`Program`], with every problem at once.
+//!
+//! The checker resolves names (variables, parameters, tables, defs and
+//! built-in functions), checks argument counts and the types it can know,
+//! loads imports and CSV tables, finds target fields written twice and
+//! recursive defs, and lowers the tree to the program the evaluator runs.
+//! It reports all problems it finds rather than stopping at the first.
+
+mod expr;
+mod modules;
+pub(crate) use modules::param_type_accepts;
+mod statements;
+mod tables;
+mod targets;
+
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
+use crate::program::{self, Loc, Program};
+use crate::syntax::{self, Span};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where a mapping's imports and CSV files are read from.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The directory relative to which `import` and `from csv` paths are
+    /// resolved; `None` forbids both.
+    pub base_dir: Option<PathBuf>,
+}
+
+/// The result of checking: a program and its warnings, or every diagnostic.
+pub(crate) fn check(
+    file: Arc<SourceFile>,
+    options: &Options,
+) -> Result<(Program, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut checker = Checker::new();
+    let root = checker.add_file(Arc::clone(&file));
+    let (ast, syntax_errors) = syntax::parse(&file);
+    checker.diagnostics.extend(syntax_errors);
+    let module = checker.module(root, &ast, options.base_dir.clone(), true);
+    let body = checker.top_level(&module, &ast);
+    checker.check_recursion();
+    if checker.diagnostics.iter().any(Diagnostic::is_error) {
+        let mut diagnostics = checker.diagnostics;
+        diagnostics.sort_by_key(|d| d.severity == crate::diagnostics::Severity::Warning);
+        return Err(diagnostics);
+    }
+    let program = Program {
+        body,
+        tables: checker.tables,
+        defs: checker.defs.into_iter().map(|d| d.compiled).collect(),
+        params: checker.params.into_iter().map(|p| p.decl).collect(),
+        policy: checker.policy,
+        slots: checker.slots,
+        files: checker.files,
+    };
+    Ok((program, checker.diagnostics))
+}
+
+/// A def while checking: its compiled body and the defs it calls.
+struct DefEntry {
+    compiled: program::Def,
+    /// The number of parameters, known before the body is checked.
+    arity: usize,
+    loc: Loc,
+    calls: Vec<(usize, Loc)>,
+}
+
+struct ParamEntry {
+    decl: program::ParamDecl,
+}
+
+/// The names one file can see: its own tables and defs and those it imports.
+#[derive(Default)]
+struct Module {
+    file: u32,
+    tables: HashMap<String, usize>,
+    defs: HashMap<String, usize>,
+}
+
+struct Checker {
+    files: Vec<Arc<SourceFile>>,
+    diagnostics: Vec<Diagnostic>,
+    tables: Vec<program::Table>,
+    defs: Vec<DefEntry>,
+    params: Vec<ParamEntry>,
+    policy: program::Policy,
+    slots: usize,
+    /// Canonical paths of the modules being loaded (import cycle detection)
+    /// and of those already loaded.
+    loading: Vec<PathBuf>,
+    loaded: HashMap<PathBuf, Module>,
+}
+
+impl Checker {
+    fn new() -> Self {
+        Checker {
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+            tables: Vec::new(),
+            defs: Vec::new(),
+            params: Vec::new(),
+            policy: program::Policy::default(),
+            slots: 0,
+            loading: Vec::new(),
+            loaded: HashMap::new(),
+        }
+    }
+
+    fn add_file(&mut self, file: Arc<SourceFile>) -> u32 {
+        self.files.push(file);
+        u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn file(&self, id: u32) -> &Arc<SourceFile> {
+        &self.files[id as usize]
+    }
+
+    fn loc(&self, file: u32, span: Span) -> Loc {
+        Loc { file, span }
+    }
+
+    /// An error with its primary label.
+    fn error(
+        &mut self,
+        code: Code,
+        loc: Loc,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let file = Arc::clone(self.file(loc.file));
+        self.diagnostics
+            .push(Diagnostic::error(code, message).with_label(&file, loc.span, label));
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    fn new_slot(&mut self) -> usize {
+        self.slots += 1;
+        self.slots - 1
+    }
+
+    /// Resolves `path` relative to `base`, or reports why it cannot be read.
+    fn resolve_path(
+        &mut self,
+        base: Option<&Path>,
+        path: &str,
+        loc: Loc,
+        what: &str,
+    ) -> Option<PathBuf> {
+        match base {
+            Some(dir) => Some(dir.join(path)),
+            None => {
+                self.error(
+                    Code::Import,
+                    loc,
+                    format!("cannot read {what} `{path}`: this mapping has no directory"),
+                    "",
+                )
+                .help
+                .push("compile the mapping from a file (`Mapping::from_file`) or set `Options::base_dir`".into());
+                None
+            }
+        }
+    }
+}

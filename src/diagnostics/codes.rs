@@ -1,0 +1,105 @@
+//! The registry of stable diagnostic codes. A code is never reused for a
+//! different problem; retired codes stay listed as retired.
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal, $summary:literal;)*) => {
+        /// A stable diagnostic code: E1xx syntax, E2xx check, E3xx runtime,
+        /// E4xx input records, W2xx check warnings.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$name,)*];
+
+            /// The code as printed: `E202`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $code,)* }
+            }
+
+            /// A one-line description, for the README and `mapc explain`.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$name => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The text does not follow the grammar.
+    Syntax = "E100", "syntax error: the text does not follow the grammar";
+    /// A string literal has an escape mapc does not know.
+    InvalidEscape = "E101", "invalid escape sequence in a string literal";
+    /// A number literal cannot be represented.
+    InvalidNumber = "E102", "number literal out of range";
+    /// `x | 5`: the right of a pipe is not a function.
+    PipeTarget = "E103", "the right-hand side of `|` is not a function call";
+
+    /// No built-in function or def has this name.
+    UnknownFunction = "E200", "unknown function";
+    /// A call has too many or too few arguments.
+    ArgumentCount = "E201", "wrong number of arguments";
+    /// An argument's type is known and wrong.
+    ArgumentType = "E202", "argument of the wrong type";
+    /// No lookup table has this name.
+    UnknownTable = "E203", "unknown lookup table";
+    /// No parameter has this name.
+    UnknownParameter = "E204", "unknown parameter";
+    /// No variable has this name here.
+    UnknownVariable = "E205", "unknown variable";
+    /// Two rules write the same target field.
+    DuplicateTarget = "E206", "target field written twice";
+    /// Two declarations share a name.
+    DuplicateName = "E207", "name declared twice";
+    /// An import cannot be resolved.
+    Import = "E208", "import cannot be resolved";
+    /// A CSV lookup table cannot be loaded.
+    CsvTable = "E209", "CSV table cannot be loaded";
+    /// A def calls itself, directly or through others.
+    RecursiveDef = "E210", "recursive def";
+    /// An unknown policy or policy value.
+    InvalidPolicy = "E211", "invalid policy";
+    /// Options that do not exist or contradict each other.
+    InvalidOption = "E212", "invalid or conflicting option";
+    /// A lambda where a value is expected, or the reverse.
+    LambdaMisuse = "E213", "lambda in the wrong place";
+    /// A named argument the function does not have.
+    UnknownArgument = "E214", "unknown argument name";
+    /// A parameter's declared type is not a type.
+    InvalidType = "E215", "invalid type name";
+    /// A table key is listed twice with different values.
+    DuplicateKey = "E216", "table key with two values";
+
+    /// A required target field has no value.
+    RequiredMissing = "E300", "required field has no value";
+    /// A value has the wrong type for what is done with it.
+    TypeMismatch = "E301", "value of the wrong type";
+    /// A value is not in a lookup table that has no fallback.
+    NotInTable = "E302", "value not in lookup table";
+    /// Arithmetic overflowed.
+    Overflow = "E303", "arithmetic overflow";
+    /// Division or remainder by zero.
+    DivisionByZero = "E304", "division by zero";
+    /// A division has no exact decimal result.
+    InexactDivision = "E305", "division has no exact result";
+    /// A number cannot be represented exactly for arithmetic.
+    NumberRange = "E306", "number out of range for exact arithmetic";
+    /// No arm of a `match` matched.
+    NoMatch = "E307", "no match arm for value";
+    /// A function's argument has the right type but a bad value.
+    InvalidArgument = "E308", "invalid argument value";
+    /// A condition is not a boolean.
+    NotBoolean = "E309", "condition is not a boolean";
+    /// The mapping called `fail(...)`.
+    Fail = "E310", "the mapping rejected the record";
+    /// A parameter is missing or has a value of the wrong type.
+    ParameterValue = "E311", "parameter missing or invalid";
+    /// A limit (nesting depth, size) was exceeded.
+    Limit = "E312", "limit exceeded";
+
+    /// An input record is not valid JSON.
+    InvalidJson = "E400", "input record is not valid JSON";
+}

@@ -1,0 +1,185 @@
+//! Diagnostics as plain data, one registry of codes, one renderer.
+//!
+//! Every problem mapc reports, from a syntax error to a record that fails at
+//! run time, is a [`Diagnostic`]: a stable [`Code`], a severity, a message,
+//! labelled spans in a source file and notes. [`render`] turns it into the
+//! rustc-like text the CLI prints; the library itself never prints.
+
+mod codes;
+mod render;
+
+pub use codes::Code;
+pub use render::{line_col, render, render_all};
+
+use crate::syntax::Span;
+use std::sync::Arc;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something to look at; the mapping still compiles.
+    Warning,
+    /// The mapping (or the record) cannot be used.
+    Error,
+}
+
+/// A source text with the name it is reported under.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The name in diagnostics: a path, or `<mapping>`.
+    pub name: String,
+    /// The text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A named source text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        })
+    }
+}
+
+/// A span in a particular file, with a message under it.
+#[derive(Clone, Debug)]
+pub struct Label {
+    /// The file the span is in.
+    pub file: Arc<SourceFile>,
+    /// The offending text.
+    pub span: Span,
+    /// Written under it (may be empty).
+    pub message: String,
+}
+
+/// One problem, as data.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Diagnostic {
+    /// The stable code (`E202`).
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line, lowercase, no trailing period.
+    pub message: String,
+    /// The primary label first.
+    pub labels: Vec<Label>,
+    /// `= note: ...` lines.
+    pub notes: Vec<String>,
+    /// `= help: ...` lines.
+    pub help: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error with `code` and `message`.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: Vec::new(),
+        }
+    }
+
+    /// A warning with `code` and `message`.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Adds a label.
+    pub fn with_label(
+        mut self,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.labels.push(Label {
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
+    }
+
+    /// Is this an error (rather than a warning)?
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The primary label's file, line and column (1-based), if it has one.
+    pub fn location(&self) -> Option<(&str, usize, usize)> {
+        let label = self.labels.first()?;
+        let (line, col) = line_col(&label.file.text, label.span.start);
+        Some((label.file.name.as_str(), line, col))
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&render(self))
+    }
+}
+
+/// Suggests the closest of `candidates` to `name`, for "did you mean" help.
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance = edit_distance(name, candidate);
+        let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("trmi", ["trim", "lower"]), Some("trim"));
+        assert_eq!(
+            did_you_mean("to_moeny", ["to_money", "to_number"]),
+            Some("to_money")
+        );
+        assert_eq!(did_you_mean("zzz", ["trim", "lower"]), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! The one renderer: rustc-like plain text, no colour, no trailing spaces.
+
+use super::{Diagnostic, Severity};
+use std::fmt::Write;
+
+/// The 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Renders one diagnostic.
+pub fn render(diagnostic: &Diagnostic) -> String {
+    let mut out = String::new();
+    let severity = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let _ = writeln!(
+        out,
+        "{severity}[{}]: {}",
+        diagnostic.code.as_str(),
+        diagnostic.message
+    );
+
+    // the gutter is as wide as the largest line number shown
+    let width = diagnostic
+        .labels
+        .iter()
+        .map(|l| line_col(&l.file.text, l.span.start).0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(width);
+    for (i, label) in diagnostic.labels.iter().enumerate() {
+        let text = &label.file.text;
+        let (line, col) = line_col(text, label.span.start);
+        let arrow = if i == 0 { "-->" } else { ":::" };
+        let _ = writeln!(out, "{pad}{arrow} {}:{line}:{col}", label.file.name);
+        let line_start = label.span.start.min(text.len());
+        let line_start = text[..floor_char_boundary(text, line_start)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let source_line: String = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let end = floor_char_boundary(text, label.span.end.clamp(label.span.start, line_end));
+        let start = floor_char_boundary(text, label.span.start.min(line_end));
+        let marks = text[start..end].chars().count().max(1);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{line:>width$} | {}", source_line.trim_end());
+        let mut under = format!("{pad} | {}{}", " ".repeat(col - 1), "^".repeat(marks));
+        if !label.message.is_empty() {
+            under.push(' ');
+            under.push_str(&label.message);
+        }
+        let _ = writeln!(out, "{}", under.trim_end());
+    }
+    if !diagnostic.labels.is_empty()
+        && (!diagnostic.notes.is_empty() || !diagnostic.help.is_empty())
+    {
+        let _ = writeln!(out, "{pad} |");
+    }
+    for note in &diagnostic.notes {
+        let _ = writeln!(out, "{pad} = note: {note}");
+    }
+    for help in &diagnostic.help {
+        let _ = writeln!(out, "{pad} = help: {help}");
+    }
+    out
+}
+
+/// Renders several diagnostics, separated by blank lines.
+pub fn render_all<'d>(diagnostics: impl IntoIterator<Item = &'d Diagnostic>) -> String {
+    diagnostics
+        .into_iter()
+        .map(render)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "a = 1\nbé = .x\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        // `=` after the two-byte `é`
+        assert_eq!(line_col(text, 10), (2, 4));
+    }
+}

@@ -1,0 +1,392 @@
+//! Evaluating expressions.
+
+use super::{Flow, Machine, Origin, Result, TargetStep, Value};
+use crate::diagnostics::{Code, did_you_mean};
+use crate::program::{Block, Node, NodeKind, table_key};
+use crate::stdlib::args::Args;
+use crate::stdlib::{Absent, Function, Implementation, ListOp, sort_keyed};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value as Json};
+use std::borrow::Cow;
+
+impl<'a> Machine<'a> {
+    pub(super) fn eval(&mut self, node: &'a Node) -> Result<Value<'a>> {
+        match &node.kind {
+            NodeKind::Const(json) => Ok(Value::from_json(json)),
+            NodeKind::Root => Ok(Value::from_json(self.root)),
+            NodeKind::Local(slot) => {
+                if self.poisoned[*slot] {
+                    return Err(Flow::Reported);
+                }
+                Ok(self.frame[*slot].clone())
+            }
+            NodeKind::Param(i) => Ok(self.params.get(*i).cloned().unwrap_or_default()),
+            NodeKind::Get(base, steps) => self.get(node, base, steps),
+            NodeKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let v = self.eval(item)?;
+                    if !v.is_missing() {
+                        out.push(v);
+                    }
+                }
+                Ok(Value::List(out))
+            }
+            NodeKind::Object(entries) => {
+                let mut out = Map::new();
+                for (key, value) in entries {
+                    if let Some(json) = self.eval(value)?.into_json() {
+                        out.insert(key.to_string(), json);
+                    }
+                }
+                Ok(Value::Json(Cow::Owned(Json::Object(out))))
+            }
+            NodeKind::Block(block) => Ok(self.object(block)),
+            NodeKind::Call(function, args) => self.call(node, function, args),
+            NodeKind::ListCall {
+                op,
+                list,
+                slot,
+                body,
+            } => self.list_call(node, *op, list, *slot, body),
+            NodeKind::Lookup { table, value } => self.lookup(node, *table, value),
+            NodeKind::DefCall { def, args } => {
+                let def = &self.program.defs[*def];
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg)?);
+                }
+                if let Some(first) = values.first()
+                    && (first.is_missing() || first.is_null())
+                {
+                    return Ok(first.clone());
+                }
+                for ((slot, value), arg) in def.params.iter().zip(values).zip(args) {
+                    self.frame[*slot] = value;
+                    self.origins[*slot] = Origin::Node(arg);
+                    self.poisoned[*slot] = false;
+                }
+                Ok(self.object(&def.body))
+            }
+            NodeKind::Neg(inner) => match self.eval(inner)? {
+                Value::Number(n) => match n.to_decimal() {
+                    Some(d) => Ok(Value::decimal(-d)),
+                    None => {
+                        let message = format!(
+                            "number {} has more digits than exact arithmetic allows (28)",
+                            n.text()
+                        );
+                        self.fail(Code::NumberRange, inner, message, None)
+                    }
+                },
+                v @ (Value::Missing | Value::Null) => Ok(v),
+                other => {
+                    let message = format!(
+                        "`-` needs a number, found {} {}",
+                        other.type_name(),
+                        other.describe()
+                    );
+                    self.fail(Code::TypeMismatch, inner, message, Some(&other))
+                }
+            },
+            NodeKind::Not(inner) => Ok(Value::Bool(!self.condition(inner)?)),
+            NodeKind::Binary(op, lhs, rhs) => self.binary(node, *op, lhs, rhs),
+            NodeKind::If(condition, then, otherwise) => {
+                if self.condition(condition)? {
+                    self.eval(then)
+                } else {
+                    match otherwise {
+                        Some(o) => self.eval(o),
+                        None => Ok(Value::Missing),
+                    }
+                }
+            }
+            NodeKind::Match {
+                subject,
+                arms,
+                fallback,
+            } => {
+                let value = self.eval(subject)?;
+                for (patterns, result) in arms {
+                    if patterns.iter().any(|p| value.equals_json(p, false)) {
+                        return self.eval(result);
+                    }
+                }
+                if let Some(fallback) = fallback {
+                    return self.eval(fallback);
+                }
+                if value.is_missing() || value.is_null() {
+                    return Ok(value);
+                }
+                let patterns: Vec<String> = arms
+                    .iter()
+                    .flat_map(|(p, _)| p.iter().map(Json::to_string))
+                    .collect();
+                let mut error = self.error(
+                    Code::NoMatch,
+                    node,
+                    format!("no arm of the `match` matches {}", value.describe()),
+                );
+                error.value = Some(value.describe());
+                error.help = Some(format!(
+                    "the arms match {}; add `_ => ...` for anything else",
+                    shorten_list(&patterns)
+                ));
+                Err(Flow::Error(Box::new(error)))
+            }
+            NodeKind::For {
+                item,
+                index,
+                list,
+                filter,
+                body,
+            } => {
+                let items = match self.eval(list)? {
+                    v @ (Value::Missing | Value::Null) => return Ok(v),
+                    other => match other.into_elements() {
+                        Ok(items) => items,
+                        Err(other) => {
+                            let message = format!(
+                                "`for` needs a list, found {} {}",
+                                other.type_name(),
+                                other.describe()
+                            );
+                            return self.fail(Code::TypeMismatch, list, message, Some(&other));
+                        }
+                    },
+                };
+                let mut out = Vec::with_capacity(items.len());
+                for (i, element) in items.into_iter().enumerate() {
+                    self.bind(*item, element, Origin::Element(list, i));
+                    if let Some(index) = index {
+                        self.bind(*index, Value::decimal(Decimal::from(i)), Origin::Unknown);
+                    }
+                    if let Some(filter) = filter {
+                        match self.condition(filter) {
+                            Ok(true) => {}
+                            Ok(false) => continue,
+                            Err(flow) => {
+                                self.record(flow);
+                                continue;
+                            }
+                        }
+                    }
+                    self.target.push(TargetStep::Index(out.len()));
+                    let mut object = Map::new();
+                    self.block(body, &mut object);
+                    self.target.pop();
+                    out.push(Json::Object(object));
+                }
+                Ok(Value::Json(Cow::Owned(Json::Array(out))))
+            }
+        }
+    }
+
+    fn bind(&mut self, slot: usize, value: Value<'a>, origin: Origin<'a>) {
+        self.frame[slot] = value;
+        self.origins[slot] = origin;
+        self.poisoned[slot] = false;
+    }
+
+    /// A block as an object value.
+    fn object(&mut self, block: &'a Block) -> Value<'a> {
+        let mut out = Map::new();
+        self.block(block, &mut out);
+        Value::Json(Cow::Owned(Json::Object(out)))
+    }
+
+    fn call(
+        &mut self,
+        node: &'a Node,
+        function: &'static Function,
+        args: &'a [Node],
+    ) -> Result<Value<'a>> {
+        let Implementation::Plain(implementation) = function.implementation else {
+            return Ok(Value::Missing);
+        };
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(self.eval(arg)?);
+        }
+        if function.absent == Absent::Propagate
+            && let Some(first) = values.first()
+            && (first.is_missing() || first.is_null())
+        {
+            return Ok(values.swap_remove(0));
+        }
+        let mut call_args = Args { values };
+        match implementation(&mut call_args) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let at = e.arg.and_then(|i| args.get(i)).unwrap_or(node);
+                let mut error =
+                    self.error(e.code, node, format!("`{}`: {}", function.name, e.message));
+                if let Some(source) = self.source_path(at) {
+                    error.source_path = Some(source);
+                }
+                error.value = e.value;
+                error.help = e.help;
+                if e.arg.is_some() && at.loc.file == node.loc.file {
+                    error.span = at.loc.span;
+                }
+                Err(Flow::Error(Box::new(error)))
+            }
+        }
+    }
+
+    fn lookup(&mut self, node: &'a Node, table: usize, value: &'a Node) -> Result<Value<'a>> {
+        let table = &self.program.tables[table];
+        let v = self.eval(value)?;
+        if v.is_missing() || v.is_null() {
+            return Ok(v);
+        }
+        let Some(key) = table_key(&v, table.ignore_case) else {
+            let message = format!(
+                "cannot look up {} {} in table `{}`",
+                v.type_name(),
+                v.describe(),
+                table.name
+            );
+            return self.fail(Code::TypeMismatch, value, message, Some(&v));
+        };
+        if let Some(found) = table.index.get(&key) {
+            return Ok(Value::from_json(found));
+        }
+        if let Some(fallback) = &table.fallback {
+            return Ok(Value::from_json(fallback));
+        }
+        let keys: Vec<String> = table.keys.iter().map(Json::to_string).collect();
+        let mut error = self.error(
+            Code::NotInTable,
+            node,
+            format!("{} is not a key of table `{}`", v.describe(), table.name),
+        );
+        error.value = Some(v.describe());
+        let suggestion = v
+            .as_str()
+            .and_then(|s| did_you_mean(s, table.keys.iter().filter_map(Json::as_str)))
+            .map(|s| format!("did you mean \"{s}\"? "))
+            .unwrap_or_default();
+        error.help = Some(format!(
+            "{suggestion}the keys are {}; add the key, or a fallback `_ => value`",
+            shorten_list(&keys)
+        ));
+        Err(Flow::Error(Box::new(error)))
+    }
+
+    fn list_call(
+        &mut self,
+        node: &'a Node,
+        op: ListOp,
+        list: &'a Node,
+        slot: usize,
+        body: &'a Node,
+    ) -> Result<Value<'a>> {
+        let items = match self.eval(list)? {
+            v @ (Value::Missing | Value::Null) => return Ok(v),
+            other => match other.into_elements() {
+                Ok(items) => items,
+                Err(other) => {
+                    let message = format!(
+                        "expected a list, found {} {}",
+                        other.type_name(),
+                        other.describe()
+                    );
+                    return self.fail(Code::TypeMismatch, list, message, Some(&other));
+                }
+            },
+        };
+        let mut out = Vec::new();
+        let mut keyed = Vec::new();
+        let mut total = Decimal::ZERO;
+        for (i, element) in items.into_iter().enumerate() {
+            self.bind(slot, element.clone(), Origin::Element(list, i));
+            match op {
+                ListOp::Map => {
+                    let v = self.eval(body)?;
+                    if !v.is_missing() {
+                        out.push(v);
+                    }
+                }
+                ListOp::Filter => {
+                    if self.condition(body)? {
+                        out.push(element);
+                    }
+                }
+                ListOp::Any => {
+                    if self.condition(body)? {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                ListOp::All => {
+                    if !self.condition(body)? {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                ListOp::Find => {
+                    if self.condition(body)? {
+                        return Ok(element);
+                    }
+                }
+                ListOp::SortBy => keyed.push((self.eval(body)?, element)),
+                ListOp::SumBy => match self.eval(body)? {
+                    Value::Missing | Value::Null => {}
+                    Value::Number(n) => {
+                        let Some(d) = n.to_decimal() else {
+                            let message = format!(
+                                "number {} has more digits than exact arithmetic allows (28)",
+                                n.text()
+                            );
+                            return self.fail(Code::NumberRange, body, message, None);
+                        };
+                        let Some(sum) = total.checked_add(d) else {
+                            return self.fail(
+                                Code::Overflow,
+                                node,
+                                "the sum overflows".into(),
+                                None,
+                            );
+                        };
+                        total = sum;
+                    }
+                    other => {
+                        let message = format!(
+                            "`sum_by` needs numbers, found {} {}",
+                            other.type_name(),
+                            other.describe()
+                        );
+                        return self.fail(Code::TypeMismatch, body, message, Some(&other));
+                    }
+                },
+            }
+        }
+        Ok(match op {
+            ListOp::Map | ListOp::Filter => Value::List(out),
+            ListOp::Any => Value::Bool(false),
+            ListOp::All => Value::Bool(true),
+            ListOp::Find => Value::Missing,
+            ListOp::SumBy => Value::decimal(total),
+            ListOp::SortBy => {
+                if let Err(e) = sort_keyed(&mut keyed) {
+                    return self.fail(e.code, node, format!("`sort_by`: {}", e.message), None);
+                }
+                Value::List(keyed.into_iter().map(|(_, v)| v).collect())
+            }
+        })
+    }
+}
+
+/// `"a", "b", "c" … and 12 more`
+fn shorten_list(items: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut out = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        out.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    out
+}

@@ -1,0 +1,286 @@
+//! Stage 3: apply a checked program to one record.
+//!
+//! The evaluator walks the program once per record. A rule that fails is
+//! recorded and the next rule runs, so one pass reports every error of the
+//! record; the record then fails as a whole (nothing half-mapped escapes).
+
+mod error;
+mod expr;
+pub(crate) mod number;
+mod ops;
+mod paths;
+mod value;
+
+pub use error::{ApplyError, RuntimeError};
+pub(crate) use number::Num;
+pub(crate) use value::Value;
+
+use crate::diagnostics::Code;
+use crate::program::{Absent, Block, Node, Program, Statement};
+use serde_json::{Map, Value as Json};
+
+/// Where a variable's value came from, to name source paths in errors.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    Unknown,
+    /// The value of this node.
+    Node(&'a Node),
+    /// Element `i` of the list this node gave.
+    Element(&'a Node, usize),
+}
+
+/// A step of the target path being written: `lines[2].sku`.
+#[derive(Clone, Copy)]
+enum TargetStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// An expression failed: with a new error, or because of one already
+/// recorded (a `let` it reads failed).
+pub(crate) enum Flow {
+    Error(Box<RuntimeError>),
+    Reported,
+}
+
+type Result<T, E = Flow> = std::result::Result<T, E>;
+
+pub(crate) struct Machine<'a> {
+    program: &'a Program,
+    root: &'a Json,
+    params: Vec<Value<'a>>,
+    frame: Vec<Value<'a>>,
+    origins: Vec<Origin<'a>>,
+    poisoned: Vec<bool>,
+    target: Vec<TargetStep<'a>>,
+    errors: Vec<RuntimeError>,
+}
+
+/// Applies `program` to `record` with parameter values already bound.
+pub(crate) fn apply<'a>(
+    program: &'a Program,
+    record: &'a Json,
+    params: Vec<Value<'a>>,
+) -> Result<Json, ApplyError> {
+    let mut machine = Machine {
+        program,
+        root: record,
+        params,
+        frame: vec![Value::Missing; program.slots],
+        origins: vec![Origin::Unknown; program.slots],
+        poisoned: vec![false; program.slots],
+        target: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut out = Map::new();
+    machine.block(&program.body, &mut out);
+    if machine.errors.is_empty() {
+        Ok(Json::Object(out))
+    } else {
+        Err(ApplyError {
+            errors: machine.errors,
+        })
+    }
+}
+
+impl<'a> Machine<'a> {
+    fn record(&mut self, flow: Flow) {
+        if let Flow::Error(mut error) = flow {
+            if error.target.is_none() && !self.target.is_empty() {
+                error.target = Some(self.target_path());
+            }
+            self.errors.push(*error);
+        }
+    }
+
+    fn target_path(&self) -> String {
+        let mut out = String::new();
+        for step in &self.target {
+            match step {
+                TargetStep::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                TargetStep::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    /// Runs the statements of a block, writing its fields into `out`.
+    fn block(&mut self, block: &'a Block, out: &mut Map<String, Json>) {
+        for statement in &block.statements {
+            match statement {
+                Statement::Let { slot, value } => match self.eval(value) {
+                    Ok(v) => {
+                        self.frame[*slot] = v;
+                        self.origins[*slot] = Origin::Node(value);
+                        self.poisoned[*slot] = false;
+                    }
+                    Err(flow) => {
+                        self.record(flow);
+                        self.frame[*slot] = Value::Missing;
+                        self.poisoned[*slot] = true;
+                    }
+                },
+                Statement::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => match self.condition(condition) {
+                    Ok(true) => self.block(then, out),
+                    Ok(false) => self.block(otherwise, out),
+                    Err(flow) => self.record(flow),
+                },
+                Statement::Rule(rule) => {
+                    if let Some(when) = &rule.when {
+                        match self.condition(when) {
+                            Ok(true) => {}
+                            Ok(false) => continue,
+                            Err(flow) => {
+                                self.record(flow);
+                                continue;
+                            }
+                        }
+                    }
+                    let depth = self.target.len();
+                    self.target
+                        .extend(rule.target.iter().map(|k| TargetStep::Key(k)));
+                    let result = self.rule_value(rule);
+                    match result {
+                        Ok(Some(value)) => insert_path(out, &rule.target, value),
+                        Ok(None) => {}
+                        Err(flow) => self.record(flow),
+                    }
+                    self.target.truncate(depth);
+                }
+            }
+        }
+    }
+
+    /// The value a rule writes; `None` to leave the field out.
+    fn rule_value(&mut self, rule: &'a crate::program::Rule) -> Result<Option<Json>> {
+        let mut value = self.eval(&rule.value)?;
+        if self.is_absent(&value)
+            && let Some(default) = &rule.default
+        {
+            value = self.eval(default)?;
+        }
+        if !self.is_absent(&value) {
+            return Ok(value.into_json());
+        }
+        let absent = rule.absent.unwrap_or(self.program.policy.missing);
+        match absent {
+            Absent::Null => Ok(Some(Json::Null)),
+            Absent::Omit => Ok(None),
+            Absent::Error => {
+                let what = match &value {
+                    Value::Null => "is null",
+                    Value::String(_) => "is blank",
+                    _ => "is missing",
+                };
+                let mut error = self.error(
+                    Code::RequiredMissing,
+                    &rule.value,
+                    format!(
+                        "required field `{}` has no value: the source {what}",
+                        self.target_path()
+                    ),
+                );
+                error.value = None;
+                if matches!(value, Value::Null | Value::String(_)) {
+                    error.value = Some(value.describe());
+                }
+                error.span = rule.loc.span.to(rule.value.loc.span);
+                error.help = Some(
+                    "add `default <value>`, or make the field `optional` or `nullable`".into(),
+                );
+                Err(Flow::Error(Box::new(error)))
+            }
+        }
+    }
+
+    /// Does this value count as "no value" under the mapping's policies?
+    fn is_absent(&self, value: &Value<'_>) -> bool {
+        match value {
+            Value::Missing => true,
+            Value::Null => self.program.policy.null_is_missing,
+            Value::String(s) => self.program.policy.blank_is_missing && s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// A condition: true, false, or missing/null (false); anything else is
+    /// an error.
+    fn condition(&mut self, node: &'a Node) -> Result<bool> {
+        match self.eval(node)? {
+            Value::Bool(b) => Ok(b),
+            Value::Missing | Value::Null => Ok(false),
+            other => {
+                let message = format!(
+                    "a condition must be a boolean, found {} {}",
+                    other.type_name(),
+                    other.describe()
+                );
+                let mut error = self.error(Code::NotBoolean, node, message);
+                error.value = Some(other.describe());
+                error.help = Some(
+                    "compare the value, as in `.status == \"paid\"`, or test it with `exists(...)`"
+                        .into(),
+                );
+                Err(Flow::Error(Box::new(error)))
+            }
+        }
+    }
+
+    /// A new error at `node`, with its source path.
+    fn error(&self, code: Code, node: &'a Node, message: String) -> RuntimeError {
+        RuntimeError {
+            code,
+            message,
+            target: None,
+            source_path: self.source_path(node),
+            value: None,
+            help: None,
+            file: std::sync::Arc::clone(&self.program.files[node.loc.file as usize]),
+            span: node.loc.span,
+        }
+    }
+
+    fn fail<T>(
+        &self,
+        code: Code,
+        node: &'a Node,
+        message: String,
+        value: Option<&Value<'_>>,
+    ) -> Result<T> {
+        let mut error = self.error(code, node, message);
+        error.value = value.map(Value::describe);
+        Err(Flow::Error(Box::new(error)))
+    }
+}
+
+/// Writes `value` at the nested `path` in `out`, creating objects.
+fn insert_path(out: &mut Map<String, Json>, path: &[Box<str>], value: Json) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut current = out;
+    for key in parents {
+        let entry = current
+            .entry(key.to_string())
+            .or_insert_with(|| Json::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Json::Object(Map::new());
+        }
+        let Json::Object(next) = entry else { return };
+        current = next;
+    }
+    current.insert(last.to_string(), value);
+}

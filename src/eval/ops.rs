@@ -1,0 +1,202 @@
+//! Operators: exact arithmetic (overflow and inexact division are errors),
+//! comparison, and the boolean connectives.
+
+use super::{Machine, Result, Value};
+use crate::diagnostics::Code;
+use crate::program::Node;
+use crate::syntax::BinaryOp;
+use rust_decimal::Decimal;
+
+impl<'a> Machine<'a> {
+    pub(super) fn binary(
+        &mut self,
+        node: &'a Node,
+        op: BinaryOp,
+        lhs: &'a Node,
+        rhs: &'a Node,
+    ) -> Result<Value<'a>> {
+        match op {
+            BinaryOp::Coalesce => {
+                let left = self.eval(lhs)?;
+                if left.is_missing() || left.is_null() {
+                    self.eval(rhs)
+                } else {
+                    Ok(left)
+                }
+            }
+            BinaryOp::And => Ok(Value::Bool(self.condition(lhs)? && self.condition(rhs)?)),
+            BinaryOp::Or => Ok(Value::Bool(self.condition(lhs)? || self.condition(rhs)?)),
+            BinaryOp::Eq => Ok(Value::Bool(self.eval(lhs)?.equals(&self.eval(rhs)?))),
+            BinaryOp::Ne => Ok(Value::Bool(!self.eval(lhs)?.equals(&self.eval(rhs)?))),
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                let left = self.eval(lhs)?;
+                let right = self.eval(rhs)?;
+                if left.is_missing() || left.is_null() || right.is_missing() || right.is_null() {
+                    return Ok(Value::Bool(false));
+                }
+                let Some(ordering) = left.compare(&right) else {
+                    let message = format!(
+                        "cannot compare {} {} with {} {}",
+                        left.type_name(),
+                        left.describe(),
+                        right.type_name(),
+                        right.describe()
+                    );
+                    return self.fail(Code::TypeMismatch, node, message, Some(&left));
+                };
+                Ok(Value::Bool(match op {
+                    BinaryOp::Lt => ordering.is_lt(),
+                    BinaryOp::Le => ordering.is_le(),
+                    BinaryOp::Gt => ordering.is_gt(),
+                    _ => ordering.is_ge(),
+                }))
+            }
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
+                let left = self.eval(lhs)?;
+                let right = self.eval(rhs)?;
+                // no value in, no value out
+                if left.is_missing() || right.is_missing() {
+                    return Ok(Value::Missing);
+                }
+                if left.is_null() || right.is_null() {
+                    return Ok(Value::Null);
+                }
+                if op == BinaryOp::Add
+                    && let (Value::String(a), Value::String(b)) = (&left, &right)
+                {
+                    return Ok(Value::string(format!("{a}{b}")));
+                }
+                let a = self.operand(node, lhs, &left, op)?;
+                let b = self.operand(node, rhs, &right, op)?;
+                self.arithmetic(node, op, a, b, &left, &right)
+            }
+        }
+    }
+
+    fn operand(
+        &self,
+        node: &'a Node,
+        side: &'a Node,
+        value: &Value<'_>,
+        op: BinaryOp,
+    ) -> Result<Decimal> {
+        match value {
+            Value::Number(n) => match n.to_decimal() {
+                Some(d) => Ok(d),
+                None => {
+                    let message = format!(
+                        "number {} has more digits than exact arithmetic allows (28)",
+                        n.text()
+                    );
+                    self.fail(Code::NumberRange, side, message, Some(value))
+                }
+            },
+            other => {
+                let message = if op == BinaryOp::Add {
+                    format!(
+                        "`+` adds two numbers or joins two strings, found {} {}",
+                        other.type_name(),
+                        other.describe()
+                    )
+                } else {
+                    format!(
+                        "`{}` needs numbers, found {} {}",
+                        op.symbol(),
+                        other.type_name(),
+                        other.describe()
+                    )
+                };
+                let mut error = self.error(Code::TypeMismatch, side, message);
+                error.value = Some(other.describe());
+                if other.as_str().is_some() {
+                    error.help = Some("convert text with `to_number(...)`".into());
+                }
+                let _ = node;
+                Err(super::Flow::Error(Box::new(error)))
+            }
+        }
+    }
+
+    fn arithmetic(
+        &self,
+        node: &'a Node,
+        op: BinaryOp,
+        a: Decimal,
+        b: Decimal,
+        left: &Value<'_>,
+        right: &Value<'_>,
+    ) -> Result<Value<'a>> {
+        let overflow = || {
+            format!(
+                "{} {} {} overflows",
+                left.describe(),
+                op.symbol(),
+                right.describe()
+            )
+        };
+        let result = match op {
+            BinaryOp::Add => a.checked_add(b),
+            BinaryOp::Sub => a.checked_sub(b),
+            BinaryOp::Mul => a.checked_mul(b),
+            BinaryOp::Div | BinaryOp::Rem if b.is_zero() => {
+                return self.fail(
+                    Code::DivisionByZero,
+                    node,
+                    format!("{} {} 0: division by zero", left.describe(), op.symbol()),
+                    Some(left),
+                );
+            }
+            BinaryOp::Rem => a.checked_rem(b),
+            _ => {
+                let Some(quotient) = a.checked_div(b) else {
+                    return self.fail(Code::Overflow, node, overflow(), Some(left));
+                };
+                // exact only if decimal division did not have to round (a
+                // rounded quotient uses every digit) and it multiplies back
+                let digits = quotient
+                    .normalize()
+                    .mantissa()
+                    .unsigned_abs()
+                    .checked_ilog10()
+                    .unwrap_or(0)
+                    + 1;
+                let rounded = digits >= 28 && b.abs() != Decimal::ONE;
+                if rounded || quotient.checked_mul(b) != Some(a) {
+                    let mut error = self.error(
+                        Code::InexactDivision,
+                        node,
+                        format!(
+                            "{} / {} has no exact decimal result",
+                            left.describe(),
+                            right.describe()
+                        ),
+                    );
+                    error.value = Some(left.describe());
+                    error.help =
+                        Some("round it with a named mode: `divide(a, b, 2, \"half_even\")`".into());
+                    return Err(super::Flow::Error(Box::new(error)));
+                }
+                Some(quotient.normalize().max_scale_of(a, b))
+            }
+        };
+        match result {
+            Some(d) => Ok(Value::decimal(d)),
+            None => self.fail(Code::Overflow, node, overflow(), Some(left)),
+        }
+    }
+}
+
+trait Scale {
+    fn max_scale_of(self, a: Decimal, b: Decimal) -> Decimal;
+}
+
+impl Scale for Decimal {
+    /// A quotient keeps at least the scale of the dividend (`10.00 / 4` is
+    /// `2.50`), so money stays money-shaped.
+    fn max_scale_of(mut self, a: Decimal, _b: Decimal) -> Decimal {
+        if self.scale() < a.scale() {
+            self.rescale(a.scale());
+        }
+        self
+    }
+}

@@ -1,0 +1,266 @@
+//! The runtime value. Values read from the input borrow from it; values
+//! built by the mapping own their data. `Missing` (no such path) is a value
+//! of its own, distinct from JSON `null`.
+
+use super::number::Num;
+use serde_json::Value as Json;
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+/// A value while a mapping runs.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Value<'a> {
+    /// The path does not exist in the input (or an `if` without `else`).
+    #[default]
+    Missing,
+    /// JSON `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An exact number.
+    Number(Num<'a>),
+    /// A string.
+    String(Cow<'a, str>),
+    /// A list built by the mapping (elements may borrow from the input).
+    List(Vec<Value<'a>>),
+    /// A JSON array or object: from the input, or built by the mapping.
+    Json(Cow<'a, Json>),
+}
+
+impl<'a> Value<'a> {
+    /// A value that borrows `json`.
+    pub(crate) fn from_json(json: &'a Json) -> Value<'a> {
+        match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(Num::Text(Cow::Borrowed(n.as_str()))),
+            Json::String(s) => Value::String(Cow::Borrowed(s)),
+            Json::Array(_) | Json::Object(_) => Value::Json(Cow::Borrowed(json)),
+        }
+    }
+
+    /// A value that owns `json`.
+    pub(crate) fn from_json_owned(json: Json) -> Value<'a> {
+        match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            Json::Number(n) => Value::Number(Num::Text(Cow::Owned(n.as_str().to_string()))),
+            Json::String(s) => Value::String(Cow::Owned(s)),
+            other => Value::Json(Cow::Owned(other)),
+        }
+    }
+
+    pub(crate) fn string(s: impl Into<String>) -> Value<'a> {
+        Value::String(Cow::Owned(s.into()))
+    }
+
+    pub(crate) fn decimal(d: rust_decimal::Decimal) -> Value<'a> {
+        Value::Number(Num::Dec(d))
+    }
+
+    /// The value as JSON; `None` for `Missing`. Missing list elements and
+    /// object fields are left out.
+    pub(crate) fn into_json(self) -> Option<Json> {
+        Some(match self {
+            Value::Missing => return None,
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(b),
+            Value::Number(n) => Json::Number(n.to_json()),
+            Value::String(s) => Json::String(s.into_owned()),
+            Value::List(items) => {
+                Json::Array(items.into_iter().filter_map(Value::into_json).collect())
+            }
+            Value::Json(j) => j.into_owned(),
+        })
+    }
+
+    pub(crate) fn is_missing(&self) -> bool {
+        matches!(self, Value::Missing)
+    }
+
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// A string with nothing but whitespace.
+    pub(crate) fn is_blank(&self) -> bool {
+        matches!(self, Value::String(s) if s.trim().is_empty())
+    }
+
+    /// Missing, null, a blank string, an empty list or object.
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            Value::Missing | Value::Null => true,
+            Value::String(s) => s.trim().is_empty(),
+            Value::List(l) => l.is_empty(),
+            Value::Json(j) => match j.as_ref() {
+                Json::Array(a) => a.is_empty(),
+                Json::Object(o) => o.is_empty(),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The type's name, as in error messages.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Value::Missing => "missing",
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Json(j) => match j.as_ref() {
+                Json::Array(_) => "list",
+                _ => "object",
+            },
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn is_list(&self) -> bool {
+        matches!(self, Value::List(_)) || matches!(self, Value::Json(j) if j.is_array())
+    }
+
+    /// `value.key`: `Ok(Missing)` when there is no such key, or when the
+    /// value is missing or null; `Err` when it is not an object.
+    pub(crate) fn field(&self, key: &str) -> Result<Value<'a>, ()> {
+        match self {
+            Value::Missing | Value::Null => Ok(Value::Missing),
+            Value::Json(Cow::Borrowed(j)) => match j {
+                Json::Object(map) => Ok(map.get(key).map_or(Value::Missing, Value::from_json)),
+                _ => Err(()),
+            },
+            Value::Json(Cow::Owned(j)) => match j {
+                Json::Object(map) => Ok(map
+                    .get(key)
+                    .cloned()
+                    .map_or(Value::Missing, Value::from_json_owned)),
+                _ => Err(()),
+            },
+            _ => Err(()),
+        }
+    }
+
+    /// `value[index]` (negative counts from the end): `Ok(Missing)` when out
+    /// of range; `Err` when the value is not a list.
+    pub(crate) fn index(&self, index: i64) -> Result<Value<'a>, ()> {
+        let position = |len: usize| -> Option<usize> {
+            let len = i64::try_from(len).ok()?;
+            let i = if index < 0 { len + index } else { index };
+            if (0..len).contains(&i) {
+                usize::try_from(i).ok()
+            } else {
+                None
+            }
+        };
+        match self {
+            Value::Missing | Value::Null => Ok(Value::Missing),
+            Value::List(items) => {
+                Ok(position(items.len()).map_or(Value::Missing, |i| items[i].clone()))
+            }
+            Value::Json(Cow::Borrowed(Json::Array(items))) => {
+                Ok(position(items.len()).map_or(Value::Missing, |i| Value::from_json(&items[i])))
+            }
+            Value::Json(Cow::Owned(Json::Array(items))) => Ok(position(items.len())
+                .map_or(Value::Missing, |i| Value::from_json_owned(items[i].clone()))),
+            _ => Err(()),
+        }
+    }
+
+    /// The elements of a list; `Err` when the value is not a list.
+    pub(crate) fn into_elements(self) -> Result<Vec<Value<'a>>, Value<'a>> {
+        match self {
+            Value::List(items) => Ok(items),
+            Value::Json(Cow::Borrowed(Json::Array(items))) => {
+                Ok(items.iter().map(Value::from_json).collect())
+            }
+            Value::Json(Cow::Owned(Json::Array(items))) => {
+                Ok(items.into_iter().map(Value::from_json_owned).collect())
+            }
+            other => Err(other),
+        }
+    }
+
+    /// Structural equality; numbers compare by value (`1.0 == 1`).
+    pub(crate) fn equals(&self, other: &Value<'_>) -> bool {
+        match (self, other) {
+            (Value::Missing, Value::Missing) | (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a.equals(b),
+            (Value::String(a), Value::String(b)) => a == b,
+            (a, b) if a.is_list() && b.is_list() => {
+                let (Ok(a), Ok(b)) = (a.clone().into_elements(), b.clone().into_elements()) else {
+                    return false;
+                };
+                a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.equals(y))
+            }
+            (Value::Json(a), Value::Json(b)) => json_equals(a, b),
+            _ => false,
+        }
+    }
+
+    /// Does this value equal a constant from the mapping (a table key, a
+    /// match pattern)? Strings compare case-insensitively when asked.
+    pub(crate) fn equals_json(&self, constant: &Json, ignore_case: bool) -> bool {
+        match (self, constant) {
+            (Value::String(a), Json::String(b)) if ignore_case => {
+                a.to_lowercase() == b.to_lowercase()
+            }
+            _ => self.equals(&Value::from_json(constant)),
+        }
+    }
+
+    /// Order of two numbers or two strings; `None` for anything else.
+    pub(crate) fn compare(&self, other: &Value<'_>) -> Option<Ordering> {
+        match (self, other) {
+            (Value::Number(a), Value::Number(b)) => a.compare(b),
+            (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+            (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+
+    /// A short rendering for error messages: JSON, cut to 60 characters.
+    pub(crate) fn describe(&self) -> String {
+        const MAX: usize = 60;
+        let text = match self {
+            Value::Missing => return "(missing)".to_string(),
+            Value::Number(n) => n.text().into_owned(),
+            other => match other.clone().into_json() {
+                Some(j) => j.to_string(),
+                None => "(missing)".to_string(),
+            },
+        };
+        if text.chars().count() > MAX {
+            let cut: String = text.chars().take(MAX - 1).collect();
+            format!("{cut}…")
+        } else {
+            text
+        }
+    }
+}
+
+fn json_equals(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => {
+            Num::Text(Cow::Borrowed(x.as_str())).equals(&Num::Text(Cow::Borrowed(y.as_str())))
+        }
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equals(p, q))
+        }
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equals(v, w)))
+        }
+        _ => a == b,
+    }
+}

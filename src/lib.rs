@@ -1,0 +1,48 @@
+//! mapc: executable field mappings.
+//!
+//! A mapping says, one target field per line, where each field of the
+//! target record comes from and how it is transformed. mapc checks it once
+//! and applies it to every record:
+//!
+//! ```
+//! use mapc::{Env, Mapping};
+//! use serde_json::json;
+//!
+//! let mapping = Mapping::compile(r#"
+//!     param tenant: string
+//!     id       = .id                       required
+//!     email    = .customer.email | trim | lower
+//!     amount   = .amount_cents / 100
+//!     tenant   = $tenant
+//! "#)?;
+//!
+//! let record = json!({"id": "ch_1", "customer": {"email": " Ada@Example.COM "}, "amount_cents": 1999});
+//! let env = Env::new().with_param("tenant", "acme");
+//! let out = mapping.apply_with(&record, &env)?;
+//! assert_eq!(out, json!({"id": "ch_1", "email": "ada@example.com", "amount": 19.99, "tenant": "acme"}));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The pipeline is visible in the modules: [`syntax`] (text → tree),
+//! `check` (tree → checked program, every problem at once), `eval` (program
+//! × record → output), [`stdlib`] (the built-in functions, one table) and
+//! [`diagnostics`] (errors as data, one renderer). The library never prints
+//! and never exits; the `mapc` binary does that.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod check;
+pub mod diagnostics;
+mod env;
+mod eval;
+mod mapping;
+mod program;
+pub mod stdlib;
+pub mod syntax;
+
+pub use check::Options;
+pub use diagnostics::{Code, Diagnostic, Severity};
+pub use env::Env;
+pub use eval::{ApplyError, RuntimeError};
+pub use mapping::{CompileError, Mapping, ParamInfo};

@@ -1,0 +1,248 @@
+//! The public face of the pipeline: compile once, apply to every record.
+
+use crate::check::{self, Options};
+use crate::diagnostics::{Code, Diagnostic, SourceFile, render_all};
+use crate::env::Env;
+use crate::eval::{self, ApplyError, RuntimeError, Value};
+use crate::program::Program;
+use serde_json::Value as Json;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A compiled mapping: checked, immutable, `Send + Sync`, cheap to clone
+/// and share across threads.
+#[derive(Clone, Debug)]
+pub struct Mapping {
+    program: Arc<Program>,
+    warnings: Arc<[Diagnostic]>,
+}
+
+/// Why a mapping did not compile.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CompileError {
+    /// The mapping file could not be read.
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The mapping has errors (and perhaps warnings): all of them.
+    Invalid(Vec<Diagnostic>),
+}
+
+impl CompileError {
+    /// The diagnostics, when the mapping was read but is invalid.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            CompileError::Invalid(d) => d,
+            CompileError::Read { .. } => &[],
+        }
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompileError::Read { path, error } => {
+                write!(f, "cannot read `{}`: {error}", path.display())
+            }
+            CompileError::Invalid(diagnostics) => f.write_str(render_all(diagnostics).trim_end()),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CompileError::Read { error, .. } => Some(error),
+            CompileError::Invalid(_) => None,
+        }
+    }
+}
+
+/// A parameter a mapping declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParamInfo {
+    /// Its name (written `$name` in the mapping).
+    pub name: String,
+    /// `string`, `number`, `bool` or `any`.
+    pub ty: &'static str,
+    /// Whether it has a default (and so may be left out).
+    pub has_default: bool,
+}
+
+impl Mapping {
+    /// Compiles mapping source text. Imports and CSV tables need a
+    /// directory: use [`Mapping::from_file`] or [`Mapping::compile_with`].
+    ///
+    /// # Errors
+    /// Every syntax and check error, as diagnostics.
+    pub fn compile(source: &str) -> Result<Mapping, CompileError> {
+        Mapping::compile_with("<mapping>", source, &Options::default())
+    }
+
+    /// Compiles source text reported under `name`, with imports and CSV
+    /// files resolved against `options.base_dir`.
+    ///
+    /// # Errors
+    /// Every syntax and check error, as diagnostics.
+    pub fn compile_with(
+        name: &str,
+        source: &str,
+        options: &Options,
+    ) -> Result<Mapping, CompileError> {
+        let file = SourceFile::new(name, source);
+        match check::check(file, options) {
+            Ok((program, warnings)) => Ok(Mapping {
+                program: Arc::new(program),
+                warnings: warnings.into(),
+            }),
+            Err(diagnostics) => Err(CompileError::Invalid(diagnostics)),
+        }
+    }
+
+    /// Reads and compiles a mapping file; imports and CSV files are read
+    /// relative to its directory.
+    ///
+    /// # Errors
+    /// The file cannot be read, or the mapping is invalid.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Mapping, CompileError> {
+        let path = path.as_ref();
+        let source = std::fs::read_to_string(path).map_err(|error| CompileError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        let options = Options {
+            base_dir: Some(
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            ),
+        };
+        Mapping::compile_with(&path.display().to_string(), &source, &options)
+    }
+
+    /// Warnings found while compiling.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The parameters the mapping declares.
+    pub fn params(&self) -> Vec<ParamInfo> {
+        self.program
+            .params
+            .iter()
+            .map(|p| ParamInfo {
+                name: p.name.clone(),
+                ty: p.ty.name(),
+                has_default: p.default.is_some(),
+            })
+            .collect()
+    }
+
+    /// Maps one record with an empty environment.
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]).
+    pub fn apply(&self, record: &Json) -> Result<Json, ApplyError> {
+        self.apply_with(record, &Env::default())
+    }
+
+    /// Maps one record with parameters (and "now") from `env`.
+    ///
+    /// # Errors
+    /// Every error found in the record, or a parameter that is missing,
+    /// unknown or of the wrong type.
+    pub fn apply_with(&self, record: &Json, env: &Env) -> Result<Json, ApplyError> {
+        let params = self.bind_params(env)?;
+        eval::apply(&self.program, record, params)
+    }
+
+    /// Checks `env`'s parameters against the declarations once, so a caller
+    /// can fail fast before the first record.
+    ///
+    /// # Errors
+    /// A parameter that is missing, unknown or of the wrong type.
+    pub fn check_env(&self, env: &Env) -> Result<(), ApplyError> {
+        self.bind_params(env).map(|_| ())
+    }
+
+    fn bind_params<'a>(&'a self, env: &'a Env) -> Result<Vec<Value<'a>>, ApplyError> {
+        let mut errors = Vec::new();
+        let mut values = Vec::with_capacity(self.program.params.len());
+        for decl in &self.program.params {
+            match env.param(&decl.name).or(decl.default.as_ref()) {
+                Some(value) if crate::check::param_type_accepts(decl.ty, value) => {
+                    values.push(Value::from_json(value))
+                }
+                Some(value) => {
+                    errors.push(self.param_error(format!(
+                        "parameter `${}` must be a {}, found {value}",
+                        decl.name,
+                        decl.ty.name()
+                    )));
+                    values.push(Value::Missing);
+                }
+                None => {
+                    errors
+                        .push(self.param_error(format!("parameter `${}` has no value", decl.name)));
+                    values.push(Value::Missing);
+                }
+            }
+        }
+        for (name, _) in env.params() {
+            if !self.program.params.iter().any(|p| p.name == name) {
+                let mut error = self.param_error(format!("the mapping has no parameter `{name}`"));
+                let declared: Vec<&str> = self
+                    .program
+                    .params
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                error.help = Some(
+                    match crate::diagnostics::did_you_mean(name, declared.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("declared parameters: {}", declared.join(", ")),
+                    },
+                );
+                errors.push(error);
+            }
+        }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(ApplyError { errors })
+        }
+    }
+
+    fn param_error(&self, message: String) -> RuntimeError {
+        let file = Arc::clone(&self.program.files[0]);
+        let span = self
+            .program
+            .params
+            .iter()
+            .find(|p| message.contains(&format!("`${}`", p.name)))
+            .and_then(|p| {
+                let needle = format!("param {}", p.name);
+                file.text
+                    .find(&needle)
+                    .map(|at| crate::syntax::Span::new(at, at + needle.len()))
+            })
+            .unwrap_or_default();
+        RuntimeError {
+            code: Code::ParameterValue,
+            message,
+            target: None,
+            source_path: None,
+            value: None,
+            help: Some(
+                "pass it with `--param name=value` (CLI) or `Env::with_param` (library)".into(),
+            ),
+            file,
+            span,
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The checked, immutable form of a mapping that the evaluator runs.
+//!
+//! Names are resolved (variables to frame slots, functions to table
+//! entries, tables and defs to indices), paths are split into steps, and
+//! pipes are calls. Nothing is looked up by name or parsed per record.
+
+use crate::diagnostics::SourceFile;
+use crate::stdlib::{Function, ListOp};
+use crate::syntax::{BinaryOp, Span};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Where a node came from: a file of the program and a span in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Loc {
+    pub file: u32,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub(crate) struct Program {
+    /// The top-level statements: they build the output record.
+    pub body: Block,
+    pub tables: Vec<Table>,
+    pub defs: Vec<Def>,
+    pub params: Vec<ParamDecl>,
+    pub policy: Policy,
+    /// Frame size: one slot per variable binding site.
+    pub slots: usize,
+    /// The main file first, then imported ones.
+    pub files: Vec<Arc<SourceFile>>,
+}
+
+/// Mapping-wide policies.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Policy {
+    /// What a field with no value and no option of its own does.
+    pub missing: Absent,
+    /// Does a source `null` count as no value?
+    pub null_is_missing: bool,
+    /// Does a blank string count as no value?
+    pub blank_is_missing: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            missing: Absent::Null,
+            null_is_missing: true,
+            blank_is_missing: false,
+        }
+    }
+}
+
+/// What a rule does when its value is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Absent {
+    /// The record fails.
+    Error,
+    /// The field is left out.
+    Omit,
+    /// The field is written as `null`.
+    Null,
+}
+
+#[derive(Debug)]
+pub(crate) struct ParamDecl {
+    pub name: String,
+    pub ty: ParamType,
+    pub default: Option<Json>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ParamType {
+    String,
+    Number,
+    Bool,
+    Any,
+}
+
+impl ParamType {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ParamType::String => "string",
+            ParamType::Number => "number",
+            ParamType::Bool => "bool",
+            ParamType::Any => "any",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub name: String,
+    pub ignore_case: bool,
+    /// Keys in declaration order, for error messages.
+    pub keys: Vec<Json>,
+    /// Normalised key → value.
+    pub index: HashMap<String, Json>,
+    pub fallback: Option<Json>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Def {
+    pub name: String,
+    pub params: Vec<usize>,
+    pub body: Block,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Block {
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Statement {
+    Let {
+        slot: usize,
+        value: Node,
+    },
+    If {
+        condition: Node,
+        then: Block,
+        otherwise: Block,
+    },
+    Rule(Box<Rule>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Rule {
+    /// The target path's keys.
+    pub target: Vec<Box<str>>,
+    pub loc: Loc,
+    pub value: Node,
+    /// `None`: the mapping-wide `policy missing`.
+    pub absent: Option<Absent>,
+    pub default: Option<Node>,
+    pub when: Option<Node>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    pub loc: Loc,
+}
+
+#[derive(Debug)]
+pub(crate) enum Step {
+    Field(Box<str>),
+    Index(i64),
+    All,
+}
+
+#[derive(Debug)]
+pub(crate) enum NodeKind {
+    Const(Json),
+    Root,
+    Local(usize),
+    Param(usize),
+    Get(Box<Node>, Vec<Step>),
+    List(Vec<Node>),
+    Object(Vec<(Box<str>, Node)>),
+    Block(Block),
+    Call(&'static Function, Vec<Node>),
+    ListCall {
+        op: ListOp,
+        list: Box<Node>,
+        slot: usize,
+        body: Box<Node>,
+    },
+    Lookup {
+        table: usize,
+        value: Box<Node>,
+    },
+    DefCall {
+        def: usize,
+        args: Vec<Node>,
+    },
+    Neg(Box<Node>),
+    Not(Box<Node>),
+    Binary(BinaryOp, Box<Node>, Box<Node>),
+    If(Box<Node>, Box<Node>, Option<Box<Node>>),
+    Match {
+        subject: Box<Node>,
+        arms: Vec<(Vec<Json>, Node)>,
+        fallback: Option<Box<Node>>,
+    },
+    For {
+        item: usize,
+        index: Option<usize>,
+        list: Box<Node>,
+        filter: Option<Box<Node>>,
+        body: Block,
+    },
+}
+
+/// The key a table uses for a scalar: type-tagged so that `1` and `"1"`
+/// differ; numbers by value so that `1.0` and `1` are the same.
+pub(crate) fn table_key(value: &crate::eval::Value<'_>, ignore_case: bool) -> Option<String> {
+    use crate::eval::Value;
+    Some(match value {
+        Value::String(s) if ignore_case => format!("s:{}", s.to_lowercase()),
+        Value::String(s) => format!("s:{s}"),
+        Value::Number(n) => match n.to_decimal() {
+            Some(d) => format!("n:{}", d.normalize()),
+            None => format!("n:{}", n.text()),
+        },
+        Value::Bool(b) => format!("b:{b}"),
+        Value::Null => "null".to_string(),
+        _ => return None,
+    })
+}

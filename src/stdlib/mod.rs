@@ -1,0 +1,126 @@
+//! The built-in functions: one table, grouped by domain in files.
+//!
+//! Each entry declares its name, parameters with types, return type, a doc
+//! line and runnable examples ([`Function`]). The checker reads the
+//! signatures, `mapc functions` prints the docs, and a test runs every
+//! example.
+
+pub(crate) mod args;
+mod control;
+mod list;
+mod number;
+mod object;
+mod presence;
+mod signature;
+mod string;
+
+pub(crate) use list::sort_keyed;
+pub use signature::{Absent, Arity, Category, Example, Function, Param, Ty};
+pub(crate) use signature::{Implementation, ListOp};
+
+/// Every built-in function, grouped by category.
+pub static FUNCTIONS: &[&Function] = &[
+    &string::CONCAT,
+    &string::JOIN,
+    &string::TRIM,
+    &string::TRIM_START,
+    &string::TRIM_END,
+    &string::LOWER,
+    &string::UPPER,
+    &string::TITLE,
+    &string::REPLACE,
+    &string::SPLIT,
+    &string::SUBSTRING,
+    &string::TRUNCATE,
+    &string::PAD_START,
+    &string::PAD_END,
+    &string::LENGTH,
+    &string::CONTAINS,
+    &string::STARTS_WITH,
+    &string::ENDS_WITH,
+    &string::TO_STRING,
+    &number::TO_NUMBER,
+    &number::ABS,
+    &number::ROUND,
+    &number::DIVIDE,
+    &number::MIN,
+    &number::MAX,
+    &list::COUNT,
+    &list::FIRST,
+    &list::LAST,
+    &list::SUM,
+    &list::FLATTEN,
+    &list::COMPACT,
+    &list::UNIQUE,
+    &list::REVERSE,
+    &list::SORT,
+    &list::MAP,
+    &list::FILTER,
+    &list::ANY,
+    &list::ALL,
+    &list::FIND,
+    &list::SORT_BY,
+    &list::SUM_BY,
+    &object::KEYS,
+    &object::VALUES,
+    &object::MERGE,
+    &object::GET,
+    &presence::COALESCE,
+    &presence::EXISTS,
+    &presence::IS_NULL,
+    &presence::IS_BLANK,
+    &presence::IS_EMPTY,
+    &presence::NONEMPTY,
+    &control::LOOKUP,
+    &control::FAIL,
+    &control::TYPE_OF,
+];
+
+/// The built-in called `name`.
+pub fn function(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().copied().find(|f| f.name == name)
+}
+
+/// A parameter taking exactly one value.
+pub(crate) const fn one(name: &'static str, ty: Ty) -> Param {
+    Param {
+        name,
+        ty,
+        arity: Arity::One,
+    }
+}
+
+/// A parameter that may be left out.
+pub(crate) const fn opt(name: &'static str, ty: Ty) -> Param {
+    Param {
+        name,
+        ty,
+        arity: Arity::Optional,
+    }
+}
+
+/// A last parameter taking any number of values.
+pub(crate) const fn many(name: &'static str, ty: Ty) -> Param {
+    Param {
+        name,
+        ty,
+        arity: Arity::Variadic,
+    }
+}
+
+/// Declares a built-in whose implementation is a plain function.
+macro_rules! builtin {
+    ($category:ident, $name:ident, $fname:literal, $params:expr, $returns:expr, $absent:expr, $doc:literal, $examples:expr, $imp:expr) => {
+        pub(crate) static $name: $crate::stdlib::Function = $crate::stdlib::Function {
+            name: $fname,
+            category: $crate::stdlib::Category::$category,
+            params: $params,
+            returns: $returns,
+            absent: $absent,
+            doc: $doc,
+            examples: $examples,
+            implementation: $crate::stdlib::Implementation::Plain($imp),
+        };
+    };
+}
+pub(crate) use builtin;

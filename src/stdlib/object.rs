@@ -1,0 +1,105 @@
+//! Object functions.
+
+use super::args::FnError;
+use super::signature::{Absent, Example, Ty};
+use super::{builtin, many, one};
+use crate::diagnostics::Code;
+use crate::eval::Value;
+use serde_json::Value as Json;
+
+fn object<'a>(
+    args: &mut super::args::Args<'a>,
+    i: usize,
+) -> Result<serde_json::Map<String, Json>, FnError> {
+    match args.get(i) {
+        Value::Json(j) if j.is_object() => match args.take(i).into_json() {
+            Some(Json::Object(map)) => Ok(map),
+            _ => Err(FnError::new(Code::TypeMismatch, "expected an object")),
+        },
+        _ => Err(args.type_error(i, "an object")),
+    }
+}
+
+builtin!(
+    Object,
+    KEYS,
+    "keys",
+    &[one("object", Ty::OBJECT)],
+    Ty::LIST,
+    Absent::Propagate,
+    "The keys of an object, in order.",
+    &[Example {
+        call: r#"keys({"b": 1, "a": 2})"#,
+        result: r#"["b","a"]"#
+    }],
+    |args| Ok(Value::List(
+        object(args, 0)?
+            .into_iter()
+            .map(|(k, _)| Value::string(k))
+            .collect()
+    ))
+);
+
+builtin!(
+    Object,
+    VALUES,
+    "values",
+    &[one("object", Ty::OBJECT)],
+    Ty::LIST,
+    Absent::Propagate,
+    "The values of an object, in order.",
+    &[Example {
+        call: r#"values({"b": 1, "a": 2})"#,
+        result: "[1,2]"
+    }],
+    |args| Ok(Value::List(
+        object(args, 0)?
+            .into_iter()
+            .map(|(_, v)| Value::from_json_owned(v))
+            .collect()
+    ))
+);
+
+builtin!(
+    Object,
+    MERGE,
+    "merge",
+    &[many("objects", Ty::OBJECT)],
+    Ty::OBJECT,
+    Absent::Accept,
+    "One object with the keys of all; a later object's key wins. Missing and null are skipped.",
+    &[Example {
+        call: r#"merge({"a": 1, "b": 1}, null, {"b": 2})"#,
+        result: r#"{"a":1,"b":2}"#
+    }],
+    |args| {
+        let mut out = serde_json::Map::new();
+        for i in 0..args.len() {
+            if matches!(args.get(i), Value::Missing | Value::Null) {
+                continue;
+            }
+            out.extend(object(args, i)?);
+        }
+        Ok(Value::from_json_owned(Json::Object(out)))
+    }
+);
+
+builtin!(
+    Object,
+    GET,
+    "get",
+    &[one("object", Ty::OBJECT), one("key", Ty::STRING)],
+    Ty::ANY,
+    Absent::Propagate,
+    "The value under a key computed at run time; missing if there is none.",
+    &[Example {
+        call: r#"get({"x-id": 7}, "x-id")"#,
+        result: "7"
+    }],
+    |args| {
+        let key = args.str(1)?.to_string();
+        args.get(0)
+            .field(&key)
+            .map_err(|()| args.type_error(0, "an object"))
+    }
+);

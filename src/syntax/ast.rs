@@ -1,0 +1,445 @@
+//! The syntax tree of a mapping file, as the author wrote it.
+//!
+//! Every node carries a byte-offset [`Span`]; line and column are computed
+//! only when a diagnostic is rendered. Nothing here is resolved yet: names
+//! are strings, pipes are still pipes, so tools such as the formatter can
+//! print the file back as written.
+
+use serde_json::Value as Json;
+
+/// A byte range in a mapping's source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span that covers both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A parsed mapping file.
+#[derive(Clone, Debug, Default)]
+pub struct Ast {
+    /// The top-level items, in source order.
+    pub items: Vec<Item>,
+}
+
+/// A name the author wrote, with where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A string literal that is part of a declaration (a file path, a column).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    /// The unescaped text.
+    pub value: String,
+    /// Where it is, quotes included.
+    pub span: Span,
+}
+
+/// A top-level item.
+#[derive(Clone, Debug)]
+pub enum Item {
+    /// `import a, b from "file.map"`
+    Import(Import),
+    /// `param tenant: string = "x"`
+    Param(Param),
+    /// `policy missing = omit`
+    Policy(Policy),
+    /// `table name { ... }` or `table name from csv ...`
+    Table(Table),
+    /// `def address(a) { ... }`
+    Def(Def),
+    /// A statement of the top-level output object.
+    Statement(Statement),
+}
+
+/// `import status_codes, address from "common.map"`
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// The imported tables and defs.
+    pub names: Vec<Ident>,
+    /// The file, relative to the importing mapping.
+    pub path: Text,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `param tenant_id: string = "acme"`
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// The parameter's name (used as `$name`).
+    pub name: Ident,
+    /// The declared type, if any.
+    pub ty: Option<Ident>,
+    /// The value used when none is supplied at apply time.
+    pub default: Option<Constant>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `policy missing = omit`
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Which policy.
+    pub name: Ident,
+    /// Its value.
+    pub value: Ident,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// A lookup table.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// The table's name.
+    pub name: Ident,
+    /// Options in parentheses, such as `ignore_case`.
+    pub options: Vec<Ident>,
+    /// Entries loaded from a CSV file.
+    pub csv: Option<CsvSource>,
+    /// Entries written inline (after the CSV ones, if both).
+    pub entries: Vec<TableEntry>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `from csv "file.csv" key "code" value "name"`
+#[derive(Clone, Debug)]
+pub struct CsvSource {
+    /// The file, relative to the mapping.
+    pub path: Text,
+    /// The key column's header.
+    pub key: Text,
+    /// The value column's header.
+    pub value: Text,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `"a", "b" => "X"` or `_ => "fallback"`
+#[derive(Clone, Debug)]
+pub struct TableEntry {
+    /// The keys; empty for the `_` fallback.
+    pub keys: Vec<Constant>,
+    /// The value.
+    pub value: Constant,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// A constant JSON value written in the mapping.
+#[derive(Clone, Debug)]
+pub struct Constant {
+    /// The value.
+    pub value: Json,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// `def address(a) { street = a.line1 }`: a reusable sub-mapping.
+#[derive(Clone, Debug)]
+pub struct Def {
+    /// Its name.
+    pub name: Ident,
+    /// Its parameters.
+    pub params: Vec<Ident>,
+    /// The object it builds.
+    pub body: Block,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `{ statements }`: builds one object.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// The statements, in order.
+    pub statements: Vec<Statement>,
+    /// The braces and all between.
+    pub span: Span,
+}
+
+/// A statement inside a block or at the top level.
+#[derive(Clone, Debug)]
+pub enum Statement {
+    /// `let name = expr`
+    Let(Let),
+    /// `if cond { ... } else { ... }`
+    If(IfStatement),
+    /// `target = expr options`
+    Rule(Rule),
+}
+
+/// `let name = expr`
+#[derive(Clone, Debug)]
+pub struct Let {
+    /// The bound name.
+    pub name: Ident,
+    /// Its value.
+    pub value: Expr,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `if cond { ... } else if ... else { ... }` around rules.
+#[derive(Clone, Debug)]
+pub struct IfStatement {
+    /// The condition.
+    pub condition: Expr,
+    /// Rules written when it holds.
+    pub then: Block,
+    /// Rules written otherwise.
+    pub otherwise: Option<Else>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// The `else` part of an [`IfStatement`].
+#[derive(Clone, Debug)]
+pub enum Else {
+    /// `else if ...`
+    If(Box<IfStatement>),
+    /// `else { ... }`
+    Block(Block),
+}
+
+/// One row of the mapping table: `target = expr options`.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Where the value goes.
+    pub target: Target,
+    /// Where it comes from and how it is transformed.
+    pub value: Expr,
+    /// `required`, `default ...`, `when ...` and so on.
+    pub options: Vec<RuleOption>,
+    /// The whole rule.
+    pub span: Span,
+}
+
+/// A target path: `billing.address.city`, `"Lead Source"`.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The keys, outermost first.
+    pub keys: Vec<Ident>,
+    /// The whole path.
+    pub span: Span,
+}
+
+impl Target {
+    /// The path as written, keys joined with dots.
+    pub fn dotted(&self) -> String {
+        self.keys
+            .iter()
+            .map(|k| k.name.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+/// What a rule does when its value is missing, and when it applies.
+#[derive(Clone, Debug)]
+pub enum RuleOption {
+    /// No value is an error.
+    Required(Span),
+    /// No value omits the field.
+    Optional(Span),
+    /// No value writes `null`.
+    Nullable(Span),
+    /// No value writes this instead.
+    Default(Expr),
+    /// The field is written only when this holds.
+    When(Expr),
+}
+
+/// An expression.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The kinds of [`Expr`].
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    /// A string, number, bool or null.
+    Literal(Json),
+    /// `.`: the input record.
+    Root,
+    /// `$name`: a parameter.
+    Param(String),
+    /// A `let`, loop, def or lambda variable.
+    Variable(String),
+    /// `base.field`, `base[0]`, `base[*]`.
+    Access(Box<Expr>, Accessor),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{ "key": expr }`
+    Object(Vec<(Ident, Expr)>),
+    /// `{ rules }`: a nested target object.
+    Block(Block),
+    /// `name(args)`: a built-in function or a def.
+    Call(Ident, Vec<Argument>),
+    /// `value | function(args)`
+    Pipe(Box<Expr>, Box<Expr>),
+    /// `-x`, `not x`
+    Unary(UnaryOp, Box<Expr>),
+    /// `a + b`, `a == b`, `a ?? b`, ...
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `if cond then a else b`
+    If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
+    /// `match subject { patterns => value }`
+    Match(Box<Expr>, Vec<MatchArm>),
+    /// `for item, index in list where cond { rules }`
+    For(Box<ForLoop>),
+    /// `(expr)`
+    Group(Box<Expr>),
+}
+
+/// How a value is read from a container.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Accessor {
+    /// `.name` or `."quoted name"`
+    Field(String),
+    /// `[2]`, `[-1]` (from the end)
+    Index(i64),
+    /// `[*]`: every element
+    All,
+}
+
+/// One argument of a call.
+#[derive(Clone, Debug)]
+pub struct Argument {
+    /// `name:` when given by name.
+    pub name: Option<Ident>,
+    /// The value.
+    pub value: ArgumentValue,
+    /// The whole argument.
+    pub span: Span,
+}
+
+/// An argument's value: an expression, or a lambda for list functions.
+#[derive(Clone, Debug)]
+pub enum ArgumentValue {
+    /// An ordinary value.
+    Expr(Expr),
+    /// `item => expr`
+    Lambda(Ident, Expr),
+}
+
+/// `"a", "b" => value` or `_ => value`
+#[derive(Clone, Debug)]
+pub struct MatchArm {
+    /// The patterns; empty for `_`.
+    pub patterns: Vec<Constant>,
+    /// The value when one matches.
+    pub value: Expr,
+    /// The whole arm.
+    pub span: Span,
+}
+
+/// `for item, index in list where cond { rules }`
+#[derive(Clone, Debug)]
+pub struct ForLoop {
+    /// The element variable.
+    pub item: Ident,
+    /// The 0-based index variable, if any.
+    pub index: Option<Ident>,
+    /// The list.
+    pub list: Expr,
+    /// Elements for which this does not hold are skipped.
+    pub filter: Option<Expr>,
+    /// The object built for each element.
+    pub body: Block,
+}
+
+/// A prefix operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-`
+    Neg,
+    /// `not`
+    Not,
+}
+
+/// An infix operator (except `|`, which is [`ExprKind::Pipe`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `??`
+    Coalesce,
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Coalesce => "??",
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
+        }
+    }
+}
+
+impl UnaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnaryOp::Neg => "-",
+            UnaryOp::Not => "not",
+        }
+    }
+}
