@@ -95,8 +95,8 @@ fn discover() -> Vec<Example> {
 }
 
 fn read_json(path: &Path) -> Value {
-    let text =
-        fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read `{}`: {e}", path.display()));
+    let text = fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read `{}`: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("`{}`: {e}", path.display()))
 }
 
