@@ -84,7 +84,14 @@ fn environment(mapping: &Mapping, params: &[(String, String)]) -> Result<Env, Fa
         errors.sort_by_key(|e| (e.span.start, e.message.clone()));
         let report = errors
             .iter()
-            .map(|e| mapc::diagnostics::render(&e.to_diagnostic(None)))
+            .map(|e| {
+                let mut diagnostic = e.to_diagnostic(None);
+                if e.span.start == e.span.end {
+                    // an undeclared parameter has no place in the mapping
+                    diagnostic.labels.clear();
+                }
+                mapc::diagnostics::render(&diagnostic)
+            })
             .collect::<Vec<_>>()
             .join("\n");
         return Err(Failure {
