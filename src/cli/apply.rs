@@ -9,12 +9,7 @@ use mapc::{Env, Mapping};
 use serde_json::Value as Json;
 use std::path::PathBuf;
 
-/// Map JSON records with a mapping.
-///
-/// The input is one JSON object (one object out), a JSON array (an array of
-/// the mapped records out) or NDJSON (one record per line in and out,
-/// streamed). A record that fails is reported on stderr and left out of the
-/// output; the others are still written.
+/// The arguments of `mapc apply`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The mapping file (`*.map`)

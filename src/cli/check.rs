@@ -1,17 +1,12 @@
 //! `mapc check MAPPING...`: compile each mapping and show every diagnostic.
 
-use super::report::{Reporter, io_message};
-use std::io::Write;
 use super::Exit;
+use super::report::{Reporter, io_message};
 use mapc::{CompileError, Diagnostic, Mapping};
+use std::io::Write;
 use std::path::PathBuf;
 
-/// Check mappings and show every diagnostic.
-///
-/// Each mapping's errors and warnings go to stderr; stdout gets one line
-/// per mapping: `ok: PATH`, `ok: PATH (N warnings)` or `invalid: PATH (N
-/// errors)`. Every mapping is checked even after a bad one; an unreadable
-/// file (exit 2) outranks an invalid mapping (exit 3).
+/// The arguments of `mapc check`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The mapping files (`*.map`)
@@ -42,7 +37,10 @@ pub(crate) fn run(args: &Args) -> Exit {
                 }
             }
             Err(CompileError::Read { error, .. }) => {
-                reporter.line(&format!("error: cannot read `{shown}`: {}", io_message(&error)));
+                reporter.line(&format!(
+                    "error: cannot read `{shown}`: {}",
+                    io_message(&error)
+                ));
                 exit = Exit::Usage;
             }
             Err(other) => {

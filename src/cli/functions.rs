@@ -5,7 +5,7 @@ use super::{Exit, Failure};
 use mapc::stdlib::{Category, FUNCTIONS, Function};
 use std::io::Write;
 
-/// List the built-in functions.
+/// The arguments of `mapc functions`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// `text` for the terminal, `markdown` for docs (grouped by category)
@@ -129,7 +129,11 @@ mod tests {
         assert_eq!(listed, FUNCTIONS.len());
         let text = markdown();
         for f in FUNCTIONS {
-            assert!(text.contains(&code(&f.signature())), "{} is missing", f.name);
+            assert!(
+                text.contains(&code(&f.signature())),
+                "{} is missing",
+                f.name
+            );
         }
     }
 }

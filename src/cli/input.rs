@@ -30,10 +30,9 @@ impl Source {
     pub(crate) fn looks_like_ndjson(&self) -> bool {
         match self {
             Source::Stdin => false,
-            Source::File(path) => path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")),
+            Source::File(path) => path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")
+            }),
         }
     }
 
@@ -116,5 +115,4 @@ impl NdjsonReader {
             }));
         }
     }
-
 }

@@ -94,10 +94,23 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Map JSON records (an object, an array or NDJSON) with a mapping
+    ///
+    /// One JSON object in gives one object out; a JSON array gives an array
+    /// of the mapped records, in order; NDJSON (`*.ndjson`, `*.jsonl`, or
+    /// `--ndjson`) gives NDJSON, streamed one line at a time. A record that
+    /// fails is reported on stderr with every error it has and left out of
+    /// the output; the other records are still written (exit 1). An NDJSON
+    /// line that is not JSON is such a record (E400); a whole input document
+    /// that is not JSON is reported the same way, with nothing written.
     Apply(apply::Args),
     /// Check mappings and show every diagnostic
+    ///
+    /// Errors and warnings go to stderr; stdout gets one line per mapping:
+    /// `ok: PATH`, `ok: PATH (1 warning)` or `invalid: PATH (2 errors)`.
+    /// Every mapping is checked, even after a bad one; an unreadable file
+    /// (exit 2) outranks an invalid mapping (exit 3).
     Check(check::Args),
-    /// List the built-in functions
+    /// List the built-in functions, with signatures, docs and examples
     Functions(functions::Args),
 }
 

@@ -31,7 +31,10 @@ impl Output {
             });
         };
         let name = path.file_name().ok_or_else(|| {
-            Failure::usage(format_args!("cannot write `{}`: not a file name", path.display()))
+            Failure::usage(format_args!(
+                "cannot write `{}`: not a file name",
+                path.display()
+            ))
         })?;
         let mut temp_name = std::ffi::OsString::from(".");
         temp_name.push(name);
@@ -72,11 +75,11 @@ impl Output {
         if let Some(mut writer) = self.writer.take() {
             writer.flush().map_err(|e| self.failure(&e))?;
         }
-        if let Some((temp, path)) = self.file.take() {
-            if let Err(e) = fs::rename(&temp, &path) {
-                let _ = fs::remove_file(&temp);
-                return Err(write_failure(&path, &e));
-            }
+        if let Some((temp, path)) = self.file.take()
+            && let Err(e) = fs::rename(&temp, &path)
+        {
+            let _ = fs::remove_file(&temp);
+            return Err(write_failure(&path, &e));
         }
         Ok(())
     }
@@ -84,7 +87,10 @@ impl Output {
     fn failure(&self, error: &io::Error) -> Failure {
         match &self.file {
             Some((_, path)) => write_failure(path, error),
-            None => Failure::usage(format_args!("cannot write to stdout: {}", io_message(error))),
+            None => Failure::usage(format_args!(
+                "cannot write to stdout: {}",
+                io_message(error)
+            )),
         }
     }
 }
