@@ -187,12 +187,12 @@ fn apply_ndjson(
     let (mut total, mut failed) = (0, 0);
     while let Some(line) = reader.next_line().map_err(|e| source.read_failure(&e))? {
         total += 1;
-        let context = format!("record on line {} of {source}", line.number);
+        let context = || format!("record on line {} of {source}", line.number);
         let record = match line.record {
             Ok(record) => record,
             Err(error) => {
                 failed += 1;
-                let context = format!("{context}, column {}", error.column());
+                let context = format!("{}, column {}", context(), error.column());
                 reporter.diagnostic(&invalid_json(&error, &context));
                 continue;
             }
@@ -201,7 +201,7 @@ fn apply_ndjson(
             Ok(value) => output.write(&value)?,
             Err(error) => {
                 failed += 1;
-                reporter.apply_error(&error, Some(&context));
+                reporter.apply_error(&error, Some(&context()));
             }
         }
     }

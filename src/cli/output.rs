@@ -87,6 +87,11 @@ impl Output {
     fn failure(&self, error: &io::Error) -> Failure {
         match &self.file {
             Some((_, path)) => write_failure(path, error),
+            // the reader went away (`mapc apply ... | head`): stop quietly
+            None if error.kind() == io::ErrorKind::BrokenPipe => Failure {
+                exit: super::Exit::Usage,
+                report: String::new(),
+            },
             None => Failure::usage(format_args!(
                 "cannot write to stdout: {}",
                 io_message(error)
