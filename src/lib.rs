@@ -38,6 +38,7 @@ mod env;
 mod eval;
 mod mapping;
 mod program;
+mod projection;
 pub mod stdlib;
 pub mod syntax;
 

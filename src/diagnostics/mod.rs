@@ -145,8 +145,15 @@ pub fn did_you_mean<'c>(
 ) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        let distance = edit_distance(name, candidate);
-        let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
+        // a difference in case only is the best suggestion there is
+        let distance = if name.to_lowercase() == candidate.to_lowercase() {
+            0
+        } else {
+            edit_distance(name, candidate)
+        };
+        // one edit in three characters; none in very short names (`BR` is
+        // not a typo of `FR`)
+        let limit = name.chars().count().max(candidate.chars().count()) / 3;
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -154,19 +161,31 @@ pub fn did_you_mean<'c>(
     best.map(|(_, c)| c)
 }
 
+/// Edit distance counting a swap of two neighbours as one edit (optimal
+/// string alignment), so `trmi` is one edit from `trim`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -181,5 +200,7 @@ mod tests {
             Some("to_money")
         );
         assert_eq!(did_you_mean("zzz", ["trim", "lower"]), None);
+        assert_eq!(did_you_mean("BR", ["FR", "DE"]), None);
+        assert_eq!(did_you_mean("Paid", ["paid"]), Some("paid"));
     }
 }
