@@ -216,6 +216,16 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Is this "no value" for `??` and lookups: missing, null, or blank when
+    /// `policy blank = missing`?
+    fn is_unset(&self, value: &Value<'_>) -> bool {
+        match value {
+            Value::Missing | Value::Null => true,
+            Value::String(s) => self.program.policy.blank_is_missing && s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
     /// A condition: true, false, or missing/null (false); anything else is
     /// an error.
     fn condition(&mut self, node: &'a Node) -> Result<bool> {
