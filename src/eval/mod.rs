@@ -117,18 +117,23 @@ impl<'a> Machine<'a> {
     fn block(&mut self, block: &'a Block, out: &mut Map<String, Json>) {
         for statement in &block.statements {
             match statement {
-                Statement::Let { slot, value } => match self.eval(value) {
-                    Ok(v) => {
-                        self.frame[*slot] = v;
-                        self.origins[*slot] = Origin::Node(value);
-                        self.poisoned[*slot] = false;
+                Statement::Let { label, slot, value } => {
+                    // errors inside the value (a `for`, say) name the variable
+                    self.target.push(TargetStep::Key(label));
+                    match self.eval(value) {
+                        Ok(v) => {
+                            self.frame[*slot] = v;
+                            self.origins[*slot] = Origin::Node(value);
+                            self.poisoned[*slot] = false;
+                        }
+                        Err(flow) => {
+                            self.record(flow);
+                            self.frame[*slot] = Value::Missing;
+                            self.poisoned[*slot] = true;
+                        }
                     }
-                    Err(flow) => {
-                        self.record(flow);
-                        self.frame[*slot] = Value::Missing;
-                        self.poisoned[*slot] = true;
-                    }
-                },
+                    self.target.pop();
+                }
                 Statement::If {
                     condition,
                     then,

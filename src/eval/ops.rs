@@ -29,7 +29,10 @@ impl<'a> Machine<'a> {
             // `== null` is true for a missing value too: comparing with null
             // asks "is there no value?" (`exists` and `is_null` tell them apart)
             BinaryOp::Eq => Ok(Value::Bool(null_equals(&self.eval(lhs)?, &self.eval(rhs)?))),
-            BinaryOp::Ne => Ok(Value::Bool(!null_equals(&self.eval(lhs)?, &self.eval(rhs)?))),
+            BinaryOp::Ne => Ok(Value::Bool(!null_equals(
+                &self.eval(lhs)?,
+                &self.eval(rhs)?,
+            ))),
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let left = self.eval(lhs)?;
                 let right = self.eval(rhs)?;

@@ -46,7 +46,7 @@ impl Analysis<'_> {
     fn block(&mut self, block: &Block) {
         for statement in &block.statements {
             match statement {
-                Statement::Let { slot, value } => self.bind(*slot, value),
+                Statement::Let { slot, value, .. } => self.bind(*slot, value),
                 Statement::If {
                     condition,
                     then,
