@@ -877,7 +877,9 @@ fn unescape(raw: &str) -> Result<String, (usize, String)> {
                 let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
                 match ch {
                     Some(ch) => out.push(ch),
-                    None => return Err((i, format!("`\\u{hex}` is not a Unicode scalar value"))),
+                    None => {
+                        return Err((i, format!("`\\u{{{hex}}}` is not a Unicode scalar value")));
+                    }
                 }
             }
             other => {
