@@ -477,6 +477,11 @@ impl Checker {
                 }
             }
         }
+        if !ok {
+            // the argument errors already say what is wrong; a count error
+            // on top would only repeat it
+            return None;
+        }
         let given = slots.len();
         let (min, max) = function.arity();
         let missing_required = function
@@ -515,7 +520,7 @@ impl Checker {
             let _ = loc;
             return None;
         }
-        if ok { Some(slots) } else { None }
+        Some(slots)
     }
 
     fn value_argument(
@@ -634,8 +639,10 @@ impl Checker {
         args: Vec<ArgIn<'_>>,
         loc: Loc,
     ) -> Node {
-        let expected = self.defs[def].arity;
+        let params = self.defs[def].param_names.clone();
+        let expected = params.len();
         let def_name = self.defs[def].compiled.name.clone();
+        let given = args.len();
         let mut nodes = Vec::new();
         for arg in args {
             match arg.value {
@@ -654,18 +661,23 @@ impl Checker {
         if let Some(current) = scope.def {
             self.defs[current].calls.push((def, loc));
         }
-        if expected != nodes.len() {
+        if expected != given {
             let nloc = self.loc(scope.module.file, name.span);
             self.error(
                 Code::ArgumentCount,
                 nloc,
                 format!(
-                    "def `{def_name}` takes {expected} argument{}, but {} were given",
+                    "def `{def_name}` takes {expected} argument{}, but {given} {} given",
                     if expected == 1 { "" } else { "s" },
-                    nodes.len()
+                    if given == 1 { "was" } else { "were" }
                 ),
                 "",
-            );
+            )
+            .help
+            .push(format!(
+                "the signature is `{def_name}({})`",
+                params.join(", ")
+            ));
         }
         Node {
             kind: NodeKind::DefCall { def, args: nodes },

@@ -60,8 +60,8 @@ pub(crate) fn check(
 /// A def while checking: its compiled body and the defs it calls.
 struct DefEntry {
     compiled: program::Def,
-    /// The number of parameters, known before the body is checked.
-    arity: usize,
+    /// The parameters' names, known before the body is checked.
+    param_names: Vec<String>,
     loc: Loc,
     calls: Vec<(usize, Loc)>,
 }

@@ -80,7 +80,7 @@ impl Checker {
                         params: Vec::new(),
                         body: program::Block::default(),
                     },
-                    arity: def.params.len(),
+                    param_names: def.params.iter().map(|p| p.name.clone()).collect(),
                     loc,
                     calls: Vec::new(),
                 });
