@@ -221,8 +221,10 @@ impl<'a> Machine<'a> {
                 let at = e.arg.and_then(|i| args.get(i)).unwrap_or(node);
                 let mut error =
                     self.error(e.code, node, format!("`{}`: {}", function.name, e.message));
-                if let Some(source) = self.source_path(at) {
-                    error.source_path = Some(source);
+                if e.arg.is_some() {
+                    // the value shown is that argument's: name its source,
+                    // not the first argument's
+                    error.source_path = self.source_path(at);
                 }
                 error.value = e.value;
                 error.help = e.help;
