@@ -139,20 +139,18 @@ impl<'a> Machine<'a> {
                     Err(flow) => self.record(flow),
                 },
                 Statement::Rule(rule) => {
-                    if let Some(when) = &rule.when {
-                        match self.condition(when) {
-                            Ok(true) => {}
-                            Ok(false) => continue,
-                            Err(flow) => {
-                                self.record(flow);
-                                continue;
-                            }
-                        }
-                    }
                     let depth = self.target.len();
                     self.target
                         .extend(rule.target.iter().map(|k| TargetStep::Key(k)));
-                    let result = self.rule_value(rule);
+                    let write = match &rule.when {
+                        None => Ok(true),
+                        Some(when) => self.condition(when),
+                    };
+                    let result = match write {
+                        Ok(true) => self.rule_value(rule),
+                        Ok(false) => Ok(None),
+                        Err(flow) => Err(flow),
+                    };
                     match result {
                         Ok(Some(value)) => insert_path(out, &rule.target, value),
                         Ok(None) => {}
