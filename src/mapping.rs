@@ -202,12 +202,17 @@ impl Mapping {
                     .iter()
                     .map(|p| p.name.as_str())
                     .collect();
-                error.help = Some(
-                    match crate::diagnostics::did_you_mean(name, declared.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("declared parameters: {}", declared.join(", ")),
-                    },
-                );
+                let suggestion = crate::diagnostics::did_you_mean(name, declared.iter().copied());
+                // point at the declaration it was probably meant for, or at
+                // the first one (not at the top of the file)
+                if let Some(decl) = suggestion.or(declared.first().copied()) {
+                    error.span = self.declaration_span(decl).unwrap_or(error.span);
+                }
+                error.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if declared.is_empty() => "the mapping declares no parameters".into(),
+                    None => format!("declared parameters: {}", declared.join(", ")),
+                });
                 errors.push(error);
             }
         }
@@ -218,6 +223,21 @@ impl Mapping {
         }
     }
 
+    /// Where `param name` is written in the main file.
+    fn declaration_span(&self, name: &str) -> Option<crate::syntax::Span> {
+        let text = &self.program.files[0].text;
+        let needle = format!("param {name}");
+        text.match_indices(&needle)
+            .map(|(at, _)| at)
+            .find(|at| {
+                let end = at + needle.len();
+                let line_start = text[..*at].rfind('\n').map_or(0, |i| i + 1);
+                text[line_start..*at].trim().is_empty()
+                    && !text[end..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+            .map(|at| crate::syntax::Span::new(at, at + needle.len()))
+    }
+
     fn param_error(&self, message: String) -> RuntimeError {
         let file = Arc::clone(&self.program.files[0]);
         let span = self
@@ -225,12 +245,7 @@ impl Mapping {
             .params
             .iter()
             .find(|p| message.contains(&format!("`${}`", p.name)))
-            .and_then(|p| {
-                let needle = format!("param {}", p.name);
-                file.text
-                    .find(&needle)
-                    .map(|at| crate::syntax::Span::new(at, at + needle.len()))
-            })
+            .and_then(|p| self.declaration_span(&p.name))
             .unwrap_or_default();
         RuntimeError {
             code: Code::ParameterValue,
