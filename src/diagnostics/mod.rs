@@ -147,7 +147,9 @@ pub fn did_you_mean<'c>(
     for candidate in candidates {
         let distance = edit_distance(name, candidate);
         let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+        // replacing every character is not a typo: `z` is not a misspelt `a`
+        let related = distance < name.chars().count().min(candidate.chars().count());
+        if distance <= limit && related && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }
@@ -193,5 +195,7 @@ mod tests {
             Some("to_money")
         );
         assert_eq!(did_you_mean("zzz", ["trim", "lower"]), None);
+        assert_eq!(did_you_mean("z", ["a", "b"]), None);
+        assert_eq!(did_you_mean("ab", ["abc"]), Some("abc"));
     }
 }
