@@ -46,6 +46,18 @@ fn file_name(path: &Path) -> String {
         .to_string()
 }
 
+/// Rendered diagnostics never end a line with spaces (snapshots stay stable).
+fn assert_no_trailing_whitespace(name: &str, text: &str) {
+    for (i, line) in text.lines().enumerate() {
+        assert_eq!(
+            line,
+            line.trim_end(),
+            "{name}: line {} of the output ends with whitespace",
+            i + 1
+        );
+    }
+}
+
 fn fixture_dir(kind: &str) -> PathBuf {
     // integration tests run in the package root; relative paths keep the
     // names in diagnostics stable across machines
@@ -63,6 +75,7 @@ fn parse_fixtures() {
             out.push_str("\n--- diagnostics\n");
             out.push_str(&render_all(&diagnostics));
         }
+        assert_no_trailing_whitespace(&file_name(path), &out);
         insta::assert_snapshot!(out);
     });
 }
@@ -97,6 +110,7 @@ fn check_fixtures() {
             }
             Err(other) => panic!("{name}: {other}"),
         };
+        assert_no_trailing_whitespace(&file_name(path), &out);
         insta::assert_snapshot!(out);
     });
 }
@@ -189,6 +203,7 @@ fn apply_fixtures() {
                 }
             }
         }
+        assert_no_trailing_whitespace(&file_name(path), &out);
         insta::assert_snapshot!(out);
     });
 }
