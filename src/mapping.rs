@@ -205,8 +205,11 @@ impl Mapping {
                 let suggestion = crate::diagnostics::did_you_mean(name, declared.iter().copied());
                 // point at the declaration it was probably meant for, or at
                 // the first one (not at the top of the file)
-                if let Some(decl) = suggestion.or(declared.first().copied()) {
-                    error.span = self.declaration_span(decl).unwrap_or(error.span);
+                if let Some(decl) = suggestion.or(declared.first().copied())
+                    && let Some(decl) = self.program.params.iter().find(|p| p.name == decl)
+                {
+                    error.file = Arc::clone(&self.program.files[decl.loc.file as usize]);
+                    error.span = decl.loc.span;
                 }
                 error.help = Some(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -223,30 +226,15 @@ impl Mapping {
         }
     }
 
-    /// Where `param name` is written in the main file.
-    fn declaration_span(&self, name: &str) -> Option<crate::syntax::Span> {
-        let text = &self.program.files[0].text;
-        let needle = format!("param {name}");
-        text.match_indices(&needle)
-            .map(|(at, _)| at)
-            .find(|at| {
-                let end = at + needle.len();
-                let line_start = text[..*at].rfind('\n').map_or(0, |i| i + 1);
-                text[line_start..*at].trim().is_empty()
-                    && !text[end..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            })
-            .map(|at| crate::syntax::Span::new(at, at + needle.len()))
-    }
-
     fn param_error(&self, message: String) -> RuntimeError {
-        let file = Arc::clone(&self.program.files[0]);
-        let span = self
+        // the declaration the message is about, in whichever file it is
+        let decl = self
             .program
             .params
             .iter()
-            .find(|p| message.contains(&format!("`${}`", p.name)))
-            .and_then(|p| self.declaration_span(&p.name))
-            .unwrap_or_default();
+            .find(|p| message.contains(&format!("`${}`", p.name)));
+        let file = Arc::clone(&self.program.files[decl.map_or(0, |d| d.loc.file as usize)]);
+        let span = decl.map(|d| d.loc.span).unwrap_or_default();
         RuntimeError {
             code: Code::ParameterValue,
             message,

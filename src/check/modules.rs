@@ -239,6 +239,7 @@ impl Checker {
                 name: param.name.name.clone(),
                 ty,
                 default,
+                loc: self.loc(file, param.span),
             },
         });
     }
