@@ -66,6 +66,30 @@ impl<'a> Machine<'a> {
                 {
                     return Ok(Value::string(format!("{a}{b}")));
                 }
+                if op == BinaryOp::Add
+                    && matches!(
+                        (&left, &right),
+                        (Value::String(_), Value::Number(_)) | (Value::Number(_), Value::String(_))
+                    )
+                {
+                    // neither side is wrong alone: say so, and offer both fixes
+                    let mut error = self.error(
+                        Code::TypeMismatch,
+                        node,
+                        format!(
+                            "`+` cannot add {} {} and {} {}",
+                            left.type_name(),
+                            left.describe(),
+                            right.type_name(),
+                            right.describe()
+                        ),
+                    );
+                    error.help = Some(
+                        "to join text, use `concat(a, b)`; to add, convert the text with `to_number(...)`"
+                            .into(),
+                    );
+                    return Err(super::Flow::Error(Box::new(error)));
+                }
                 let a = self.operand(node, lhs, &left, op)?;
                 let b = self.operand(node, rhs, &right, op)?;
                 self.arithmetic(node, op, a, b, &left, &right)
