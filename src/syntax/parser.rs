@@ -123,6 +123,28 @@ fn syntax_error(
     } else {
         format!("expected {}, found {found}", one_of(&expected))
     };
+    // at the end of the file, or at the very start of an item (the item
+    // before it ended early, as `b = concat` before `("x", .y`)
+    let unclosed = if text[at..].trim().is_empty() {
+        unclosed_delimiter(&text[base..at])
+    } else if at == base {
+        unclosed_delimiter(&text[base..]).filter(|(open, _)| *open == 0)
+    } else {
+        None
+    };
+    if let Some((open, close)) = unclosed {
+        // running into the end of the file is almost always an unclosed
+        // bracket: say which one, rather than list every token
+        let open_at = base + open;
+        let opener = &text[open_at..open_at + 1];
+        let diagnostic = Diagnostic::error(
+            Code::Syntax,
+            format!("unclosed `{opener}`: expected `{close}` before the end of the file"),
+        )
+        .with_label(file, Span::new(open_at, open_at + 1), "not closed")
+        .with_help(format!("add `{close}` where it ends"));
+        return (diagnostic, at);
+    }
     let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
     let mut diagnostic =
         Diagnostic::error(Code::Syntax, message).with_label(file, Span::new(at, end), "");
@@ -130,6 +152,43 @@ fn syntax_error(
         diagnostic = diagnostic.with_help(help);
     }
     (diagnostic, at)
+}
+
+/// The innermost `{`, `(` or `[` left open in `text` (strings and comments
+/// skipped): its offset and the bracket that would close it.
+fn unclosed_delimiter(text: &str) -> Option<(usize, char)> {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '{' => stack.push((i, '}')),
+            '(' => stack.push((i, ')')),
+            '[' => stack.push((i, ']')),
+            '}' | ')' | ']' if stack.last().is_some_and(|(_, close)| *close == c) => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.pop()
 }
 
 fn describe_found(rest: &str) -> String {
