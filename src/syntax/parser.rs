@@ -145,6 +145,22 @@ fn syntax_error(
         .with_help(format!("add `{close}` where it ends"));
         return (diagnostic, at);
     }
+    if at == base
+        && let Some(op) = infix_operator(&text[at..])
+    {
+        // an item cannot start with an operator: the rule before it ended
+        // there because what follows the operator is not a value
+        let after = at + op.len();
+        let value_at = after + (text[after..].len() - text[after..].trim_start().len());
+        let found = describe_found(&text[value_at..]);
+        let end = value_at + text[value_at..].chars().next().map_or(0, char::len_utf8);
+        let diagnostic = Diagnostic::error(
+            Code::Syntax,
+            format!("expected a value after `{op}`, found {found}"),
+        )
+        .with_label(file, Span::new(value_at, end), "");
+        return (diagnostic, at);
+    }
     let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
     let mut diagnostic =
         Diagnostic::error(Code::Syntax, message).with_label(file, Span::new(at, end), "");
@@ -189,6 +205,20 @@ fn unclosed_delimiter(text: &str) -> Option<(usize, char)> {
         }
     }
     stack.pop()
+}
+
+/// The infix operator `rest` starts with, if any.
+fn infix_operator(rest: &str) -> Option<&'static str> {
+    const SYMBOLS: &[&str] = &[
+        "??", "==", "!=", "<=", ">=", "|", "+", "-", "*", "/", "%", "<", ">",
+    ];
+    if let Some(op) = SYMBOLS.iter().find(|op| rest.starts_with(**op)) {
+        return Some(op);
+    }
+    ["and", "or"].into_iter().find(|word| {
+        rest.starts_with(word)
+            && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    })
 }
 
 fn describe_found(rest: &str) -> String {
