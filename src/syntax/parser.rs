@@ -164,7 +164,7 @@ fn syntax_error(
     let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
     let mut diagnostic =
         Diagnostic::error(Code::Syntax, message).with_label(file, Span::new(at, end), "");
-    if let Some(help) = syntax_help(&text[at..], &expected) {
+    if let Some(help) = syntax_help(&text[base..at], &text[at..], &expected) {
         diagnostic = diagnostic.with_help(help);
     }
     (diagnostic, at)
@@ -245,11 +245,18 @@ fn one_of(names: &[&str]) -> String {
     }
 }
 
-fn syntax_help(rest: &str, expected: &[&str]) -> Option<String> {
+fn syntax_help(before: &str, rest: &str, expected: &[&str]) -> Option<String> {
     let word: String = rest
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
+    let declares = before
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| ["let", "def", "param", "table", "for", "import"].contains(&w));
+    if expected.contains(&"a name") && KEYWORDS.contains(&word.as_str()) && declares {
+        return Some(format!("`{word}` is a keyword; choose another name"));
+    }
     if expected.contains(&"a name") && KEYWORDS.contains(&word.as_str()) {
         return Some(format!(
             "`{word}` is a keyword; quote it to use it as a field name: `\"{word}\"`"
