@@ -34,6 +34,18 @@ impl<'a> Machine<'a> {
                 if left.is_missing() || left.is_null() || right.is_missing() || right.is_null() {
                     return Ok(Value::Bool(false));
                 }
+                // a number a decimal cannot hold is out of range, not of the wrong type
+                for (value, side) in [(&left, lhs), (&right, rhs)] {
+                    if let Value::Number(n) = value
+                        && n.to_decimal().is_none()
+                    {
+                        let message = format!(
+                            "number {} has more digits than exact arithmetic allows (28)",
+                            n.text()
+                        );
+                        return self.fail(Code::NumberRange, side, message, Some(value));
+                    }
+                }
                 let Some(ordering) = left.compare(&right) else {
                     let message = format!(
                         "cannot compare {} {} with {} {}",
