@@ -38,6 +38,8 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
     let mut ast = Ast::default();
     let mut diagnostics = Vec::new();
     let mut pos = skip_trivia(text, 0);
+    // where the last item that parsed ends, if it is the last in the tree
+    let mut last_end = None;
     while pos < text.len() {
         match MapcParser::parse(Rule::item, &text[pos..]) {
             Ok(mut pairs) => {
@@ -48,14 +50,31 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
                     base: pos,
                     diagnostics: &mut diagnostics,
                 };
+                last_end = None;
                 if let Some(item) = builder.item(pair) {
                     ast.items.push(item);
+                    last_end = Some(end);
                 }
                 pos = skip_trivia(text, end.max(pos + 1));
             }
             Err(error) => {
-                let (diagnostic, at) = syntax_error(file, pos, &error);
+                let (mut diagnostic, at) = syntax_error(file, pos, &error);
+                // an item that fails at once on the line where the previous
+                // one ended means the previous one stopped short (`b = f` of
+                // `b = f(x =>)`): drop it rather than check half an item
+                if at == pos && last_end.is_some_and(|end| !text[end..pos].contains('\n')) {
+                    ast.items.pop();
+                    // `a = .x +` then `b = .y`: the previous item took `b`
+                    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+                    let taken = text[line_start..pos].trim();
+                    if text[pos..].starts_with('=') && !taken.is_empty() {
+                        diagnostic = diagnostic.with_help(format!(
+                            "is the line before unfinished? `{taken}` was read as the end of it"
+                        ));
+                    }
+                }
                 diagnostics.push(diagnostic);
+                last_end = None;
                 pos = resume_at(text, at);
             }
         }
@@ -145,13 +164,20 @@ fn syntax_error(
         .with_help(format!("add `{close}` where it ends"));
         return (diagnostic, at);
     }
+    if let Some(diagnostic) = unterminated_string(file, at) {
+        return (diagnostic, at);
+    }
     if at == base
         && let Some(op) = infix_operator(&text[at..])
     {
         // an item cannot start with an operator: the rule before it ended
         // there because what follows the operator is not a value
         let after = at + op.len();
-        let value_at = after + (text[after..].len() - text[after..].trim_start().len());
+        let rest = &text[after..];
+        let value_at = after + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        if let Some(diagnostic) = unterminated_string(file, value_at) {
+            return (diagnostic, at);
+        }
         let found = describe_found(&text[value_at..]);
         let end = value_at + text[value_at..].chars().next().map_or(0, char::len_utf8);
         let diagnostic = Diagnostic::error(
@@ -207,6 +233,27 @@ fn unclosed_delimiter(text: &str) -> Option<(usize, char)> {
     stack.pop()
 }
 
+/// A string opening at `at` and not closed on its line.
+fn unterminated_string(file: &Arc<SourceFile>, at: usize) -> Option<Diagnostic> {
+    let text = file.text.as_str();
+    if !text[at..].starts_with('"') {
+        return None;
+    }
+    let line = text[at + 1..].split('\n').next().unwrap_or_default();
+    if line.replace("\\\\", "").replace("\\\"", "").contains('"') {
+        return None;
+    }
+    Some(
+        Diagnostic::error(Code::Syntax, "unterminated string")
+            .with_label(
+                file,
+                Span::new(at, at + 1),
+                "this string has no closing `\"`",
+            )
+            .with_help("a string ends with `\"` on the same line; write a line break as `\\n`"),
+    )
+}
+
 /// The infix operator `rest` starts with, if any.
 fn infix_operator(rest: &str) -> Option<&'static str> {
     const SYMBOLS: &[&str] = &[
@@ -215,7 +262,8 @@ fn infix_operator(rest: &str) -> Option<&'static str> {
     if let Some(op) = SYMBOLS.iter().find(|op| rest.starts_with(**op)) {
         return Some(op);
     }
-    ["and", "or"].into_iter().find(|word| {
+    // `when` and `default` too: an option with no expression after it
+    ["and", "or", "when", "default"].into_iter().find(|word| {
         rest.starts_with(word)
             && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
     })
@@ -225,7 +273,7 @@ fn describe_found(rest: &str) -> String {
     let rest = rest.trim_start_matches([' ', '\t']);
     match rest.chars().next() {
         None => "end of file".to_string(),
-        Some('\n') | Some('\r') => "end of line".to_string(),
+        Some('\n') | Some('\r') | Some('#') => "end of line".to_string(),
         Some(c) if c.is_alphanumeric() || c == '_' => {
             let word: String = rest
                 .chars()
