@@ -344,6 +344,7 @@ fn is_keyword_rule(r: Rule) -> bool {
             | Rule::kw_value
             | Rule::kw_when
             | Rule::kw_where
+            | Rule::arrow
     )
 }
 
@@ -899,7 +900,7 @@ impl Builder<'_, '_> {
                     let mut value = None;
                     for part in arm.into_inner() {
                         match part.as_rule() {
-                            Rule::wildcard => {}
+                            Rule::wildcard | Rule::arrow => {}
                             Rule::expr => value = Some(self.expr(part)),
                             _ => patterns.push(self.constant(part)),
                         }
