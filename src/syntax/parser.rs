@@ -38,8 +38,9 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
     let mut ast = Ast::default();
     let mut diagnostics = Vec::new();
     let mut pos = skip_trivia(text, 0);
-    // where the last item that parsed ends, if it is the last in the tree
-    let mut last_end = None;
+    // where the last item that parsed starts and ends, if it is the last
+    // in the tree
+    let mut last_item = None;
     while pos < text.len() {
         match MapcParser::parse(Rule::item, &text[pos..]) {
             Ok(mut pairs) => {
@@ -50,10 +51,10 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
                     base: pos,
                     diagnostics: &mut diagnostics,
                 };
-                last_end = None;
+                last_item = None;
                 if let Some(item) = builder.item(pair) {
                     ast.items.push(item);
-                    last_end = Some(end);
+                    last_item = Some((pos, end));
                 }
                 pos = skip_trivia(text, end.max(pos + 1));
             }
@@ -62,19 +63,32 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
                 // an item that fails at once on the line where the previous
                 // one ended means the previous one stopped short (`b = f` of
                 // `b = f(x =>)`): drop it rather than check half an item
-                if at == pos && last_end.is_some_and(|end| !text[end..pos].contains('\n')) {
-                    ast.items.pop();
-                    // `a = .x +` then `b = .y`: the previous item took `b`
+                if at == pos
+                    && let Some((start, end)) = last_item
+                    && !text[end..pos].contains('\n')
+                {
+                    let dropped = ast.items.pop();
                     let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
                     let taken = text[line_start..pos].trim();
-                    if text[pos..].starts_with('=') && !taken.is_empty() {
+                    let at_equals = text[pos..].starts_with('=');
+                    if at_equals && let Some(Item::Param(param)) = dropped {
+                        diagnostic = Diagnostic::error(
+                            Code::Syntax,
+                            format!("the default of parameter `{}` is not a constant", param.name.name),
+                        )
+                        .with_label(file, Span::new(pos, pos + 1), "")
+                        .with_help(
+                            "a default is a string, number, boolean, null, list or object written out",
+                        );
+                    } else if at_equals && start < line_start && !taken.is_empty() {
+                        // `a = .x +` then `b = .y`: the previous item took `b`
                         diagnostic = diagnostic.with_help(format!(
                             "is the line before unfinished? `{taken}` was read as the end of it"
                         ));
                     }
                 }
                 diagnostics.push(diagnostic);
-                last_end = None;
+                last_item = None;
                 pos = resume_at(text, at);
             }
         }
