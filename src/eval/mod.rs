@@ -183,11 +183,14 @@ impl<'a> Machine<'a> {
                     Value::String(_) => "is blank",
                     _ => "is missing",
                 };
+                // required by the rule, or by `policy missing = error`
+                let by_policy = rule.absent.is_none();
                 let mut error = self.error(
                     Code::RequiredMissing,
                     &rule.value,
                     format!(
-                        "required field `{}` has no value: the source {what}",
+                        "{}field `{}` has no value: the source {what}",
+                        if by_policy { "" } else { "required " },
                         self.target_path()
                     ),
                 );
@@ -196,9 +199,13 @@ impl<'a> Machine<'a> {
                     error.value = Some(value.describe());
                 }
                 error.span = rule.loc.span.to(rule.value.loc.span);
-                error.help = Some(
-                    "add `default <value>`, or make the field `optional` or `nullable`".into(),
-                );
+                error.help = Some(if by_policy {
+                    "`policy missing = error` requires a value for every field without an option: \
+                     add `default <value>`, or make the field `optional` or `nullable`"
+                        .into()
+                } else {
+                    "add `default <value>`, or make the field `optional` or `nullable`".into()
+                });
                 Err(Flow::Error(Box::new(error)))
             }
         }
