@@ -204,3 +204,19 @@ fn output_is_independent_of_earlier_records() {
     );
     assert_eq!(mapping.apply(&json!({})).unwrap(), json!({"lines": null}));
 }
+
+#[test]
+fn windows_line_endings_are_whitespace() {
+    let mapping = Mapping::compile(
+        "# comment\r\nname = .name\r\n  | trim\r\n  | upper\r\nid = .id required\r\n",
+    )
+    .unwrap();
+    assert_eq!(
+        mapping.apply(&json!({"name": " ada ", "id": 1})).unwrap(),
+        json!({"name": "ADA", "id": 1})
+    );
+    let error = Mapping::compile("a = .x\r\nb = = 1\r\n").unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("2 | b = = 1\n"), "{text:?}");
+    assert!(!text.contains('\r'), "{text:?}");
+}
