@@ -264,11 +264,37 @@ impl<'a> Machine<'a> {
             format!("{} is not a key of table `{}`", v.describe(), table.name),
         );
         error.value = Some(v.describe());
-        let suggestion = v
-            .as_str()
-            .and_then(|s| did_you_mean(s, table.keys.iter().filter_map(Json::as_str)))
-            .map(|s| format!("did you mean \"{s}\"? "))
-            .unwrap_or_default();
+        // `1` and `"1"` are different keys: say so when that is the miss
+        let decimal = |text: &str| super::number::parse_decimal(text.trim());
+        let other_type = match &v {
+            Value::Number(n) => n
+                .to_decimal()
+                .filter(|d| {
+                    table
+                        .keys
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .any(|k| decimal(k) == Some(*d))
+                })
+                .map(|_| "the table has this key as a string: convert with `to_string(...)`; "),
+            Value::String(s) => decimal(s)
+                .filter(|d| {
+                    table.keys.iter().any(|k| match k {
+                        Json::Number(n) => decimal(n.as_str()) == Some(*d),
+                        _ => false,
+                    })
+                })
+                .map(|_| "the table has this key as a number: convert with `to_number(...)`; "),
+            _ => None,
+        };
+        let suggestion = match other_type {
+            Some(hint) => hint.to_string(),
+            None => v
+                .as_str()
+                .and_then(|s| did_you_mean(s, table.keys.iter().filter_map(Json::as_str)))
+                .map(|s| format!("did you mean \"{s}\"? "))
+                .unwrap_or_default(),
+        };
         error.help = Some(format!(
             "{suggestion}the keys are {}; add the key, or a fallback `_ => value`",
             shorten_list(&keys)
