@@ -42,7 +42,20 @@ pub(crate) fn check(
     checker.check_recursion();
     if checker.diagnostics.iter().any(Diagnostic::is_error) {
         let mut diagnostics = checker.diagnostics;
-        diagnostics.sort_by_key(|d| d.severity == crate::diagnostics::Severity::Warning);
+        // errors before warnings; syntax errors first (a check error may
+        // follow from one); then in reading order, file by file
+        let files = &checker.files;
+        diagnostics.sort_by_key(|d| {
+            let at = d.labels.first().map(|label| {
+                let file = files.iter().position(|f| Arc::ptr_eq(f, &label.file));
+                (file.unwrap_or(usize::MAX), label.span.start)
+            });
+            (
+                d.severity == crate::diagnostics::Severity::Warning,
+                !d.code.as_str().starts_with("E1"),
+                at,
+            )
+        });
         return Err(diagnostics);
     }
     let program = Program {
