@@ -103,6 +103,8 @@ struct Checker {
     /// and of those already loaded.
     loading: Vec<PathBuf>,
     loaded: HashMap<PathBuf, Module>,
+    /// Loaded modules whose text has syntax errors.
+    broken: Vec<PathBuf>,
 }
 
 impl Checker {
@@ -117,6 +119,7 @@ impl Checker {
             slots: 0,
             loading: Vec::new(),
             loaded: HashMap::new(),
+            broken: Vec::new(),
         }
     }
 

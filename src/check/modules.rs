@@ -133,6 +133,9 @@ impl Checker {
             let file = self.add_file(SourceFile::new(name, text));
             let source = std::sync::Arc::clone(self.file(file));
             let (ast, errors) = syntax::parse(&source);
+            if !errors.is_empty() {
+                self.broken.push(canonical.clone());
+            }
             self.diagnostics.extend(errors);
             self.loading.push(canonical.clone());
             let dir = path.parent().map(std::path::Path::to_path_buf);
@@ -167,6 +170,7 @@ impl Checker {
                 module.defs.insert(name, index);
             }
         }
+        let broken = self.broken.contains(&canonical);
         for (name, candidates) in unknown {
             let loc = self.loc(module.file, name.span);
             let suggestion =
@@ -182,6 +186,12 @@ impl Checker {
             );
             if let Some(s) = suggestion {
                 diagnostic.help.push(format!("did you mean `{s}`?"));
+            }
+            if broken {
+                diagnostic.notes.push(format!(
+                    "`{}` has syntax errors: a declaration that does not parse is not there",
+                    import.path.value
+                ));
             }
         }
     }
