@@ -150,9 +150,9 @@ impl Checker {
         let mut unknown = Vec::new();
         for name in &import.names {
             if let Some(t) = imported.tables.get(&name.name) {
-                bindings.push((true, name.name.clone(), *t));
+                bindings.push((true, name.clone(), *t));
             } else if let Some(d) = imported.defs.get(&name.name) {
-                bindings.push((false, name.name.clone(), *d));
+                bindings.push((false, name.clone(), *d));
             } else {
                 let candidates: Vec<String> = imported
                     .tables
@@ -163,11 +163,27 @@ impl Checker {
                 unknown.push((name.clone(), candidates));
             }
         }
-        for (is_table, name, index) in bindings {
-            if is_table {
-                module.tables.insert(name, index);
+        for (is_table, ident, index) in bindings {
+            let names = if is_table {
+                &mut module.tables
             } else {
-                module.defs.insert(name, index);
+                &mut module.defs
+            };
+            match names.insert(ident.name.clone(), index) {
+                // the same declaration imported again is harmless
+                Some(previous) if previous != index => {
+                    let loc = self.loc(module.file, ident.span);
+                    let kind = if is_table { "table" } else { "def" };
+                    self.error(
+                        Code::DuplicateName,
+                        loc,
+                        format!("{kind} `{}` is imported twice", ident.name),
+                        "imported again here",
+                    )
+                    .help
+                    .push("import it from one file only".into());
+                }
+                _ => {}
             }
         }
         let broken = self.broken.contains(&canonical);
