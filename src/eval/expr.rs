@@ -367,11 +367,11 @@ impl<'a> Machine<'a> {
                             );
                             return self.fail(Code::NumberRange, body, message, None);
                         };
-                        let Some(sum) = total.checked_add(d) else {
+                        let Some(sum) = super::number::exact_add(total, d) else {
                             return self.fail(
                                 Code::Overflow,
                                 node,
-                                "the sum overflows".into(),
+                                "the sum overflows exact arithmetic (28 digits)".into(),
                                 None,
                             );
                         };

@@ -163,17 +163,28 @@ impl<'a> Machine<'a> {
         right: &Value<'_>,
     ) -> Result<Value<'a>> {
         let overflow = || {
+            let exact_digits_only = match op {
+                BinaryOp::Add => a.checked_add(b).is_some(),
+                BinaryOp::Sub => a.checked_sub(b).is_some(),
+                BinaryOp::Mul => a.checked_mul(b).is_some(),
+                _ => false,
+            };
             format!(
-                "{} {} {} overflows",
+                "{} {} {} {}",
                 left.describe(),
                 op.symbol(),
-                right.describe()
+                right.describe(),
+                if exact_digits_only {
+                    "needs more digits than exact arithmetic allows (28)"
+                } else {
+                    "overflows"
+                }
             )
         };
         let result = match op {
-            BinaryOp::Add => a.checked_add(b),
-            BinaryOp::Sub => a.checked_sub(b),
-            BinaryOp::Mul => a.checked_mul(b),
+            BinaryOp::Add => super::number::exact_add(a, b),
+            BinaryOp::Sub => super::number::exact_sub(a, b),
+            BinaryOp::Mul => super::number::exact_mul(a, b),
             BinaryOp::Div | BinaryOp::Rem if b.is_zero() => {
                 return self.fail(
                     Code::DivisionByZero,

@@ -92,9 +92,12 @@ builtin!(
                             ),
                         )
                     })?;
-                    total = total
-                        .checked_add(d)
-                        .ok_or_else(|| FnError::new(Code::Overflow, "the sum overflows"))?;
+                    total = crate::eval::number::exact_add(total, d).ok_or_else(|| {
+                        FnError::new(
+                            Code::Overflow,
+                            "the sum overflows exact arithmetic (28 digits)",
+                        )
+                    })?;
                 }
                 other => {
                     return Err(FnError::new(
