@@ -106,6 +106,11 @@ impl<'a> Machine<'a> {
         match &node.kind {
             NodeKind::Root => Some("$".to_string()),
             NodeKind::Get(base, steps) => {
+                // `xs[1]` of a filtered or sorted list is not `$.items[1]`
+                let indexes = steps.iter().any(|s| !matches!(s, Step::Field(_)));
+                if indexes && !self.keeps_indices(base) {
+                    return None;
+                }
                 let mut path = self.source_path(base)?;
                 for step in steps {
                     push_step(&mut path, step);
@@ -115,11 +120,12 @@ impl<'a> Machine<'a> {
             NodeKind::Local(slot) => match self.origins.get(*slot)? {
                 Origin::Unknown => None,
                 Origin::Node(n) => self.source_path(n),
-                Origin::Element(n, i) => {
+                Origin::Element(n, i) if self.keeps_indices(n) => {
                     let mut path = self.source_path(n)?;
                     path.push_str(&format!("[{i}]"));
                     Some(path)
                 }
+                Origin::Element(..) => None,
             },
             NodeKind::Param(i) => Some(format!("${}", self.program.params.get(*i)?.name)),
             NodeKind::Call(_, args) | NodeKind::DefCall { args, .. } => {
@@ -132,6 +138,26 @@ impl<'a> Machine<'a> {
                 self.source_path(lhs).or_else(|| self.source_path(rhs))
             }
             _ => None,
+        }
+    }
+}
+
+impl Machine<'_> {
+    /// Is element `i` of this node's value element `i` of an input list?
+    /// Not for a list a function built (filtered, sorted, mapped) or a
+    /// `[*]` spread, whose indexes are their own.
+    fn keeps_indices(&self, node: &Node) -> bool {
+        match &node.kind {
+            NodeKind::Root | NodeKind::Param(_) => true,
+            NodeKind::Get(base, steps) => {
+                !steps.iter().any(|s| matches!(s, Step::All)) && self.keeps_indices(base)
+            }
+            NodeKind::Local(slot) => match self.origins.get(*slot) {
+                Some(Origin::Node(n)) => self.keeps_indices(n),
+                Some(Origin::Element(n, _)) => self.keeps_indices(n),
+                _ => false,
+            },
+            _ => false,
         }
     }
 }
