@@ -106,9 +106,9 @@ impl<'a> Machine<'a> {
         match &node.kind {
             NodeKind::Root => Some("$".to_string()),
             NodeKind::Get(base, steps) => {
-                // `xs[1]` of a filtered or sorted list is not `$.items[1]`
-                let indexes = steps.iter().any(|s| !matches!(s, Step::Field(_)));
-                if indexes && !self.keeps_indices(base) {
+                // `xs[1]` of a filtered list is not `$.items[1]`, and
+                // `first(.items).price` is not `$.items.price`
+                if !self.is_input_path(base) {
                     return None;
                 }
                 let mut path = self.source_path(base)?;
@@ -120,7 +120,7 @@ impl<'a> Machine<'a> {
             NodeKind::Local(slot) => match self.origins.get(*slot)? {
                 Origin::Unknown => None,
                 Origin::Node(n) => self.source_path(n),
-                Origin::Element(n, i) if self.keeps_indices(n) => {
+                Origin::Element(n, i) if self.is_input_path(n) => {
                     let mut path = self.source_path(n)?;
                     path.push_str(&format!("[{i}]"));
                     Some(path)
@@ -143,18 +143,18 @@ impl<'a> Machine<'a> {
 }
 
 impl Machine<'_> {
-    /// Is element `i` of this node's value element `i` of an input list?
-    /// Not for a list a function built (filtered, sorted, mapped) or a
-    /// `[*]` spread, whose indexes are their own.
-    fn keeps_indices(&self, node: &Node) -> bool {
+    /// Is this node's value the very value at its source path in the
+    /// input, so that its fields and elements are at that path too? Not
+    /// for what a function built (filtered, sorted, first of) or a `[*]`
+    /// spread, whose indexes are their own.
+    fn is_input_path(&self, node: &Node) -> bool {
         match &node.kind {
             NodeKind::Root | NodeKind::Param(_) => true,
             NodeKind::Get(base, steps) => {
-                !steps.iter().any(|s| matches!(s, Step::All)) && self.keeps_indices(base)
+                !steps.iter().any(|s| matches!(s, Step::All)) && self.is_input_path(base)
             }
             NodeKind::Local(slot) => match self.origins.get(*slot) {
-                Some(Origin::Node(n)) => self.keeps_indices(n),
-                Some(Origin::Element(n, _)) => self.keeps_indices(n),
+                Some(Origin::Node(n) | Origin::Element(n, _)) => self.is_input_path(n),
                 _ => false,
             },
             _ => false,
