@@ -90,7 +90,12 @@ impl<'a> Machine<'a> {
                 value.type_name()
             ),
         );
-        error.source_path = self.source_path(base).map(|mut p| {
+        let base_path = if self.is_input_path(base) {
+            self.source_path(base)
+        } else {
+            None
+        };
+        error.source_path = base_path.map(|mut p| {
             for step in &steps[..at] {
                 push_step(&mut p, step);
             }
