@@ -220,3 +220,37 @@ fn windows_line_endings_are_whitespace() {
     assert!(text.contains("2 | b = = 1\n"), "{text:?}");
     assert!(!text.contains('\r'), "{text:?}");
 }
+
+#[test]
+fn deep_expressions_are_refused_not_a_stack_overflow() {
+    // runs on a test thread (2 MiB of stack): what compiles must also run
+    let near_limit = [
+        format!("x = {}", vec!["1"; 95].join(" + ")),
+        format!("x = {}1", "-".repeat(95)),
+        format!("x = {}1{}", "(".repeat(95), ")".repeat(95)),
+        format!("x = {}{}", "[".repeat(95), "]".repeat(95)),
+        format!("x = {}.a{}", "trim(".repeat(95), ")".repeat(95)),
+    ];
+    for source in &near_limit {
+        let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{e}"));
+        mapping.apply(&json!({"a": " b "})).unwrap();
+    }
+    let too_deep = [
+        format!("x = {}", vec!["1"; 5000].join(" + ")),
+        format!("x = {}1", "-".repeat(5000)),
+        format!("x = {}1{}", "(".repeat(1000), ")".repeat(1000)),
+        format!("x = {}.a{}", "trim(".repeat(1000), ")".repeat(1000)),
+    ];
+    for source in &too_deep {
+        let error = Mapping::compile(source).unwrap_err();
+        let codes: Vec<&str> = error
+            .diagnostics()
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| *c == "E312" || *c == "E100"),
+            "{codes:?}"
+        );
+    }
+}

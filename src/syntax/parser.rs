@@ -50,6 +50,8 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
                     file,
                     base: pos,
                     diagnostics: &mut diagnostics,
+                    depth: 0,
+                    too_deep: false,
                 };
                 last_item = None;
                 if let Some(item) = builder.item(pair) {
@@ -371,7 +373,16 @@ struct Builder<'f, 'd> {
     file: &'f Arc<SourceFile>,
     base: usize,
     diagnostics: &'d mut Vec<Diagnostic>,
+    /// Operators and brackets around the expression being built.
+    depth: usize,
+    /// The item already has a "nested too deeply" error.
+    too_deep: bool,
 }
+
+/// How deeply an expression may nest (operators and brackets along one
+/// path of the tree): the checker and the evaluator recurse on the tree,
+/// and a much deeper one would overflow the stack.
+const MAX_DEPTH: usize = 100;
 
 impl Builder<'_, '_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
@@ -703,8 +714,30 @@ impl Builder<'_, '_> {
     }
 
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&pair);
         let pairs = pair.into_inner();
-        self.pratt(pairs)
+        let operators = pairs.clone().filter(|p| p.as_rule() != Rule::term).count();
+        self.depth += operators + 1;
+        let expr = if self.depth > MAX_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                let diagnostic = Diagnostic::error(
+                    Code::Limit,
+                    format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+                )
+                .with_label(self.file, span, "")
+                .with_help("split it with `let` bindings");
+                self.diagnostics.push(diagnostic);
+            }
+            Expr {
+                kind: ExprKind::Literal(Json::Null),
+                span,
+            }
+        } else {
+            self.pratt(pairs)
+        };
+        self.depth -= operators + 1;
+        expr
     }
 
     fn pratt(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
