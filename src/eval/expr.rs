@@ -182,6 +182,15 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// "No value in, no value out": missing and null, and a blank string
+    /// under `policy blank = missing` (so `lookup("", t)` is no value, not
+    /// a key that is not in the table).
+    fn no_value_in(&self, value: &Value<'_>) -> bool {
+        value.is_missing()
+            || value.is_null()
+            || (self.program.policy.blank_is_missing && value.is_blank())
+    }
+
     fn bind(&mut self, slot: usize, value: Value<'a>, origin: Origin<'a>) {
         self.frame[slot] = value;
         self.origins[slot] = origin;
@@ -210,7 +219,7 @@ impl<'a> Machine<'a> {
         }
         if function.absent == Absent::Propagate
             && let Some(first) = values.first()
-            && (first.is_missing() || first.is_null())
+            && self.no_value_in(first)
         {
             return Ok(values.swap_remove(0));
         }
@@ -239,7 +248,7 @@ impl<'a> Machine<'a> {
     fn lookup(&mut self, node: &'a Node, table: usize, value: &'a Node) -> Result<Value<'a>> {
         let table = &self.program.tables[table];
         let v = self.eval(value)?;
-        if v.is_missing() || v.is_null() {
+        if self.no_value_in(&v) {
             return Ok(v);
         }
         let Some(key) = table_key(&v, table.ignore_case) else {
