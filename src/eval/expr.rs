@@ -300,7 +300,25 @@ impl<'a> Machine<'a> {
             Some(hint) => hint.to_string(),
             None => v
                 .as_str()
-                .and_then(|s| did_you_mean(s, table.keys.iter().filter_map(Json::as_str)))
+                .and_then(|s| {
+                    // an ignore_case table compares lowercase: suggest so too
+                    let fold = |k: &str| {
+                        if table.ignore_case {
+                            k.to_lowercase()
+                        } else {
+                            k.to_string()
+                        }
+                    };
+                    let keys: Vec<(String, &str)> = table
+                        .keys
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(|k| (fold(k), k))
+                        .collect();
+                    let folded = fold(s);
+                    let best = did_you_mean(&folded, keys.iter().map(|(f, _)| f.as_str()))?;
+                    keys.iter().find(|(f, _)| f == best).map(|(_, k)| *k)
+                })
                 .map(|s| format!("did you mean \"{s}\"? "))
                 .unwrap_or_default(),
         };
