@@ -217,12 +217,20 @@ impl Mapping {
                     .iter()
                     .map(|p| p.name.as_str())
                     .collect();
-                error.help = Some(
-                    match crate::diagnostics::did_you_mean(name, declared.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("declared parameters: {}", declared.join(", ")),
-                    },
-                );
+                let suggestion = crate::diagnostics::did_you_mean(name, declared.iter().copied());
+                // point at the declaration it was probably meant for, or at
+                // the first one (not at the top of the file)
+                if let Some(decl) = suggestion.or(declared.first().copied())
+                    && let Some(decl) = self.program.params.iter().find(|p| p.name == decl)
+                {
+                    error.file = Arc::clone(&self.program.files[decl.loc.file as usize]);
+                    error.span = decl.loc.span;
+                }
+                error.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if declared.is_empty() => "the mapping declares no parameters".into(),
+                    None => format!("declared parameters: {}", declared.join(", ")),
+                });
                 errors.push(error);
             }
         }
@@ -234,19 +242,14 @@ impl Mapping {
     }
 
     fn param_error(&self, message: String) -> RuntimeError {
-        let file = Arc::clone(&self.program.files[0]);
-        let span = self
+        // the declaration the message is about, in whichever file it is
+        let decl = self
             .program
             .params
             .iter()
-            .find(|p| message.contains(&format!("`${}`", p.name)))
-            .and_then(|p| {
-                let needle = format!("param {}", p.name);
-                file.text
-                    .find(&needle)
-                    .map(|at| crate::syntax::Span::new(at, at + needle.len()))
-            })
-            .unwrap_or_default();
+            .find(|p| message.contains(&format!("`${}`", p.name)));
+        let file = Arc::clone(&self.program.files[decl.map_or(0, |d| d.loc.file as usize)]);
+        let span = decl.map(|d| d.loc.span).unwrap_or_default();
         RuntimeError {
             code: Code::ParameterValue,
             message,

@@ -69,6 +69,8 @@ pub(crate) struct ParamDecl {
     pub name: String,
     pub ty: ParamType,
     pub default: Option<Json>,
+    /// Where it is declared (an imported file may declare parameters too).
+    pub loc: Loc,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

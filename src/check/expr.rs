@@ -397,6 +397,25 @@ impl Checker {
                 {
                     nodes.pop();
                 }
+                // `coalesce(a, b, c)` is `a ?? b ?? c`, so the two can never
+                // disagree (on blank strings under `policy blank`, say)
+                if function.name == "coalesce" && !nodes.is_empty() {
+                    let mut rest = nodes.into_iter().rev();
+                    if let Some(last) = rest.next() {
+                        return rest.fold(last, |acc, lhs| Node {
+                            kind: NodeKind::Binary(
+                                BinaryOp::Coalesce,
+                                Box::new(lhs),
+                                Box::new(acc),
+                            ),
+                            loc,
+                        });
+                    }
+                    return Node {
+                        kind: NodeKind::Const(Json::Null),
+                        loc,
+                    };
+                }
                 Node {
                     kind: NodeKind::Call(function, nodes),
                     loc,
@@ -477,6 +496,11 @@ impl Checker {
                 }
             }
         }
+        if !ok {
+            // the argument errors already say what is wrong; a count error
+            // on top would only repeat it
+            return None;
+        }
         let given = slots.len();
         let (min, max) = function.arity();
         let missing_required = function
@@ -515,7 +539,7 @@ impl Checker {
             let _ = loc;
             return None;
         }
-        if ok { Some(slots) } else { None }
+        Some(slots)
     }
 
     fn value_argument(
@@ -634,8 +658,10 @@ impl Checker {
         args: Vec<ArgIn<'_>>,
         loc: Loc,
     ) -> Node {
-        let expected = self.defs[def].arity;
+        let params = self.defs[def].param_names.clone();
+        let expected = params.len();
         let def_name = self.defs[def].compiled.name.clone();
+        let given = args.len();
         let mut nodes = Vec::new();
         for arg in args {
             match arg.value {
@@ -654,18 +680,23 @@ impl Checker {
         if let Some(current) = scope.def {
             self.defs[current].calls.push((def, loc));
         }
-        if expected != nodes.len() {
+        if expected != given {
             let nloc = self.loc(scope.module.file, name.span);
             self.error(
                 Code::ArgumentCount,
                 nloc,
                 format!(
-                    "def `{def_name}` takes {expected} argument{}, but {} were given",
+                    "def `{def_name}` takes {expected} argument{}, but {given} {} given",
                     if expected == 1 { "" } else { "s" },
-                    nodes.len()
+                    if given == 1 { "was" } else { "were" }
                 ),
                 "",
-            );
+            )
+            .help
+            .push(format!(
+                "the signature is `{def_name}({})`",
+                params.join(", ")
+            ));
         }
         Node {
             kind: NodeKind::DefCall { def, args: nodes },

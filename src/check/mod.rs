@@ -42,7 +42,20 @@ pub(crate) fn check(
     checker.check_recursion();
     if checker.diagnostics.iter().any(Diagnostic::is_error) {
         let mut diagnostics = checker.diagnostics;
-        diagnostics.sort_by_key(|d| d.severity == crate::diagnostics::Severity::Warning);
+        // errors before warnings; syntax errors first (a check error may
+        // follow from one); then in reading order, file by file
+        let files = &checker.files;
+        diagnostics.sort_by_key(|d| {
+            let at = d.labels.first().map(|label| {
+                let file = files.iter().position(|f| Arc::ptr_eq(f, &label.file));
+                (file.unwrap_or(usize::MAX), label.span.start)
+            });
+            (
+                d.severity == crate::diagnostics::Severity::Warning,
+                !d.code.as_str().starts_with("E1"),
+                at,
+            )
+        });
         return Err(diagnostics);
     }
     let program = Program {
@@ -60,8 +73,8 @@ pub(crate) fn check(
 /// A def while checking: its compiled body and the defs it calls.
 struct DefEntry {
     compiled: program::Def,
-    /// The number of parameters, known before the body is checked.
-    arity: usize,
+    /// The parameters' names, known before the body is checked.
+    param_names: Vec<String>,
     loc: Loc,
     calls: Vec<(usize, Loc)>,
 }
@@ -90,6 +103,8 @@ struct Checker {
     /// and of those already loaded.
     loading: Vec<PathBuf>,
     loaded: HashMap<PathBuf, Module>,
+    /// Loaded modules whose text has syntax errors.
+    broken: Vec<PathBuf>,
 }
 
 impl Checker {
@@ -104,6 +119,7 @@ impl Checker {
             slots: 0,
             loading: Vec::new(),
             loaded: HashMap::new(),
+            broken: Vec::new(),
         }
     }
 

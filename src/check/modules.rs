@@ -80,7 +80,7 @@ impl Checker {
                         params: Vec::new(),
                         body: program::Block::default(),
                     },
-                    arity: def.params.len(),
+                    param_names: def.params.iter().map(|p| p.name.clone()).collect(),
                     loc,
                     calls: Vec::new(),
                 });
@@ -133,6 +133,9 @@ impl Checker {
             let file = self.add_file(SourceFile::new(name, text));
             let source = std::sync::Arc::clone(self.file(file));
             let (ast, errors) = syntax::parse(&source);
+            if !errors.is_empty() {
+                self.broken.push(canonical.clone());
+            }
             self.diagnostics.extend(errors);
             self.loading.push(canonical.clone());
             let dir = path.parent().map(std::path::Path::to_path_buf);
@@ -147,9 +150,9 @@ impl Checker {
         let mut unknown = Vec::new();
         for name in &import.names {
             if let Some(t) = imported.tables.get(&name.name) {
-                bindings.push((true, name.name.clone(), *t));
+                bindings.push((true, name.clone(), *t));
             } else if let Some(d) = imported.defs.get(&name.name) {
-                bindings.push((false, name.name.clone(), *d));
+                bindings.push((false, name.clone(), *d));
             } else {
                 let candidates: Vec<String> = imported
                     .tables
@@ -160,13 +163,30 @@ impl Checker {
                 unknown.push((name.clone(), candidates));
             }
         }
-        for (is_table, name, index) in bindings {
-            if is_table {
-                module.tables.insert(name, index);
+        for (is_table, ident, index) in bindings {
+            let names = if is_table {
+                &mut module.tables
             } else {
-                module.defs.insert(name, index);
+                &mut module.defs
+            };
+            match names.insert(ident.name.clone(), index) {
+                // the same declaration imported again is harmless
+                Some(previous) if previous != index => {
+                    let loc = self.loc(module.file, ident.span);
+                    let kind = if is_table { "table" } else { "def" };
+                    self.error(
+                        Code::DuplicateName,
+                        loc,
+                        format!("{kind} `{}` is imported twice", ident.name),
+                        "imported again here",
+                    )
+                    .help
+                    .push("import it from one file only".into());
+                }
+                _ => {}
             }
         }
+        let broken = self.broken.contains(&canonical);
         for (name, candidates) in unknown {
             let loc = self.loc(module.file, name.span);
             let suggestion =
@@ -182,6 +202,12 @@ impl Checker {
             );
             if let Some(s) = suggestion {
                 diagnostic.help.push(format!("did you mean `{s}`?"));
+            }
+            if broken {
+                diagnostic.notes.push(format!(
+                    "`{}` has syntax errors: a declaration that does not parse is not there",
+                    import.path.value
+                ));
             }
         }
     }
@@ -239,6 +265,7 @@ impl Checker {
                 name: param.name.name.clone(),
                 ty,
                 default,
+                loc: self.loc(file, param.span),
             },
         });
     }

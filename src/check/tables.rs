@@ -165,6 +165,20 @@ impl Checker {
                 return None;
             }
         };
+        if headers.is_empty() {
+            self.error(
+                Code::CsvTable,
+                loc,
+                format!("`{}` is empty: it has no header row", csv.path.value),
+                "",
+            )
+            .help
+            .push(format!(
+                "the first line names the columns, such as `{},{}`",
+                csv.key.value, csv.value.value
+            ));
+            return None;
+        }
         let column = |name: &syntax::Text, this: &mut Self| -> Option<usize> {
             let found = headers.iter().position(|h| h == name.value);
             if found.is_none() {

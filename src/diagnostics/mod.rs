@@ -152,40 +152,41 @@ pub fn did_you_mean<'c>(
             edit_distance(name, candidate)
         };
         // one edit in three characters; none in very short names (`BR` is
-        // not a typo of `FR`)
+        // not a typo of `FR`), and replacing every character is not a typo
         let limit = name.chars().count().max(candidate.chars().count()) / 3;
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+        let related = distance < name.chars().count().min(candidate.chars().count());
+        if distance <= limit && related && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }
     best.map(|(_, c)| c)
 }
 
-/// Edit distance counting a swap of two neighbours as one edit (optimal
-/// string alignment), so `trmi` is one edit from `trim`.
+/// Edit distance where swapping two neighbouring characters counts as one
+/// edit (optimal string alignment), so `trmi` is one edit from `trim`.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    // three rows: two rows back (for transpositions), previous, current
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+                d = d.min(before[j - 2] + 1);
             }
-            d[i][j] = best;
+            current[j] = d;
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    d[a.len()][b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -202,5 +203,7 @@ mod tests {
         assert_eq!(did_you_mean("zzz", ["trim", "lower"]), None);
         assert_eq!(did_you_mean("BR", ["FR", "DE"]), None);
         assert_eq!(did_you_mean("Paid", ["paid"]), Some("paid"));
+        assert_eq!(did_you_mean("z", ["a", "b"]), None);
+        assert_eq!(did_you_mean("ab", ["abc"]), Some("abc"));
     }
 }

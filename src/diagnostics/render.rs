@@ -63,7 +63,8 @@ pub fn render(diagnostic: &Diagnostic) -> String {
         let start = floor_char_boundary(text, label.span.start.min(line_end));
         let marks = text[start..end].chars().count().max(1);
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{line:>width$} | {}", source_line.trim_end());
+        let shown = format!("{line:>width$} | {source_line}");
+        let _ = writeln!(out, "{}", shown.trim_end());
         let mut under = format!("{pad} | {}{}", " ".repeat(col - 1), "^".repeat(marks));
         if !label.message.is_empty() {
             under.push(' ');

@@ -142,7 +142,7 @@ impl<'a> Machine<'a> {
                 body,
             } => {
                 let items = match self.eval(list)? {
-                    v @ (Value::Missing | Value::Null) => return Ok(v),
+                    v if self.is_unset(&v) => return Ok(unset_result(v)),
                     other => match other.into_elements() {
                         Ok(items) => items,
                         Err(other) => {
@@ -182,6 +182,9 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// "No value in, no value out": missing and null, and a blank string
+    /// under `policy blank = missing` (so `lookup("", t)` is no value, not
+    /// a key that is not in the table).
     fn bind(&mut self, slot: usize, value: Value<'a>, origin: Origin<'a>) {
         self.frame[slot] = value;
         self.origins[slot] = origin;
@@ -210,9 +213,9 @@ impl<'a> Machine<'a> {
         }
         if function.absent == Absent::Propagate
             && let Some(first) = values.first()
-            && (first.is_missing() || first.is_null())
+            && self.is_unset(first)
         {
-            return Ok(values.swap_remove(0));
+            return Ok(unset_result(values.swap_remove(0)));
         }
         let mut call_args = Args { values };
         match implementation(&mut call_args) {
@@ -226,8 +229,10 @@ impl<'a> Machine<'a> {
                     format!("`{}`: {}", function.name, e.message)
                 };
                 let mut error = self.error(e.code, node, message);
-                if let Some(source) = self.source_path(at) {
-                    error.source_path = Some(source);
+                if e.arg.is_some() {
+                    // the value shown is that argument's: name its source,
+                    // not the first argument's
+                    error.source_path = self.source_path(at);
                 }
                 error.value = e.value;
                 error.help = e.help;
@@ -243,7 +248,7 @@ impl<'a> Machine<'a> {
         let table = &self.program.tables[table];
         let v = self.eval(value)?;
         if self.is_unset(&v) {
-            return Ok(v);
+            return Ok(unset_result(v));
         }
         let Some(key) = table_key(&v, table.ignore_case) else {
             let message = format!(
@@ -267,11 +272,55 @@ impl<'a> Machine<'a> {
             format!("{} is not a key of table `{}`", v.describe(), table.name),
         );
         error.value = Some(v.describe());
-        let suggestion = v
-            .as_str()
-            .and_then(|s| did_you_mean(s, table.keys.iter().filter_map(Json::as_str)))
-            .map(|s| format!("did you mean \"{s}\"? "))
-            .unwrap_or_default();
+        // `1` and `"1"` are different keys: say so when that is the miss
+        let decimal = |text: &str| super::number::parse_decimal(text.trim());
+        let other_type = match &v {
+            Value::Number(n) => n
+                .to_decimal()
+                .filter(|d| {
+                    table
+                        .keys
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .any(|k| decimal(k) == Some(*d))
+                })
+                .map(|_| "the table has this key as a string: convert with `to_string(...)`; "),
+            Value::String(s) => decimal(s)
+                .filter(|d| {
+                    table.keys.iter().any(|k| match k {
+                        Json::Number(n) => decimal(n.as_str()) == Some(*d),
+                        _ => false,
+                    })
+                })
+                .map(|_| "the table has this key as a number: convert with `to_number(...)`; "),
+            _ => None,
+        };
+        let suggestion = match other_type {
+            Some(hint) => hint.to_string(),
+            None => v
+                .as_str()
+                .and_then(|s| {
+                    // an ignore_case table compares lowercase: suggest so too
+                    let fold = |k: &str| {
+                        if table.ignore_case {
+                            k.to_lowercase()
+                        } else {
+                            k.to_string()
+                        }
+                    };
+                    let keys: Vec<(String, &str)> = table
+                        .keys
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(|k| (fold(k), k))
+                        .collect();
+                    let folded = fold(s);
+                    let best = did_you_mean(&folded, keys.iter().map(|(f, _)| f.as_str()))?;
+                    keys.iter().find(|(f, _)| f == best).map(|(_, k)| *k)
+                })
+                .map(|s| format!("did you mean \"{s}\"? "))
+                .unwrap_or_default(),
+        };
         error.help = Some(format!(
             "{suggestion}the keys are {}; add the key, or a fallback `_ => value`",
             shorten_list(&keys)
@@ -288,7 +337,7 @@ impl<'a> Machine<'a> {
         body: &'a Node,
     ) -> Result<Value<'a>> {
         let items = match self.eval(list)? {
-            v @ (Value::Missing | Value::Null) => return Ok(v),
+            v if self.is_unset(&v) => return Ok(unset_result(v)),
             other => match other.into_elements() {
                 Ok(items) => items,
                 Err(other) => {
@@ -344,11 +393,11 @@ impl<'a> Machine<'a> {
                             );
                             return self.fail(Code::NumberRange, body, message, None);
                         };
-                        let Some(sum) = total.checked_add(d) else {
+                        let Some(sum) = super::number::exact_add(total, d) else {
                             return self.fail(
                                 Code::Overflow,
                                 node,
-                                "the sum overflows".into(),
+                                "the sum overflows exact arithmetic (28 digits)".into(),
                                 None,
                             );
                         };
@@ -394,4 +443,14 @@ fn shorten_list(items: &[String]) -> String {
         out.push_str(&format!(" and {} more", items.len() - SHOWN));
     }
     out
+}
+
+/// What "no value in" gives out: missing stays missing and null stays null;
+/// a blank string (under `policy blank = missing`) becomes missing, so the
+/// next step does not trip over a string it did not expect.
+fn unset_result(value: Value<'_>) -> Value<'_> {
+    match value {
+        Value::String(_) => Value::Missing,
+        other => other,
+    }
 }

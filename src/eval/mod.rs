@@ -144,20 +144,18 @@ impl<'a> Machine<'a> {
                     Err(flow) => self.record(flow),
                 },
                 Statement::Rule(rule) => {
-                    if let Some(when) = &rule.when {
-                        match self.condition(when) {
-                            Ok(true) => {}
-                            Ok(false) => continue,
-                            Err(flow) => {
-                                self.record(flow);
-                                continue;
-                            }
-                        }
-                    }
                     let depth = self.target.len();
                     self.target
                         .extend(rule.target.iter().map(|k| TargetStep::Key(k)));
-                    let result = self.rule_value(rule);
+                    let write = match &rule.when {
+                        None => Ok(true),
+                        Some(when) => self.condition(when),
+                    };
+                    let result = match write {
+                        Ok(true) => self.rule_value(rule),
+                        Ok(false) => Ok(None),
+                        Err(flow) => Err(flow),
+                    };
                     match result {
                         Ok(Some(value)) => insert_path(out, &rule.target, value),
                         Ok(None) => {}
@@ -190,11 +188,14 @@ impl<'a> Machine<'a> {
                     Value::String(_) => "is blank",
                     _ => "is missing",
                 };
+                // required by the rule, or by `policy missing = error`
+                let by_policy = rule.absent.is_none();
                 let mut error = self.error(
                     Code::RequiredMissing,
                     &rule.value,
                     format!(
-                        "required field `{}` has no value: the source {what}",
+                        "{}field `{}` has no value: the source {what}",
+                        if by_policy { "" } else { "required " },
                         self.target_path()
                     ),
                 );
@@ -203,9 +204,13 @@ impl<'a> Machine<'a> {
                     error.value = Some(value.describe());
                 }
                 error.span = rule.loc.span.to(rule.value.loc.span);
-                error.help = Some(
-                    "add `default <value>`, or make the field `optional` or `nullable`".into(),
-                );
+                error.help = Some(if by_policy {
+                    "`policy missing = error` requires a value for every field without an option: \
+                     add `default <value>`, or make the field `optional` or `nullable`"
+                        .into()
+                } else {
+                    "add `default <value>`, or make the field `optional` or `nullable`".into()
+                });
                 Err(Flow::Error(Box::new(error)))
             }
         }

@@ -39,6 +39,18 @@ impl<'a> Machine<'a> {
                 if left.is_missing() || left.is_null() || right.is_missing() || right.is_null() {
                     return Ok(Value::Bool(false));
                 }
+                // a number a decimal cannot hold is out of range, not of the wrong type
+                for (value, side) in [(&left, lhs), (&right, rhs)] {
+                    if let Value::Number(n) = value
+                        && n.to_decimal().is_none()
+                    {
+                        let message = format!(
+                            "number {} has more digits than exact arithmetic allows (28)",
+                            n.text()
+                        );
+                        return self.fail(Code::NumberRange, side, message, Some(value));
+                    }
+                }
                 let Some(ordering) = left.compare(&right) else {
                     let message = format!(
                         "cannot compare {} {} with {} {}",
@@ -71,9 +83,42 @@ impl<'a> Machine<'a> {
                 {
                     return Ok(Value::string(format!("{a}{b}")));
                 }
+                if op == BinaryOp::Add
+                    && matches!(
+                        (&left, &right),
+                        (Value::String(_), Value::Number(_)) | (Value::Number(_), Value::String(_))
+                    )
+                {
+                    // neither side is wrong alone: say so, and offer both fixes
+                    let mut error = self.error(
+                        Code::TypeMismatch,
+                        node,
+                        format!(
+                            "`+` cannot add {} {} and {} {}",
+                            left.type_name(),
+                            left.describe(),
+                            right.type_name(),
+                            right.describe()
+                        ),
+                    );
+                    error.help = Some(
+                        "to join text, use `concat(a, b)`; to add, convert the text with `to_number(...)`"
+                            .into(),
+                    );
+                    return Err(super::Flow::Error(Box::new(error)));
+                }
                 let a = self.operand(node, lhs, &left, op)?;
                 let b = self.operand(node, rhs, &right, op)?;
+                // the value an arithmetic error shows is the left operand's:
+                // name where it was read
                 self.arithmetic(node, op, a, b, &left, &right)
+                    .map_err(|flow| match flow {
+                        super::Flow::Error(mut error) if error.source_path.is_none() => {
+                            error.source_path = self.source_path(lhs);
+                            super::Flow::Error(error)
+                        }
+                        other => other,
+                    })
             }
         }
     }
@@ -132,17 +177,28 @@ impl<'a> Machine<'a> {
         right: &Value<'_>,
     ) -> Result<Value<'a>> {
         let overflow = || {
+            let exact_digits_only = match op {
+                BinaryOp::Add => a.checked_add(b).is_some(),
+                BinaryOp::Sub => a.checked_sub(b).is_some(),
+                BinaryOp::Mul => a.checked_mul(b).is_some(),
+                _ => false,
+            };
             format!(
-                "{} {} {} overflows",
+                "{} {} {} {}",
                 left.describe(),
                 op.symbol(),
-                right.describe()
+                right.describe(),
+                if exact_digits_only {
+                    "needs more digits than exact arithmetic allows (28)"
+                } else {
+                    "overflows"
+                }
             )
         };
         let result = match op {
-            BinaryOp::Add => a.checked_add(b),
-            BinaryOp::Sub => a.checked_sub(b),
-            BinaryOp::Mul => a.checked_mul(b),
+            BinaryOp::Add => super::number::exact_add(a, b),
+            BinaryOp::Sub => super::number::exact_sub(a, b),
+            BinaryOp::Mul => super::number::exact_mul(a, b),
             BinaryOp::Div | BinaryOp::Rem if b.is_zero() => {
                 return self.fail(
                     Code::DivisionByZero,

@@ -90,7 +90,12 @@ impl<'a> Machine<'a> {
                 value.type_name()
             ),
         );
-        error.source_path = self.source_path(base).map(|mut p| {
+        let base_path = if self.is_input_path(base) {
+            self.source_path(base)
+        } else {
+            None
+        };
+        error.source_path = base_path.map(|mut p| {
             for step in &steps[..at] {
                 push_step(&mut p, step);
             }
@@ -106,6 +111,11 @@ impl<'a> Machine<'a> {
         match &node.kind {
             NodeKind::Root => Some("$".to_string()),
             NodeKind::Get(base, steps) => {
+                // `xs[1]` of a filtered list is not `$.items[1]`, and
+                // `first(.items).price` is not `$.items.price`
+                if !self.is_input_path(base) {
+                    return None;
+                }
                 let mut path = self.source_path(base)?;
                 for step in steps {
                     push_step(&mut path, step);
@@ -115,11 +125,12 @@ impl<'a> Machine<'a> {
             NodeKind::Local(slot) => match self.origins.get(*slot)? {
                 Origin::Unknown => None,
                 Origin::Node(n) => self.source_path(n),
-                Origin::Element(n, i) => {
+                Origin::Element(n, i) if self.is_input_path(n) => {
                     let mut path = self.source_path(n)?;
                     path.push_str(&format!("[{i}]"));
                     Some(path)
                 }
+                Origin::Element(..) => None,
             },
             NodeKind::Param(i) => Some(format!("${}", self.program.params.get(*i)?.name)),
             NodeKind::Call(_, args) | NodeKind::DefCall { args, .. } => {
@@ -131,6 +142,26 @@ impl<'a> Machine<'a> {
             // which side gave the value is known only at run time: name none
             // rather than a wrong one
             _ => None,
+        }
+    }
+}
+
+impl Machine<'_> {
+    /// Is this node's value the very value at its source path in the
+    /// input, so that its fields and elements are at that path too? Not
+    /// for what a function built (filtered, sorted, first of) or a `[*]`
+    /// spread, whose indexes are their own.
+    fn is_input_path(&self, node: &Node) -> bool {
+        match &node.kind {
+            NodeKind::Root | NodeKind::Param(_) => true,
+            NodeKind::Get(base, steps) => {
+                !steps.iter().any(|s| matches!(s, Step::All)) && self.is_input_path(base)
+            }
+            NodeKind::Local(slot) => match self.origins.get(*slot) {
+                Some(Origin::Node(n) | Origin::Element(n, _)) => self.is_input_path(n),
+                _ => false,
+            },
+            _ => false,
         }
     }
 }

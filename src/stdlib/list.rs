@@ -92,9 +92,12 @@ builtin!(
                             ),
                         )
                     })?;
-                    total = total
-                        .checked_add(d)
-                        .ok_or_else(|| FnError::new(Code::Overflow, "the sum overflows"))?;
+                    total = crate::eval::number::exact_add(total, d).ok_or_else(|| {
+                        FnError::new(
+                            Code::Overflow,
+                            "the sum overflows exact arithmetic (28 digits)",
+                        )
+                    })?;
                 }
                 other => {
                     return Err(FnError::new(
@@ -225,6 +228,20 @@ pub(crate) fn sort_values(items: Vec<Value<'_>>) -> Result<Vec<Value<'_>>, FnErr
 pub(crate) fn sort_keyed(items: &mut [(Value<'_>, Value<'_>)]) -> Result<(), FnError> {
     for window in items.windows(2) {
         if window[0].0.compare(&window[1].0).is_none() {
+            // a number a decimal cannot hold is out of range, not unorderable
+            for (key, _) in window {
+                if let Value::Number(n) = key
+                    && n.to_decimal().is_none()
+                {
+                    return Err(FnError::new(
+                        Code::NumberRange,
+                        format!(
+                            "number `{}` has more digits than exact arithmetic allows (28)",
+                            n.text()
+                        ),
+                    ));
+                }
+            }
             return Err(FnError::new(
                 Code::TypeMismatch,
                 format!(

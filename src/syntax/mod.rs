@@ -6,6 +6,7 @@
 //! so one run reports every broken item.
 
 mod ast;
+mod errors;
 mod parser;
 mod rule_names;
 mod sexpr;

@@ -1,7 +1,7 @@
 //! pest pairs → [`Ast`]. Keyword pairs carry no data and are skipped.
 
 use super::ast::*;
-use super::rule_names::rule_name;
+use super::errors::syntax_error;
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
@@ -38,6 +38,9 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
     let mut ast = Ast::default();
     let mut diagnostics = Vec::new();
     let mut pos = skip_trivia(text, 0);
+    // where the last item that parsed starts and ends, if it is the last
+    // in the tree
+    let mut last_item = None;
     while pos < text.len() {
         match MapcParser::parse(Rule::item, &text[pos..]) {
             Ok(mut pairs) => {
@@ -47,15 +50,47 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
                     file,
                     base: pos,
                     diagnostics: &mut diagnostics,
+                    depth: 0,
+                    too_deep: false,
                 };
+                last_item = None;
                 if let Some(item) = builder.item(pair) {
                     ast.items.push(item);
+                    last_item = Some((pos, end));
                 }
                 pos = skip_trivia(text, end.max(pos + 1));
             }
             Err(error) => {
-                let (diagnostic, at) = syntax_error(file, pos, &error);
+                let (mut diagnostic, at) = syntax_error(file, pos, &error);
+                // an item that fails at once on the line where the previous
+                // one ended means the previous one stopped short (`b = f` of
+                // `b = f(x =>)`): drop it rather than check half an item
+                if at == pos
+                    && let Some((start, end)) = last_item
+                    && !text[end..pos].contains('\n')
+                {
+                    let dropped = ast.items.pop();
+                    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+                    let taken = text[line_start..pos].trim();
+                    let at_equals = text[pos..].starts_with('=');
+                    if at_equals && let Some(Item::Param(param)) = dropped {
+                        diagnostic = Diagnostic::error(
+                            Code::Syntax,
+                            format!("the default of parameter `{}` is not a constant", param.name.name),
+                        )
+                        .with_label(file, Span::new(pos, pos + 1), "")
+                        .with_help(
+                            "a default is a string, number, boolean, null, list or object written out",
+                        );
+                    } else if at_equals && start < line_start && !taken.is_empty() {
+                        // `a = .x +` then `b = .y`: the previous item took `b`
+                        diagnostic = diagnostic.with_help(format!(
+                            "is the line before unfinished? `{taken}` was read as the end of it"
+                        ));
+                    }
+                }
                 diagnostics.push(diagnostic);
+                last_item = None;
                 pos = resume_at(text, at);
             }
         }
@@ -96,88 +131,6 @@ fn resume_at(text: &str, at: usize) -> usize {
     text.len()
 }
 
-fn syntax_error(
-    file: &Arc<SourceFile>,
-    base: usize,
-    error: &pest::error::Error<Rule>,
-) -> (Diagnostic, usize) {
-    let text = file.text.as_str();
-    let at = base
-        + match error.location {
-            pest::error::InputLocation::Pos(p) => p,
-            pest::error::InputLocation::Span((s, _)) => s,
-        };
-    let at = at.min(text.len());
-    let found = describe_found(&text[at..]);
-    let expected = match &error.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().map(|r| rule_name(*r)).collect();
-            names.sort_unstable();
-            names.dedup();
-            names
-        }
-        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
-    };
-    let message = if expected.is_empty() {
-        format!("unexpected {found}")
-    } else {
-        format!("expected {}, found {found}", one_of(&expected))
-    };
-    let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
-    let mut diagnostic =
-        Diagnostic::error(Code::Syntax, message).with_label(file, Span::new(at, end), "");
-    if let Some(help) = syntax_help(&text[at..], &expected) {
-        diagnostic = diagnostic.with_help(help);
-    }
-    (diagnostic, at)
-}
-
-fn describe_found(rest: &str) -> String {
-    let rest = rest.trim_start_matches([' ', '\t']);
-    match rest.chars().next() {
-        None => "end of file".to_string(),
-        Some('\n') | Some('\r') => "end of line".to_string(),
-        Some(c) if c.is_alphanumeric() || c == '_' => {
-            let word: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            format!("`{word}`")
-        }
-        Some(c) => format!("`{c}`"),
-    }
-}
-
-fn one_of(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-fn syntax_help(rest: &str, expected: &[&str]) -> Option<String> {
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
-    if expected.contains(&"a name") && KEYWORDS.contains(&word.as_str()) {
-        return Some(format!(
-            "`{word}` is a keyword; quote it to use it as a field name: `\"{word}\"`"
-        ));
-    }
-    if rest.starts_with('\'') {
-        return Some("strings are written in double quotes: \"text\"".to_string());
-    }
-    None
-}
-
-const KEYWORDS: &[&str] = &[
-    "and", "default", "def", "else", "false", "for", "from", "if", "import", "in", "let", "match",
-    "not", "null", "nullable", "optional", "or", "param", "policy", "required", "table", "then",
-    "true", "when", "where",
-];
-
 fn is_keyword_rule(r: Rule) -> bool {
     matches!(
         r,
@@ -200,6 +153,7 @@ fn is_keyword_rule(r: Rule) -> bool {
             | Rule::kw_value
             | Rule::kw_when
             | Rule::kw_where
+            | Rule::arrow
     )
 }
 
@@ -212,12 +166,23 @@ struct Builder<'f, 'd> {
     file: &'f Arc<SourceFile>,
     base: usize,
     diagnostics: &'d mut Vec<Diagnostic>,
+    /// Operators and brackets around the expression being built.
+    depth: usize,
+    /// The item already has a "nested too deeply" error.
+    too_deep: bool,
 }
+
+/// How deeply an expression may nest (operators and brackets along one
+/// path of the tree): the checker and the evaluator recurse on the tree,
+/// and a much deeper one would overflow the stack.
+const MAX_DEPTH: usize = 100;
 
 impl Builder<'_, '_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.base + s.start(), self.base + s.end())
+        let start = self.base + s.start();
+        let end = trim_trivia_end(&self.file.text, start, self.base + s.end());
+        Span::new(start, end)
     }
 
     fn error(&mut self, code: Code, span: Span, message: String, label: &str) {
@@ -544,8 +509,30 @@ impl Builder<'_, '_> {
     }
 
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&pair);
         let pairs = pair.into_inner();
-        self.pratt(pairs)
+        let operators = pairs.clone().filter(|p| p.as_rule() != Rule::term).count();
+        self.depth += operators + 1;
+        let expr = if self.depth > MAX_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                let diagnostic = Diagnostic::error(
+                    Code::Limit,
+                    format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+                )
+                .with_label(self.file, span, "")
+                .with_help("split it with `let` bindings");
+                self.diagnostics.push(diagnostic);
+            }
+            Expr {
+                kind: ExprKind::Literal(Json::Null),
+                span,
+            }
+        } else {
+            self.pratt(pairs)
+        };
+        self.depth -= operators + 1;
+        expr
     }
 
     fn pratt(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
@@ -755,7 +742,7 @@ impl Builder<'_, '_> {
                     let mut value = None;
                     for part in arm.into_inner() {
                         match part.as_rule() {
-                            Rule::wildcard => {}
+                            Rule::wildcard | Rule::arrow => {}
                             Rule::expr => value = Some(self.expr(part)),
                             _ => patterns.push(self.constant(part)),
                         }
@@ -877,7 +864,9 @@ fn unescape(raw: &str) -> Result<String, (usize, String)> {
                 let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
                 match ch {
                     Some(ch) => out.push(ch),
-                    None => return Err((i, format!("`\\u{hex}` is not a Unicode scalar value"))),
+                    None => {
+                        return Err((i, format!("`\\u{{{hex}}}` is not a Unicode scalar value")));
+                    }
                 }
             }
             other => {
@@ -891,4 +880,55 @@ fn unescape(raw: &str) -> Result<String, (usize, String)> {
         }
     }
     Ok(out)
+}
+
+/// pest's span of a rule that ends in an optional or repeated part includes
+/// the whitespace and comments it skipped looking for that part; cut them
+/// off, so that underlines end where the code ends.
+fn trim_trivia_end(text: &str, start: usize, mut end: usize) -> usize {
+    loop {
+        let trimmed = text[start..end].trim_end();
+        end = start + trimmed.len();
+        // a comment runs to the end of its line: look for a `#` outside a
+        // string on the last line (strings do not span lines)
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let Some(hash) = comment_start(&trimmed[line_start..]) else {
+            return end;
+        };
+        end = start + line_start + hash;
+    }
+}
+
+/// The byte offset of a `#` that starts a comment in one line of code.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::trim_trivia_end;
+
+    #[test]
+    fn trailing_comments_and_space_are_not_code() {
+        let text = "a = if .x then 1   # c\nb = 2";
+        assert_eq!(trim_trivia_end(text, 4, 23), 16);
+        let text = "a = \"x # y\"  # z\n";
+        assert_eq!(
+            &text[..trim_trivia_end(text, 0, text.len())],
+            "a = \"x # y\""
+        );
+        let text = "a = 1 # one\n  # two\n";
+        assert_eq!(&text[..trim_trivia_end(text, 0, text.len())], "a = 1");
+    }
 }

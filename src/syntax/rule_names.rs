@@ -13,6 +13,7 @@ pub(crate) fn rule_name(r: Rule) -> &'static str {
         Rule::word => "a name",
         Rule::keyword => "a keyword",
         Rule::ident => "a name",
+        Rule::arrow => "`=>`",
         Rule::kw_csv => "`csv`",
         Rule::kw_def => "`def`",
         Rule::kw_default => "`default`",

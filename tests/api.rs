@@ -1,0 +1,256 @@
+//! The public API: compile once, apply many times, from many threads.
+
+use mapc::{ApplyError, CompileError, Env, Mapping, RuntimeError};
+use serde_json::json;
+use std::path::Path;
+
+const fn assert_send_sync<T: Send + Sync>() {}
+const fn assert_clone<T: Clone>() {}
+const fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+
+// compile-time checks: a compiled mapping is shared across threads, and
+// every public error type is a proper error
+const _: () = {
+    assert_send_sync::<Mapping>();
+    assert_clone::<Mapping>();
+    assert_error::<CompileError>();
+    assert_error::<ApplyError>();
+    assert_error::<RuntimeError>();
+};
+
+const ORDER: &str = r#"
+table status { "paid", "settled" => "PAID", _ => "OPEN" }
+id     = .id required
+status = lookup(.status, status)
+total  = sum_by(.lines, l => l.price * l.qty)
+"#;
+
+#[test]
+fn a_mapping_is_cloned_and_applied_from_several_threads() {
+    let mapping = Mapping::compile(ORDER).unwrap();
+    let records: Vec<serde_json::Value> = (0..50)
+        .map(|i| {
+            json!({
+                "id": i,
+                "status": if i % 2 == 0 { "paid" } else { "new" },
+                "lines": [{"price": 0.1, "qty": i}, {"price": 0.2, "qty": 1}]
+            })
+        })
+        .collect();
+    let expected: Vec<_> = records.iter().map(|r| mapping.apply(r).unwrap()).collect();
+    let clone = mapping.clone();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|t| {
+                let mapping = if t % 2 == 0 { &mapping } else { &clone };
+                let records = &records;
+                scope.spawn(move || {
+                    records
+                        .iter()
+                        .map(|r| mapping.apply(r).unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            assert_eq!(handle.join().unwrap(), expected);
+        }
+    });
+    assert_eq!(
+        expected[3],
+        json!({"id": 3, "status": "OPEN", "total": serde_json::from_str::<serde_json::Value>("0.5").unwrap()})
+    );
+}
+
+#[test]
+fn from_file_reads_imports_and_csv_relative_to_the_file() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api/customer.map");
+    let mapping = Mapping::from_file(&path).unwrap();
+    let out = mapping
+        .apply(&json!({
+            "status": "Paid",
+            "country": "France",
+            "address": {"line1": "Rue 1", "city": "Paris", "country": "Germany"}
+        }))
+        .unwrap();
+    assert_eq!(
+        out,
+        json!({
+            "status": "PAID",
+            "country": "FR",
+            "address": {"street": "Rue 1", "city": "Paris", "country": "DE"}
+        })
+    );
+}
+
+#[test]
+fn from_file_reports_an_unreadable_file() {
+    let error = Mapping::from_file("tests/fixtures/api/no_such_file.map").unwrap_err();
+    assert!(matches!(error, CompileError::Read { .. }));
+    assert!(error.diagnostics().is_empty());
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot read `tests/fixtures/api/no_such_file.map`"),
+        "{error}"
+    );
+    assert!(std::error::Error::source(&error).is_some());
+}
+
+#[test]
+fn apply_with_takes_parameters_from_env() {
+    let mapping = Mapping::compile(
+        r#"
+        param tenant: string
+        param region: string = "eu"
+        tenant = $tenant
+        region = $region
+        "#,
+    )
+    .unwrap();
+    let params = mapping.params();
+    assert_eq!(params.len(), 2);
+    assert_eq!(
+        (params[0].name.as_str(), params[0].ty, params[0].has_default),
+        ("tenant", "string", false)
+    );
+    assert!(params[1].has_default);
+
+    let env = Env::new().with_param("tenant", "acme");
+    assert!(mapping.check_env(&env).is_ok());
+    assert_eq!(
+        mapping.apply_with(&json!({}), &env).unwrap(),
+        json!({"tenant": "acme", "region": "eu"})
+    );
+    let env = env.with_param("region", "us");
+    assert_eq!(
+        mapping.apply_with(&json!({}), &env).unwrap(),
+        json!({"tenant": "acme", "region": "us"})
+    );
+
+    // without the parameter: E311, before any record is read
+    let error = mapping.check_env(&Env::new()).unwrap_err();
+    assert_eq!(error.errors.len(), 1);
+    assert_eq!(error.errors[0].code, mapc::Code::ParameterValue);
+    assert!(mapping.apply(&json!({})).is_err());
+}
+
+#[test]
+fn runtime_errors_carry_target_source_value_and_location() {
+    let mapping = Mapping::compile("total = .price * 2\nid = .id required\n").unwrap();
+    let error = mapping.apply(&json!({"price": "12.50"})).unwrap_err();
+    assert_eq!(error.errors.len(), 2, "every error of the record: {error}");
+    let first = &error.errors[0];
+    assert_eq!(first.code, mapc::Code::TypeMismatch);
+    assert_eq!(first.target.as_deref(), Some("total"));
+    assert_eq!(first.source_path.as_deref(), Some("$.price"));
+    assert_eq!(first.value.as_deref(), Some("\"12.50\""));
+    assert_eq!(first.line_col(), (1, 9));
+    assert_eq!(
+        first.to_string(),
+        "E301: `*` needs numbers, found string \"12.50\" at <mapping>:1:9, \
+         target `total`, source `$.price`, value \"12.50\""
+    );
+    let diagnostic = first.to_diagnostic(Some("record 3"));
+    assert_eq!(diagnostic.notes[0], "record 3, target field `total`");
+    assert_eq!(error.errors[1].code, mapc::Code::RequiredMissing);
+    // the Display of ApplyError lists every error, one per line
+    assert_eq!(error.to_string().lines().count(), 2);
+}
+
+#[test]
+fn a_compile_error_lists_every_diagnostic() {
+    let error =
+        Mapping::compile("a = .x | trmi\nb = $nope\nc = = 1\nd = lookup(.x, t)\n").unwrap_err();
+    let codes: Vec<&str> = error
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["E100", "E200", "E204", "E203"]);
+    let text = error.to_string();
+    for code in ["E100", "E200", "E204", "E203"] {
+        assert!(text.contains(&format!("error[{code}]")), "{text}");
+    }
+    assert!(text.contains("did you mean `trim`?"), "{text}");
+    assert!(!text.ends_with('\n'));
+    assert!(error.diagnostics().iter().all(mapc::Diagnostic::is_error));
+    assert_eq!(
+        error.diagnostics()[1].location(),
+        Some(("<mapping>", 1, 10))
+    );
+}
+
+#[test]
+fn imports_need_a_directory() {
+    let error = Mapping::compile("import t from \"common.map\"\n").unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("error[E208]"), "{text}");
+    assert!(text.contains("this mapping has no directory"), "{text}");
+}
+
+#[test]
+fn output_is_independent_of_earlier_records() {
+    // a record's `let` values and loop variables do not leak into the next
+    let mapping = Mapping::compile(
+        "let name = .name\nname = name optional\nlines = for l in .lines { sku = l.sku }\n",
+    )
+    .unwrap();
+    assert_eq!(
+        mapping
+            .apply(&json!({"name": "a", "lines": [{"sku": "x"}]}))
+            .unwrap(),
+        json!({"name": "a", "lines": [{"sku": "x"}]})
+    );
+    assert_eq!(mapping.apply(&json!({})).unwrap(), json!({"lines": null}));
+}
+
+#[test]
+fn windows_line_endings_are_whitespace() {
+    let mapping = Mapping::compile(
+        "# comment\r\nname = .name\r\n  | trim\r\n  | upper\r\nid = .id required\r\n",
+    )
+    .unwrap();
+    assert_eq!(
+        mapping.apply(&json!({"name": " ada ", "id": 1})).unwrap(),
+        json!({"name": "ADA", "id": 1})
+    );
+    let error = Mapping::compile("a = .x\r\nb = = 1\r\n").unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("2 | b = = 1\n"), "{text:?}");
+    assert!(!text.contains('\r'), "{text:?}");
+}
+
+#[test]
+fn deep_expressions_are_refused_not_a_stack_overflow() {
+    // runs on a test thread (2 MiB of stack): what compiles must also run
+    let near_limit = [
+        format!("x = {}", vec!["1"; 95].join(" + ")),
+        format!("x = {}1", "-".repeat(95)),
+        format!("x = {}1{}", "(".repeat(95), ")".repeat(95)),
+        format!("x = {}{}", "[".repeat(95), "]".repeat(95)),
+        format!("x = {}.a{}", "trim(".repeat(95), ")".repeat(95)),
+    ];
+    for source in &near_limit {
+        let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{e}"));
+        mapping.apply(&json!({"a": " b "})).unwrap();
+    }
+    let too_deep = [
+        format!("x = {}", vec!["1"; 5000].join(" + ")),
+        format!("x = {}1", "-".repeat(5000)),
+        format!("x = {}1{}", "(".repeat(1000), ")".repeat(1000)),
+        format!("x = {}.a{}", "trim(".repeat(1000), ")".repeat(1000)),
+    ];
+    for source in &too_deep {
+        let error = Mapping::compile(source).unwrap_err();
+        let codes: Vec<&str> = error
+            .diagnostics()
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| *c == "E312" || *c == "E100"),
+            "{codes:?}"
+        );
+    }
+}
