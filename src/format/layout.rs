@@ -1,0 +1,151 @@
+//! The lines of a block: own-line comments, blank lines, and rows aligned
+//! like a mapping table (`=` / `=>`, then options, then comments).
+
+/// One entry of a block, before alignment.
+#[derive(Debug)]
+pub(super) enum Entry {
+    /// An empty line (never two in a row, never first).
+    Blank,
+    /// A comment on its own line.
+    Comment(String),
+    /// A one-line construct that aligns with its neighbours.
+    Row(Row),
+    /// Anything else: lines relative to the block's indentation.
+    Lines {
+        /// The text, possibly spanning several lines.
+        text: String,
+        /// A comment at the end of the last line.
+        comment: Option<String>,
+    },
+}
+
+/// `key sep value  options  # comment`
+#[derive(Debug)]
+pub(super) struct Row {
+    /// Rows of different kinds (rules, `let`s) do not align with each other.
+    pub kind: RowKind,
+    /// The target, the `let` name, the table keys or the match patterns.
+    pub key: String,
+    /// `" = "` or `" => "`.
+    pub sep: &'static str,
+    /// The value.
+    pub value: String,
+    /// `required`, `default ...`, `when ...`; empty if none.
+    pub options: String,
+    /// A comment at the end of the line.
+    pub comment: Option<String>,
+}
+
+/// What a [`Row`] is, for grouping runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum RowKind {
+    Rule,
+    Let,
+    Entry,
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn pad(s: &mut String, to: usize) {
+    let w = width(s);
+    s.extend(std::iter::repeat_n(' ', to.saturating_sub(w)));
+}
+
+/// Renders entries as lines indented by `indent`, aligning each run of
+/// consecutive rows of one kind.
+pub(super) fn render(entries: &[Entry], indent: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        match &entries[i] {
+            Entry::Blank => {
+                lines.push(String::new());
+                i += 1;
+            }
+            Entry::Comment(text) => {
+                lines.push(format!("{indent}{text}"));
+                i += 1;
+            }
+            Entry::Lines { text, comment } => {
+                let mut block: Vec<String> = text.lines().map(|l| format!("{indent}{l}")).collect();
+                if let (Some(c), Some(last)) = (comment, block.last_mut()) {
+                    last.push_str("  ");
+                    last.push_str(c);
+                }
+                lines.extend(block);
+                i += 1;
+            }
+            Entry::Row(first) => {
+                let mut end = i + 1;
+                while let Some(Entry::Row(r)) = entries.get(end) {
+                    if r.kind != first.kind {
+                        break;
+                    }
+                    end += 1;
+                }
+                let run: Vec<&Row> = entries[i..end]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Entry::Row(r) => Some(r),
+                        _ => None,
+                    })
+                    .collect();
+                lines.extend(render_run(&run, indent));
+                i = end;
+            }
+        }
+    }
+    for line in &mut lines {
+        let trimmed = line.trim_end().len();
+        line.truncate(trimmed);
+    }
+    lines
+}
+
+fn render_run(run: &[&Row], indent: &str) -> Vec<String> {
+    let key_width = run.iter().map(|r| width(&r.key)).max().unwrap_or(0);
+    let mut heads: Vec<String> = run
+        .iter()
+        .map(|r| {
+            let mut s = r.key.clone();
+            pad(&mut s, key_width);
+            s.push_str(r.sep);
+            s.push_str(&r.value);
+            s
+        })
+        .collect();
+    let options_column = run
+        .iter()
+        .zip(&heads)
+        .filter(|(r, _)| !r.options.is_empty())
+        .map(|(_, h)| width(h))
+        .max()
+        .unwrap_or(0);
+    for (row, head) in run.iter().zip(heads.iter_mut()) {
+        if !row.options.is_empty() {
+            pad(head, options_column);
+            head.push_str("  ");
+            head.push_str(&row.options);
+        }
+    }
+    let comment_column = run
+        .iter()
+        .zip(&heads)
+        .filter(|(r, _)| r.comment.is_some())
+        .map(|(_, h)| width(h))
+        .max()
+        .unwrap_or(0);
+    run.iter()
+        .zip(heads)
+        .map(|(row, mut head)| {
+            if let Some(c) = &row.comment {
+                pad(&mut head, comment_column);
+                head.push_str("  ");
+                head.push_str(c);
+            }
+            format!("{indent}{head}")
+        })
+        .collect()
+}
