@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 mod check;
+pub mod describe;
 pub mod diagnostics;
 mod env;
 mod eval;
@@ -43,6 +44,7 @@ pub mod stdlib;
 pub mod syntax;
 
 pub use check::Options;
+pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;
 pub use eval::{ApplyError, RuntimeError};

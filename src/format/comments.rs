@@ -96,43 +96,9 @@ impl<'s> Comments<'s> {
         }
     }
 
-    /// The end of the last code (not whitespace, not a comment) in `span`:
-    /// pest spans of rules that end in an optional part run on over the
-    /// whitespace and comments after them.
+    /// See [`code_end`].
     pub fn code_end(&self, span: Span) -> usize {
-        let bytes = self.source.as_bytes();
-        let end = span.end.min(bytes.len());
-        let mut i = span.start.min(end);
-        let mut last = i;
-        let mut in_string = false;
-        while i < end {
-            let b = bytes[i];
-            if in_string {
-                match b {
-                    b'\\' => i += 1,
-                    b'"' | b'\n' => in_string = false,
-                    _ => {}
-                }
-                i += 1;
-                last = i.min(end);
-                continue;
-            }
-            match b {
-                b'"' => in_string = true,
-                b'#' => {
-                    i = self.source[i..].find('\n').map_or(end, |n| i + n);
-                    continue;
-                }
-                b' ' | b'\t' | b'\r' | b'\n' => {
-                    i += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            i += 1;
-            last = i;
-        }
-        last
+        code_end(self.source, span)
     }
 
     /// Is there an empty line between `pos` and the code or comment before it?
@@ -141,4 +107,43 @@ impl<'s> Comments<'s> {
         let gap = head.len() - head.trim_end_matches([' ', '\t', '\r', '\n']).len();
         head[head.len() - gap..].matches('\n').count() >= 2
     }
+}
+
+/// The end of the last code (not whitespace, not a comment) in `span`:
+/// pest spans of rules that end in an optional part run on over the
+/// whitespace and comments after them.
+pub(crate) fn code_end(source: &str, span: Span) -> usize {
+    let bytes = source.as_bytes();
+    let end = span.end.min(bytes.len());
+    let mut i = span.start.min(end);
+    let mut last = i;
+    let mut in_string = false;
+    while i < end {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' | b'\n' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            last = i.min(end);
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'#' => {
+                i = source[i..].find('\n').map_or(end, |n| i + n);
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+        last = i;
+    }
+    last
 }

@@ -28,6 +28,7 @@
 //! ```
 
 mod comments;
+pub(crate) use comments::code_end;
 mod expr;
 mod layout;
 mod statements;
@@ -70,6 +71,11 @@ pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
 /// keeps every one of them.
 pub fn comments(source: &str) -> Vec<String> {
     comments::scan(source).into_iter().map(|(_, t)| t).collect()
+}
+
+/// Can `name` be written as a key (a target, a field) without quotes?
+pub fn is_plain_key(name: &str) -> bool {
+    expr::is_plain(name)
 }
 
 struct Printer<'s> {
