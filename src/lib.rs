@@ -40,6 +40,7 @@ mod eval;
 pub mod format;
 mod mapping;
 mod program;
+pub mod schema;
 pub mod stdlib;
 pub mod syntax;
 

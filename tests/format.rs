@@ -119,3 +119,32 @@ fn syntax_errors_are_not_formatted() {
     let errors = mapc::format("a = .x |\nb = = 2\n").expect_err("a syntax error");
     assert!(!errors.is_empty());
 }
+
+/// The shipped mappings are formatted. `UPDATE_FORMAT=1 cargo test --test
+/// format` formats them in place.
+#[test]
+fn shipped_mappings_are_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    map_files(&root.join("mappings"), &mut files);
+    let update = std::env::var_os("UPDATE_FORMAT").is_some();
+    let mut unformatted = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("mapping is readable");
+        let Ok(formatted) = mapc::format(&text) else {
+            continue;
+        };
+        if formatted != text {
+            if update {
+                std::fs::write(&path, &formatted).expect("mapping is writable");
+            } else {
+                unformatted.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        unformatted.is_empty(),
+        "not formatted (run `UPDATE_FORMAT=1 cargo test --test format`): {}",
+        unformatted.join(", ")
+    );
+}
