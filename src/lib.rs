@@ -28,6 +28,12 @@
 //! × record → output), [`stdlib`] (the built-in functions, one table) and
 //! [`diagnostics`] (errors as data, one renderer). The library never prints
 //! and never exits; the `mapc` binary does that.
+//!
+//! The authoring tools build on the same stages: [`format()`] prints a
+//! mapping in its canonical layout, comments kept; [`Mapping::describe`]
+//! gives the field-level mapping table of an integration spec
+//! ([`describe`], as Markdown, JSON or HTML); [`Mapping::schema`] gives
+//! the JSON Schema of the target record ([`schema`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

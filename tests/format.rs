@@ -148,3 +148,10 @@ fn shipped_mappings_are_formatted() {
         unformatted.join(", ")
     );
 }
+
+#[test]
+fn syntax_errors_name_the_file() {
+    let errors = mapc::format::format_named("orders.map", "a = = 1\n").expect_err("a syntax error");
+    let text = mapc::diagnostics::render_all(&errors);
+    assert!(text.contains("orders.map:1:"), "{text}");
+}

@@ -1,6 +1,6 @@
 //! `mapc fmt`: the canonical layout of a mapping file.
 //!
-//! [`format`] parses the text, refuses text with syntax errors, and prints
+//! [`format()`] parses the text, refuses text with syntax errors, and prints
 //! the tree back in one canonical style:
 //!
 //! - two-space indentation inside blocks, one rule per line;
@@ -45,7 +45,15 @@ use layout::{Entry, render};
 /// The syntax errors of `source`, as diagnostics: text that does not parse
 /// is not formatted.
 pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
-    let file = SourceFile::new("<mapping>", source);
+    format_named("<mapping>", source)
+}
+
+/// [`format()`], with syntax errors reported under `name` (a file path).
+///
+/// # Errors
+/// The syntax errors of `source`, as diagnostics.
+pub fn format_named(name: &str, source: &str) -> Result<String, Vec<Diagnostic>> {
+    let file = SourceFile::new(name, source);
     let (ast, errors) = syntax::parse(&file);
     if !errors.is_empty() {
         return Err(errors);
