@@ -67,3 +67,21 @@ fn html_escapes_text() {
     assert!(html.contains("&lt;script&gt;"));
     assert!(!html.contains("<b>&"));
 }
+
+/// Every mapping of the README tour describes and renders.
+#[test]
+fn readme_mappings_describe() {
+    let readme = include_str!("../README.md");
+    let mut count = 0;
+    for block in readme.split("```mapc\n").skip(1) {
+        let body = block.split("```").next().unwrap_or_default();
+        let mapping = Mapping::compile(body).expect("README mapping compiles");
+        let description = mapping.describe();
+        assert!(!description.fields.is_empty(), "{body}");
+        assert!(description.to_markdown().contains("| Target field |"));
+        assert!(description.to_html().ends_with("</html>\n"));
+        assert!(description.to_json()["fields"].is_array());
+        count += 1;
+    }
+    assert!(count >= 10);
+}

@@ -59,9 +59,55 @@ fn sexpr(source: &str) -> String {
     ast.to_string()
 }
 
+/// The text with every space and newline outside strings and comments
+/// doubled: the same mapping, laid out badly.
+fn spread(text: &str) -> String {
+    spread_with(text, true)
+}
+
+/// The text with every space outside strings and comments doubled.
+fn widen(text: &str) -> String {
+    spread_with(text, false)
+}
+
+fn spread_with(text: &str, newlines: bool) -> String {
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        out.push(c);
+        if in_comment {
+            in_comment = c != '\n';
+            if c == '\n' && newlines {
+                out.push('\n');
+            }
+            continue;
+        }
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => in_comment = true,
+            ' ' => out.push(c),
+            '\n' if newlines => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[test]
 fn formatting_keeps_the_tree_the_comments_and_is_idempotent() {
-    let corpus = corpus();
+    let mut corpus = corpus();
+    let spread_out: Vec<(String, String)> = corpus
+        .iter()
+        .map(|(name, text)| (format!("{name} (spread)"), spread(text)))
+        .collect();
+    corpus.extend(spread_out);
     assert!(
         corpus.len() > 5,
         "the corpus is too small: {}",
@@ -91,6 +137,18 @@ fn formatting_keeps_the_tree_the_comments_and_is_idempotent() {
             "{name}: trailing whitespace"
         );
         assert!(!once.contains("\n\n\n"), "{name}: two blank lines");
+    }
+}
+
+/// Spaces do not matter: the canonical text does not depend on them.
+#[test]
+fn spaces_do_not_change_the_result() {
+    for (name, text) in corpus() {
+        let Ok(once) = mapc::format(&text) else {
+            continue;
+        };
+        let wide = mapc::format(&widen(&text)).expect("widened text parses");
+        assert_eq!(once, wide, "{name}: spaces changed the result");
     }
 }
 

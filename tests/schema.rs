@@ -66,3 +66,115 @@ fn required_nullable_optional_and_enum() {
     assert_eq!(schema["properties"]["address"]["required"], json!(["city"]));
     assert_eq!(schema["additionalProperties"], false);
 }
+
+/// A validator for the part of JSON Schema that mapc writes: `type`,
+/// `properties`, `required`, `additionalProperties: false`, `items`,
+/// `enum` and `maxLength`. Returns the first violation.
+fn validate(schema: &serde_json::Value, value: &serde_json::Value, at: &str) -> Result<(), String> {
+    use serde_json::Value;
+    let type_name = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    if let Some(ty) = schema.get("type") {
+        let ok = match ty {
+            Value::String(t) => t == type_name,
+            Value::Array(ts) => ts.iter().any(|t| t == type_name),
+            _ => false,
+        };
+        if !ok {
+            return Err(format!("{at}: {value} is not of type {ty}"));
+        }
+    }
+    if let Some(Value::Array(values)) = schema.get("enum")
+        && !values.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {values:?}"));
+    }
+    if let (Some(max), Value::String(s)) = (schema.get("maxLength").and_then(Value::as_u64), value)
+        && s.chars().count() as u64 > max
+    {
+        return Err(format!("{at}: {value} is longer than {max}"));
+    }
+    if let Value::Object(map) = value {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        if let Some(Value::Array(required)) = schema.get("required") {
+            for r in required {
+                if !map.contains_key(r.as_str().unwrap_or_default()) {
+                    return Err(format!("{at}: required {r} is missing"));
+                }
+            }
+        }
+        for (k, v) in map {
+            match properties.and_then(|p| p.get(k)) {
+                Some(s) => validate(s, v, &format!("{at}.{k}"))?,
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    return Err(format!("{at}: {k} is not allowed"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            validate(item_schema, item, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every README example's output validates against its mapping's schema.
+#[test]
+fn readme_outputs_validate_against_their_schema() {
+    let readme = include_str!("../README.md");
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner.starts_with("```") {
+                break;
+            }
+            body.push_str(inner);
+            body.push('\n');
+        }
+        blocks.push((info.trim().to_string(), body));
+    }
+    let mut checked = 0;
+    for (i, (info, body)) in blocks.iter().enumerate() {
+        if info != "mapc" {
+            continue;
+        }
+        let (Some((a, _)), Some((b, output))) = (blocks.get(i + 1), blocks.get(i + 2)) else {
+            continue;
+        };
+        if a != "json" || b != "json" {
+            continue;
+        }
+        let mapping = Mapping::compile(body).expect("README mapping compiles");
+        let output: serde_json::Value = serde_json::from_str(output).expect("README output");
+        let schema = mapping.schema();
+        if let Err(e) = validate(&schema, &output, "$") {
+            panic!("README mapping:\n{body}\n{e}\nschema: {schema:#}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} README examples checked");
+}
+
+#[test]
+fn validator_rejects() {
+    let mapping = Mapping::compile("id = .id | to_string required\n").expect("compiles");
+    let schema = mapping.schema();
+    assert!(validate(&schema, &json!({"id": "1"}), "$").is_ok());
+    assert!(validate(&schema, &json!({}), "$").is_err());
+    assert!(validate(&schema, &json!({"id": 1}), "$").is_err());
+    assert!(validate(&schema, &json!({"id": "1", "x": 2}), "$").is_err());
+}
