@@ -37,6 +37,10 @@ fn binary_precedence(op: BinaryOp) -> u8 {
     }
 }
 
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
 /// A word that can be written without quotes (as a field, key or target).
 pub(super) fn is_plain(name: &str) -> bool {
     let mut chars = name.chars();
@@ -146,85 +150,268 @@ impl Printer<'_> {
             ExprKind::Param(name) => format!("${name}"),
             ExprKind::Variable(name) => name.clone(),
             ExprKind::Access(base, accessor) => {
-                let base_text = match base.kind {
+                let mut out = match base.kind {
                     ExprKind::Root => String::new(),
                     _ => self.expr_at(base, 10),
                 };
                 match accessor {
-                    Accessor::Field(name) => format!("{base_text}.{}", key(name)),
+                    Accessor::Field(name) => {
+                        out.push('.');
+                        out.push_str(&key(name));
+                    }
                     Accessor::Index(i) => {
-                        let base_text = if base_text.is_empty() {
-                            "."
-                        } else {
-                            &base_text
-                        };
-                        format!("{base_text}[{i}]")
+                        if out.is_empty() {
+                            out.push('.');
+                        }
+                        out.push_str(&format!("[{i}]"));
                     }
                     Accessor::All => {
-                        let base_text = if base_text.is_empty() {
-                            "."
-                        } else {
-                            &base_text
-                        };
-                        format!("{base_text}[*]")
+                        if out.is_empty() {
+                            out.push('.');
+                        }
+                        out.push_str("[*]");
                     }
                 }
+                out
             }
             ExprKind::List(items) => {
-                let items: Vec<String> = items.iter().map(|i| self.expr(i)).collect();
-                format!("[{}]", items.join(", "))
+                let mut out = "[".to_string();
+                let mut previous = None;
+                for item in items {
+                    self.separator(&mut out, previous, item.span.start, 1);
+                    let text = self.expr(item);
+                    self.append(&mut out, &text);
+                    previous = Some(item.span);
+                }
+                out.push(']');
+                out
             }
             ExprKind::Object(entries) if entries.is_empty() => "{}".to_string(),
             ExprKind::Object(entries) => {
-                let entries: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", quote(&k.name), self.expr(v)))
-                    .collect();
-                format!("{{ {} }}", entries.join(", "))
+                let mut out = "{ ".to_string();
+                let mut previous = None;
+                for (k, v) in entries {
+                    self.separator(&mut out, previous, k.span.start, 2);
+                    let text = format!("{}: ", quote(&k.name));
+                    self.append(&mut out, &text);
+                    let value = self.expr(v);
+                    self.append(&mut out, &value);
+                    previous = Some(v.span);
+                }
+                out.push_str(" }");
+                out
             }
             ExprKind::Block(block) => self.block(block),
             ExprKind::Call(name, args) => {
-                let args: Vec<String> = args
-                    .iter()
-                    .map(|a| {
-                        let value = match &a.value {
-                            ArgumentValue::Expr(e) => self.expr(e),
-                            ArgumentValue::Lambda(p, body) => {
-                                format!("{} => {}", p.name, self.expr(body))
-                            }
-                        };
-                        match &a.name {
-                            Some(n) => format!("{}: {value}", n.name),
-                            None => value,
+                let mut out = format!("{}(", name.name);
+                let open = width(&out);
+                let mut previous = None;
+                for a in args {
+                    self.separator(&mut out, previous, a.span.start, open);
+                    if let Some(n) = &a.name {
+                        out.push_str(&n.name);
+                        out.push_str(": ");
+                    }
+                    match &a.value {
+                        ArgumentValue::Expr(e) => {
+                            let text = self.expr(e);
+                            self.append(&mut out, &text);
                         }
-                    })
-                    .collect();
-                format!("{}({})", name.name, args.join(", "))
+                        ArgumentValue::Lambda(p, body) => {
+                            self.append(&mut out, &format!("{} => ", p.name));
+                            let text = self.expr(body);
+                            self.append(&mut out, &text);
+                        }
+                    }
+                    previous = Some(a.span);
+                }
+                out.push(')');
+                out
             }
-            ExprKind::Pipe(lhs, rhs) => {
-                format!("{} | {}", self.expr_at(lhs, 6), self.expr_at(rhs, 7))
-            }
+            ExprKind::Pipe(lhs, rhs) => self.infix(lhs, 6, "|", rhs, 7),
             ExprKind::Unary(op, operand) => match op {
-                UnaryOp::Neg => format!("-{}", self.expr_at(operand, 9)),
-                UnaryOp::Not => format!("not {}", self.expr_at(operand, 4)),
+                UnaryOp::Neg => {
+                    let mut out = "-".to_string();
+                    let text = self.expr_at(operand, 9);
+                    self.append(&mut out, &text);
+                    out
+                }
+                UnaryOp::Not => {
+                    let mut out = "not ".to_string();
+                    let text = self.expr_at(operand, 4);
+                    self.append(&mut out, &text);
+                    out
+                }
             },
             ExprKind::Binary(op, lhs, rhs) => {
                 let p = binary_precedence(*op);
-                let lhs = self.expr_at(lhs, p);
-                let rhs = self.expr_at(rhs, p + 1);
-                format!("{lhs} {} {rhs}", op.symbol())
+                self.infix(lhs, p, op.symbol(), rhs, p + 1)
             }
-            ExprKind::If(condition, then, otherwise) => {
-                let mut s = format!("if {} then {}", self.expr(condition), self.expr(then));
-                if let Some(o) = otherwise {
-                    s.push_str(" else ");
-                    s.push_str(&self.expr(o));
-                }
-                s
-            }
+            ExprKind::If(..) => self.if_chain(e),
             ExprKind::Match(subject, arms) => self.match_expr(e, subject, arms),
             ExprKind::For(for_loop) => self.for_expr(for_loop),
-            ExprKind::Group(inner) => format!("({})", self.expr(inner)),
+            ExprKind::Group(inner) => {
+                let mut out = "(".to_string();
+                let text = self.expr(inner);
+                self.append(&mut out, &text);
+                out.push(')');
+                out
+            }
+        }
+    }
+
+    /// `lhs op rhs`, or `lhs` and `op rhs` on the next line if the author
+    /// broke the line there.
+    fn infix(&mut self, lhs: &Expr, left_min: u8, op: &str, rhs: &Expr, right_min: u8) -> String {
+        let mut out = self.expr_at(lhs, left_min);
+        match self.line_break(lhs.span, rhs.span.start, 0) {
+            Some(text) => {
+                out.push_str(&text);
+                out.push_str(op);
+                out.push(' ');
+            }
+            None => {
+                out.push(' ');
+                out.push_str(op);
+                out.push(' ');
+            }
+        }
+        let text = self.expr_at(rhs, right_min);
+        self.append(&mut out, &text);
+        out
+    }
+
+    /// `if a then b else if c then d else e`, each `else` on a new line
+    /// (aligned with the first `if`) where the author broke the line.
+    fn if_chain(&mut self, e: &Expr) -> String {
+        let mut out = String::new();
+        let mut current = e;
+        while let ExprKind::If(condition, then, otherwise) = &current.kind {
+            out.push_str("if ");
+            let text = self.expr(condition);
+            self.append(&mut out, &text);
+            out.push_str(" then ");
+            let text = self.expr(then);
+            self.append(&mut out, &text);
+            let Some(otherwise) = otherwise else {
+                break;
+            };
+            match self.line_break(then.span, otherwise.span.start, 0) {
+                Some(text) => {
+                    out.push_str(&text);
+                    out.push_str("else ");
+                }
+                None => out.push_str(" else "),
+            }
+            if matches!(otherwise.kind, ExprKind::If(..)) {
+                current = otherwise;
+            } else {
+                let text = self.expr(otherwise);
+                self.append(&mut out, &text);
+                break;
+            }
+        }
+        out
+    }
+
+    /// `, ` between the items of a list, call or object; or `,`, a new
+    /// line and `open` spaces if the author broke the line there.
+    fn separator(&mut self, out: &mut String, previous: Option<Span>, next: usize, open: usize) {
+        let Some(previous) = previous else { return };
+        match self.line_break(previous, next, open) {
+            Some(text) => {
+                out.push(',');
+                out.push_str(&text);
+                out.extend(std::iter::repeat_n(' ', open));
+            }
+            None => out.push_str(", "),
+        }
+    }
+
+    /// If the author broke the line between the code of `before` and
+    /// `next` (and the statement may take several lines): the comment at
+    /// the end of that line, the newline, and the comments on their own
+    /// lines before `next`, each followed by a newline.
+    fn line_break(&mut self, before: Span, next: usize, indent: usize) -> Option<String> {
+        if self.flat {
+            return None;
+        }
+        let mut end = self.comments.code_end(before);
+        // the comma after a list item, argument or entry
+        let rest = self.source.get(end..next)?;
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if rest[spaces..].starts_with(',') {
+            end += spaces + 1;
+        }
+        let gap = self.source.get(end..next)?;
+        if !gap.contains('\n') {
+            return None;
+        }
+        let mut text = String::new();
+        if let Some(comment) = self.comments.trailing(end) {
+            text.push_str("  ");
+            text.push_str(&comment);
+        }
+        text.push('\n');
+        for comment in self.comments.before(next) {
+            text.extend(std::iter::repeat_n(' ', indent));
+            text.push_str(&comment.text);
+            text.push('\n');
+        }
+        Some(text)
+    }
+
+    /// Appends `text` to `out`; in a statement that may take several lines,
+    /// the lines after its first are indented to where `text` starts.
+    pub(super) fn append(&self, out: &mut String, text: &str) {
+        if self.flat || !text.contains('\n') {
+            out.push_str(text);
+            return;
+        }
+        let column = width(out.rsplit('\n').next().unwrap_or_default());
+        let indent: String = " ".repeat(column);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+                if !line.is_empty() {
+                    out.push_str(&indent);
+                }
+            }
+            out.push_str(line);
+        }
+    }
+
+    /// Does printing `e` take lines of its own (a block, a `for`, a
+    /// `match` with one arm per line)? Such a statement is printed without
+    /// line breaks inside its expressions.
+    pub(super) fn takes_lines(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Block(_) | ExprKind::For(_) => true,
+            ExprKind::Match(subject, arms) => {
+                self.source
+                    .get(e.span.start..e.span.end)
+                    .is_some_and(|s| s.contains('\n'))
+                    || self.takes_lines(subject)
+                    || arms.iter().any(|a| self.takes_lines(&a.value))
+            }
+            ExprKind::Literal(_) | ExprKind::Root | ExprKind::Param(_) | ExprKind::Variable(_) => {
+                false
+            }
+            ExprKind::Access(base, _) => self.takes_lines(base),
+            ExprKind::List(items) => items.iter().any(|i| self.takes_lines(i)),
+            ExprKind::Object(entries) => entries.iter().any(|(_, v)| self.takes_lines(v)),
+            ExprKind::Call(_, args) => args.iter().any(|a| match &a.value {
+                ArgumentValue::Expr(e) | ArgumentValue::Lambda(_, e) => self.takes_lines(e),
+            }),
+            ExprKind::Pipe(l, r) | ExprKind::Binary(_, l, r) => {
+                self.takes_lines(l) || self.takes_lines(r)
+            }
+            ExprKind::Unary(_, x) | ExprKind::Group(x) => self.takes_lines(x),
+            ExprKind::If(c, t, o) => {
+                self.takes_lines(c)
+                    || self.takes_lines(t)
+                    || o.as_ref().is_some_and(|o| self.takes_lines(o))
+            }
         }
     }
 

@@ -104,48 +104,60 @@ pub(super) fn render(entries: &[Entry], indent: &str) -> Vec<String> {
     lines
 }
 
+/// Rows longer than this do not push the options and comments of their
+/// run further right: theirs follow two spaces after the value.
+const ALIGN_LIMIT: usize = 80;
+
 fn render_run(run: &[&Row], indent: &str) -> Vec<String> {
     let key_width = run.iter().map(|r| width(&r.key)).max().unwrap_or(0);
-    let mut heads: Vec<String> = run
+    // each row's lines; a value's later lines are indented to its start
+    let mut rows: Vec<Vec<String>> = run
         .iter()
         .map(|r| {
-            let mut s = r.key.clone();
-            pad(&mut s, key_width);
-            s.push_str(r.sep);
-            s.push_str(&r.value);
-            s
+            let mut first = r.key.clone();
+            pad(&mut first, key_width);
+            first.push_str(r.sep);
+            let column = width(&first);
+            let mut lines = Vec::new();
+            for (i, line) in r.value.split('\n').enumerate() {
+                if i == 0 {
+                    first.push_str(line);
+                    lines.push(std::mem::take(&mut first));
+                } else if line.is_empty() {
+                    lines.push(String::new());
+                } else {
+                    lines.push(format!("{}{line}", " ".repeat(column)));
+                }
+            }
+            lines
         })
         .collect();
-    let options_column = run
-        .iter()
-        .zip(&heads)
-        .filter(|(r, _)| !r.options.is_empty())
-        .map(|(_, h)| width(h))
-        .max()
-        .unwrap_or(0);
-    for (row, head) in run.iter().zip(heads.iter_mut()) {
-        if !row.options.is_empty() {
-            pad(head, options_column);
-            head.push_str("  ");
-            head.push_str(&row.options);
+    let column = |rows: &[Vec<String>], wanted: &dyn Fn(&Row) -> bool| {
+        run.iter()
+            .zip(rows)
+            .filter(|(r, _)| wanted(r))
+            .map(|(_, lines)| lines.last().map_or(0, |l| width(l)))
+            .filter(|w| *w <= ALIGN_LIMIT)
+            .max()
+            .unwrap_or(0)
+    };
+    let options_column = column(&rows, &|r: &Row| !r.options.is_empty());
+    for (row, lines) in run.iter().zip(rows.iter_mut()) {
+        if let (false, Some(last)) = (row.options.is_empty(), lines.last_mut()) {
+            pad(last, options_column);
+            last.push_str("  ");
+            last.push_str(&row.options);
         }
     }
-    let comment_column = run
-        .iter()
-        .zip(&heads)
-        .filter(|(r, _)| r.comment.is_some())
-        .map(|(_, h)| width(h))
-        .max()
-        .unwrap_or(0);
-    run.iter()
-        .zip(heads)
-        .map(|(row, mut head)| {
-            if let Some(c) = &row.comment {
-                pad(&mut head, comment_column);
-                head.push_str("  ");
-                head.push_str(c);
-            }
-            format!("{indent}{head}")
-        })
-        .collect()
+    let comment_column = column(&rows, &|r: &Row| r.comment.is_some());
+    let mut out = Vec::new();
+    for (row, mut lines) in run.iter().zip(rows) {
+        if let (Some(c), Some(last)) = (&row.comment, lines.last_mut()) {
+            pad(last, comment_column);
+            last.push_str("  ");
+            last.push_str(c);
+        }
+        out.extend(lines.into_iter().map(|l| format!("{indent}{l}")));
+    }
+    out
 }

@@ -14,13 +14,22 @@
 //! - at most one blank line in a row; no trailing whitespace; one final
 //!   newline.
 //!
+//! Line breaks inside an expression are the author's: where a rule's or a
+//! `let`'s value was broken over several lines before an operator (`|`,
+//! `??`, `+`, ...), before an `else`, or after a comma of a list, call or
+//! object, it is broken there again, the next line indented to where the
+//! broken expression starts; elsewhere it is joined. (A statement that
+//! takes lines of its own, a block or a `for`, keeps each of its
+//! expressions on one line.)
+//!
 //! Comments are not in the syntax tree. A scanner finds them, and each is
 //! put back by position: a comment on its own line stays before the item,
 //! statement, table entry or match arm that follows it; a comment at the end
-//! of a line stays at the end of that construct's line; comments at the end
-//! of a block stay before its closing brace. Expressions are printed on one
-//! line, so a comment written inside one (in a pipe chain spread over
-//! several lines, say) moves to its own line before the statement.
+//! of a line stays at the end of that construct's line (of that line of a
+//! broken expression); comments at the end of a block stay before its
+//! closing brace. A comment that cannot stay where it was (inside an
+//! expression that is joined onto one line) moves to its own line before
+//! the statement.
 //!
 //! ```
 //! let formatted = mapc::format("id=.id   required\ncustomer_email = .email|trim # raw\n").unwrap();
@@ -62,6 +71,7 @@ pub fn format_named(name: &str, source: &str) -> Result<String, Vec<Diagnostic>>
         source,
         comments: Comments::new(source),
         hoisted: Vec::new(),
+        flat: true,
     };
     let entries = printer.items(&ast);
     let lines = render(&entries, "");
@@ -92,6 +102,9 @@ struct Printer<'s> {
     /// Comments found inside the statement being printed, where they cannot
     /// stay; they are put on their own lines before it.
     hoisted: Vec<Comment>,
+    /// No line breaks inside expressions: set except while printing the
+    /// value of a rule or `let` that takes no lines of its own.
+    flat: bool,
 }
 
 impl Printer<'_> {

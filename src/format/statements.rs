@@ -4,7 +4,7 @@ use super::Printer;
 use super::expr::{finish_braces, key, quote};
 use super::layout::{Entry, Row, RowKind};
 use crate::syntax::{
-    Ast, Block, Else, IfStatement, Item, RuleOption, Span, Statement, Table, Target,
+    Ast, Block, Else, Expr, IfStatement, Item, RuleOption, Span, Statement, Table, Target,
 };
 
 /// A printed construct, before it takes its place among its neighbours.
@@ -15,6 +15,8 @@ enum Piece {
         sep: &'static str,
         value: String,
         options: String,
+        /// The value may run over several lines, indented to its start.
+        breakable: bool,
     },
     Text(String),
 }
@@ -76,14 +78,17 @@ impl Printer<'_> {
                 sep,
                 value,
                 options,
-            } if !value.contains('\n') && !options.contains('\n') => Entry::Row(Row {
-                kind,
-                key,
-                sep,
-                value,
-                options,
-                comment,
-            }),
+                breakable,
+            } if (breakable || !value.contains('\n')) && !options.contains('\n') => {
+                Entry::Row(Row {
+                    kind,
+                    key,
+                    sep,
+                    value,
+                    options,
+                    comment,
+                })
+            }
             Piece::Row {
                 key,
                 sep,
@@ -175,6 +180,7 @@ impl Printer<'_> {
                 sep: " => ",
                 value: p.constant_at(&entry.value),
                 options: String::new(),
+                breakable: false,
             });
         }
         self.closing(&mut entries, table.span.end.saturating_sub(1));
@@ -185,16 +191,20 @@ impl Printer<'_> {
 
     fn statement(&mut self, statement: &Statement) -> Piece {
         match statement {
-            Statement::Let(binding) => Piece::Row {
-                kind: RowKind::Let,
-                key: format!("let {}", binding.name.name),
-                sep: " = ",
-                value: self.expr(&binding.value),
-                options: String::new(),
-            },
+            Statement::Let(binding) => {
+                let (value, breakable) = self.value(&binding.value);
+                Piece::Row {
+                    kind: RowKind::Let,
+                    key: format!("let {}", binding.name.name),
+                    sep: " = ",
+                    value,
+                    options: String::new(),
+                    breakable,
+                }
+            }
             Statement::If(if_statement) => Piece::Text(self.if_statement(if_statement)),
             Statement::Rule(rule) => {
-                let value = self.expr(&rule.value);
+                let (value, breakable) = self.value(&rule.value);
                 let options: Vec<String> = rule
                     .options
                     .iter()
@@ -212,9 +222,20 @@ impl Printer<'_> {
                     sep: " = ",
                     value,
                     options: options.join(" "),
+                    breakable,
                 }
             }
         }
+    }
+
+    /// The value of a rule or `let`: it keeps the author's line breaks
+    /// unless it takes lines of its own (a block, say).
+    fn value(&mut self, value: &Expr) -> (String, bool) {
+        let breakable = !self.takes_lines(value);
+        let outer = std::mem::replace(&mut self.flat, !breakable);
+        let text = self.expr(value);
+        self.flat = outer;
+        (text, breakable)
     }
 
     fn if_statement(&mut self, s: &IfStatement) -> String {
