@@ -142,10 +142,7 @@ impl Walker<'_> {
             return String::new();
         };
         let end = crate::format::code_end(&file.text, node.loc.span);
-        file.text
-            .get(node.loc.span.start..end)
-            .unwrap_or_default()
-            .to_string()
+        one_line(file.text.get(node.loc.span.start..end).unwrap_or_default())
     }
 
     /// The types a node can have; lookups give their table's value types.
@@ -360,6 +357,31 @@ impl Walker<'_> {
                 exact
             }
             NodeKind::Const(_) => false,
+            // alternatives: `if c then .a else .b`, `.a ?? .b` read `.a` or
+            // `.b`, and a path after them goes on from either
+            NodeKind::If(c, t, Some(e)) => {
+                let mut alternatives = Vec::new();
+                let exact = self.collect(t, &mut alternatives) & self.collect(e, &mut alternatives);
+                if !exact {
+                    self.collect(c, &mut alternatives);
+                }
+                for p in alternatives {
+                    if !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+                exact
+            }
+            NodeKind::Binary(crate::syntax::BinaryOp::Coalesce, l, r) => {
+                let mut alternatives = Vec::new();
+                let exact = self.collect(l, &mut alternatives) & self.collect(r, &mut alternatives);
+                for p in alternatives {
+                    if !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+                exact
+            }
             _ => {
                 for child in children(node) {
                     let mut inner = Vec::new();
@@ -374,6 +396,30 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// Source text on one line: comments dropped, line breaks (with the
+/// indentation around them) turned into one space.
+fn one_line(text: &str) -> String {
+    let mut without_comments = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, comment) in crate::format::comments_at(text) {
+        without_comments.push_str(&text[at..start]);
+        at = (start + comment.len()).min(text.len());
+    }
+    without_comments.push_str(&text[at..]);
+    let mut out = String::with_capacity(without_comments.len());
+    for (i, line) in without_comments.split('\n').enumerate() {
+        let line = if i == 0 { line.trim_end() } else { line.trim() };
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// `.a.b[0][*]`; keys that are not plain words as `["key"]`.

@@ -154,6 +154,18 @@ impl Words for Walker<'_> {
                 format!("by `{}`: {}", self.text(subject), cases.join("; "))
             }
             NodeKind::Block(_) => "nested object, fields below".into(),
+            NodeKind::Binary(crate::syntax::BinaryOp::Coalesce, ..) => {
+                let mut parts = Vec::new();
+                let mut current = node;
+                while let NodeKind::Binary(crate::syntax::BinaryOp::Coalesce, l, r) = &current.kind
+                {
+                    parts.push(self.branch(r));
+                    current = l;
+                }
+                parts.push(self.branch(current));
+                parts.reverse();
+                format!("the first present of {}", parts.join(", "))
+            }
             NodeKind::Binary(..) | NodeKind::Neg(_) | NodeKind::Not(_) => {
                 format!("compute `{}`", self.text(node))
             }
@@ -184,15 +196,12 @@ impl Walker<'_> {
         }
     }
 
-    /// A branch of an `if` or `match`: a constant as JSON, a copy as its
-    /// source text, anything else in words.
+    /// A branch of an `if`, `match` or `??`: a constant as JSON, anything
+    /// else as its source text.
     fn branch(&self, node: &Node) -> String {
         match &node.kind {
             NodeKind::Const(value) => value.to_string(),
-            _ => match self.words(node).as_str() {
-                "copy" => format!("`{}`", self.text(node)),
-                words => words.to_string(),
-            },
+            _ => format!("`{}`", self.text(node)),
         }
     }
 }

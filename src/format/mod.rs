@@ -91,6 +91,11 @@ pub fn comments(source: &str) -> Vec<String> {
     comments::scan(source).into_iter().map(|(_, t)| t).collect()
 }
 
+/// The comments of `source` with the byte offset of each `#`.
+pub(crate) fn comments_at(source: &str) -> Vec<(usize, String)> {
+    comments::scan(source)
+}
+
 /// Can `name` be written as a key (a target, a field) without quotes?
 pub fn is_plain_key(name: &str) -> bool {
     expr::is_plain(name)
