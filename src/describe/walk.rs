@@ -7,7 +7,7 @@ use super::{
 use crate::check::infer;
 use crate::eval::Value;
 use crate::program::{self, Absent, Block, Node, NodeKind, ParamType, Program, Statement, Step};
-use crate::stdlib::Ty;
+use crate::stdlib::{ListOp, Ty};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 
@@ -24,6 +24,9 @@ pub(super) struct Binding {
     pub exact: bool,
     /// What was done to it, in words; `None` for a plain copy.
     pub words: Option<String>,
+    /// When it is a list of elements of known paths (`filter(.items, ...)`
+    /// holds elements of `$.items[*]`): those paths.
+    pub elements: Option<Vec<String>>,
 }
 
 pub(super) struct Walker<'p> {
@@ -193,14 +196,73 @@ impl Walker<'_> {
         }
     }
 
+    /// Binds the element variable of every list function's lambda in
+    /// `node` (`map(.items, i => i.sku)`: `i` is `$.items[*]`).
+    fn bind_lambdas(&mut self, node: &Node) {
+        if let NodeKind::ListCall { list, slot, .. } = &node.kind {
+            self.bind_lambdas(list);
+            let binding = self.element_binding(list);
+            self.env.insert(*slot, binding);
+        }
+        for child in children(node) {
+            self.bind_lambdas(child);
+        }
+    }
+
     /// What a `let` or an argument binds: its sources and words.
     pub(super) fn binding(&mut self, value: &Node) -> Binding {
+        self.bind_lambdas(value);
         let (paths, exact) = self.sources(value);
         let words = if exact { None } else { Some(self.words(value)) };
         Binding {
             paths,
             exact,
             words,
+            elements: self.elements(value),
+        }
+    }
+
+    /// The paths of a list's elements, when they are known: a path's
+    /// `[*]`, or the elements of a list that a filter or sort keeps.
+    fn elements(&self, list: &Node) -> Option<Vec<String>> {
+        match &list.kind {
+            NodeKind::ListCall {
+                op: ListOp::Filter | ListOp::SortBy,
+                list,
+                ..
+            } => self.elements(list),
+            NodeKind::Call(f, args)
+                if matches!(f.name, "sort" | "unique" | "reverse" | "compact") =>
+            {
+                self.elements(args.first()?)
+            }
+            NodeKind::Local(slot) => match self.env.get(slot) {
+                Some(b) if b.exact => Some(b.paths.iter().map(|p| format!("{p}[*]")).collect()),
+                Some(b) => b.elements.clone(),
+                None => None,
+            },
+            _ => match self.sources(list) {
+                (paths, true) => Some(paths.iter().map(|p| format!("{p}[*]")).collect()),
+                _ => None,
+            },
+        }
+    }
+
+    /// What the element variable of a `for` or a lambda over `list` is.
+    fn element_binding(&self, list: &Node) -> Binding {
+        match self.elements(list) {
+            Some(paths) => Binding {
+                paths,
+                exact: true,
+                words: None,
+                elements: None,
+            },
+            None => Binding {
+                paths: self.sources(list).0,
+                exact: false,
+                words: Some(format!("an element of `{}`", self.text(list))),
+                elements: None,
+            },
         }
     }
 
@@ -215,6 +277,7 @@ impl Walker<'_> {
             (None, Some(absent)) => (presence_of(absent), false),
             (None, None) => (presence_of(self.program.policy.missing), true),
         };
+        self.bind_lambdas(&rule.value);
         let (sources, _) = self.sources(&rule.value);
         let shape = match &rule.value.kind {
             NodeKind::Block(_) | NodeKind::DefCall { .. } => Shape::Object,
@@ -291,12 +354,7 @@ impl Walker<'_> {
                     last.each = true;
                 }
                 self.prefix = keys;
-                let (paths, _) = self.sources(list);
-                let binding = Binding {
-                    paths: paths.iter().map(|p| format!("{p}[*]")).collect(),
-                    exact: true,
-                    words: None,
-                };
+                let binding = self.element_binding(list);
                 self.env.insert(*item, binding);
                 if let Some(index) = index {
                     self.env.insert(
@@ -305,6 +363,7 @@ impl Walker<'_> {
                             paths: Vec::new(),
                             exact: false,
                             words: Some("the position in the list, from 0".into()),
+                            elements: None,
                         },
                     );
                 }
