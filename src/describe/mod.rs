@@ -25,6 +25,7 @@
 mod html;
 mod json;
 mod markdown;
+mod sources;
 mod walk;
 mod words;
 
