@@ -178,3 +178,27 @@ fn validator_rejects() {
     assert!(validate(&schema, &json!({"id": 1}), "$").is_err());
     assert!(validate(&schema, &json!({"id": "1", "x": 2}), "$").is_err());
 }
+
+#[test]
+fn a_field_every_branch_writes_is_required() {
+    let mapping = Mapping::compile(
+        r#"
+        if .a { tax = 1  only_a = 1 } else if .b { tax = 2 } else { tax = "none" }
+        if .c { half = 1 }
+        lines = for i in .items {
+          if i.x { kind = "x" } else { kind = "y"  maybe = 1 }
+        }
+        "#,
+    )
+    .expect("compiles");
+    let schema = mapping.schema();
+    assert_eq!(schema["required"], json!(["tax", "lines"]));
+    assert_eq!(
+        schema["properties"]["tax"]["type"],
+        json!(["number", "string"])
+    );
+    assert_eq!(
+        schema["properties"]["lines"]["items"]["required"],
+        json!(["kind"])
+    );
+}

@@ -153,6 +153,9 @@ pub struct Field {
     pub constraints: Vec<String>,
     /// The most characters the value can have, when the mapping limits it.
     pub max_length: Option<u64>,
+    /// Every branch of the `if`s around the rule writes this field (as
+    /// `if c { tax = 1 } else { tax = 0 }`), so it does not depend on them.
+    pub in_every_branch: bool,
 }
 
 impl Field {
@@ -180,7 +183,7 @@ impl Field {
     /// does not fail)?
     pub fn always_written(&self) -> bool {
         self.when.is_none()
-            && self.conditions.is_empty()
+            && (self.conditions.is_empty() || self.in_every_branch)
             && !matches!(self.presence, Presence::Optional)
     }
 }

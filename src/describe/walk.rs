@@ -36,6 +36,11 @@ pub(super) struct Walker<'p> {
     prefix: Vec<PathKey>,
     conditions: Vec<String>,
     depth: usize,
+    /// For each field: the object (top level, block, def or loop body) it
+    /// is written in, numbered as met.
+    scope_of: Vec<usize>,
+    scope: usize,
+    scopes: usize,
 }
 
 pub(super) fn describe(program: &Program) -> Description {
@@ -46,6 +51,9 @@ pub(super) fn describe(program: &Program) -> Description {
         prefix: Vec::new(),
         conditions: Vec::new(),
         depth: 0,
+        scope_of: Vec::new(),
+        scope: 0,
+        scopes: 1,
     };
     walker.block(&program.body);
     Description {
@@ -182,17 +190,55 @@ impl Walker<'_> {
                     otherwise,
                 } => {
                     let text = self.text(condition);
+                    let start = self.fields.len();
                     self.conditions.push(text.clone());
                     self.block(then);
                     self.conditions.pop();
+                    let middle = self.fields.len();
                     if !otherwise.statements.is_empty() {
                         self.conditions.push(format!("not ({text})"));
                         self.block(otherwise);
                         self.conditions.pop();
                     }
+                    self.mark_every_branch(start, middle);
                 }
                 Statement::Rule(rule) => self.rule(rule),
             }
+        }
+    }
+
+    /// After an `if` whose branches wrote `fields[start..middle]` and
+    /// `fields[middle..]`: marks the fields of this object that every branch
+    /// writes (`if c { tax = 1 } else { tax = 0 }`), and only those.
+    fn mark_every_branch(&mut self, start: usize, middle: usize) {
+        let depth = self.conditions.len();
+        let scope = self.scope;
+        let complete = |fields: &[Field], scopes: &[usize], range: std::ops::Range<usize>| {
+            range
+                .filter(|&i| scopes[i] == scope)
+                .filter(|&i| {
+                    let f = &fields[i];
+                    f.when.is_none()
+                        && !matches!(f.presence, Presence::Optional)
+                        && (f.conditions.len() == depth + 1 || f.in_every_branch)
+                })
+                .map(|i| fields[i].path())
+                .collect::<Vec<String>>()
+        };
+        let end = self.fields.len();
+        let then = complete(&self.fields, &self.scope_of, start..middle);
+        let otherwise = complete(&self.fields, &self.scope_of, middle..end);
+        for i in start..end {
+            if self.scope_of[i] != scope {
+                continue;
+            }
+            let f = &self.fields[i];
+            let in_branch = f.when.is_none()
+                && !matches!(f.presence, Presence::Optional)
+                && (f.conditions.len() == depth + 1 || f.in_every_branch);
+            let path = f.path();
+            let every = in_branch && then.contains(&path) && otherwise.contains(&path);
+            self.fields[i].in_every_branch = every;
         }
     }
 
@@ -219,7 +265,13 @@ impl Walker<'_> {
             ty = ty.or(self.types(default));
         }
         let mut types = type_names(ty);
-        if presence == Presence::Nullable && !types.is_empty() && !types.contains(&"null") {
+        // a constant always has a value: a missing value cannot make it null
+        let constant = |n: &Node| matches!(&n.kind, NodeKind::Const(v) if !v.is_null());
+        if presence == Presence::Nullable
+            && !constant(&rule.value)
+            && !types.is_empty()
+            && !types.contains(&"null")
+        {
             types.push("null");
         }
         let lookup = match &rule.value.kind {
@@ -249,8 +301,10 @@ impl Walker<'_> {
             lookup,
             constraints,
             max_length,
+            in_every_branch: false,
         };
         self.fields.push(field);
+        self.scope_of.push(self.scope);
         self.nested(&rule.value, keys);
     }
 
@@ -262,6 +316,9 @@ impl Walker<'_> {
         let outer_prefix = std::mem::replace(&mut self.prefix, keys.clone());
         let outer_conditions = std::mem::take(&mut self.conditions);
         self.depth += 1;
+        let outer_scope = self.scope;
+        self.scope = self.scopes;
+        self.scopes += 1;
         match &value.kind {
             NodeKind::Block(block) => self.block(block),
             NodeKind::DefCall { def, args } => {
@@ -302,6 +359,7 @@ impl Walker<'_> {
             _ => {}
         }
         self.depth -= 1;
+        self.scope = outer_scope;
         self.prefix = outer_prefix;
         self.conditions = outer_conditions;
     }
