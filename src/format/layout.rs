@@ -42,6 +42,10 @@ pub(super) enum RowKind {
     Rule,
     Let,
     Entry,
+    /// `policy` lines align on `=`.
+    Policy,
+    /// `param` and `import` lines align their comments only.
+    Declaration,
 }
 
 fn width(s: &str) -> usize {

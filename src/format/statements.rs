@@ -108,14 +108,22 @@ impl Printer<'_> {
     }
 
     fn item(&mut self, item: &Item) -> Piece {
+        let declaration = |text: String| Piece::Row {
+            kind: RowKind::Declaration,
+            key: text,
+            sep: "",
+            value: String::new(),
+            options: String::new(),
+            breakable: false,
+        };
         Piece::Text(match item {
             Item::Import(import) => {
                 let names: Vec<&str> = import.names.iter().map(|n| n.name.as_str()).collect();
-                format!(
+                return declaration(format!(
                     "import {} from {}",
                     names.join(", "),
                     quote(&import.path.value)
-                )
+                ));
             }
             Item::Param(param) => {
                 let mut s = format!("param {}", param.name.name);
@@ -127,9 +135,18 @@ impl Printer<'_> {
                     s.push_str(" = ");
                     s.push_str(&self.constant_at(default));
                 }
-                s
+                return declaration(s);
             }
-            Item::Policy(policy) => format!("policy {} = {}", policy.name.name, policy.value.name),
+            Item::Policy(policy) => {
+                return Piece::Row {
+                    kind: RowKind::Policy,
+                    key: format!("policy {}", policy.name.name),
+                    sep: " = ",
+                    value: policy.value.name.clone(),
+                    options: String::new(),
+                    breakable: false,
+                };
+            }
             Item::Table(table) => self.table(table),
             Item::Def(def) => {
                 let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
