@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value as Json;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// The environment a record is mapped in.
 ///
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Env {
-    params: HashMap<String, Json>,
+    params: BTreeMap<String, Json>,
     now: Option<DateTime<FixedOffset>>,
 }
 

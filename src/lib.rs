@@ -46,6 +46,7 @@ mod eval;
 pub mod format;
 mod mapping;
 mod program;
+mod projection;
 pub mod schema;
 pub mod stdlib;
 pub mod syntax;

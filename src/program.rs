@@ -126,6 +126,8 @@ pub(crate) struct Block {
 #[derive(Debug)]
 pub(crate) enum Statement {
     Let {
+        /// `(let name)`, the target path shown for errors inside the value.
+        label: Box<str>,
         slot: usize,
         value: Node,
     },

@@ -116,6 +116,18 @@ fn every_mapping_in_the_readme_compiles_and_gives_the_output_shown() {
         let actual = mapping
             .apply_with(&input, &env)
             .unwrap_or_else(|e| panic!("README example at line {} fails:\n{e}", example.line));
+        // reading only what the mapping reads gives the same output
+        let projected = mapping
+            .parse_record(&input.to_string())
+            .expect("the input parses");
+        let from_projection = mapping
+            .apply_with(&projected, &env)
+            .expect("the projected input maps");
+        assert_eq!(
+            from_projection, actual,
+            "README example at line {}: the projected record maps differently",
+            example.line
+        );
         // compare as text: exact digits (`12.50`) and field order matter
         assert_eq!(
             actual.to_string(),

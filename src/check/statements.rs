@@ -104,7 +104,11 @@ impl Checker {
                 let ty = self.infer(&value);
                 let slot = self.new_slot();
                 scope.vars.push((binding.name.name.clone(), slot, ty));
-                program::Statement::Let { slot, value }
+                program::Statement::Let {
+                    label: format!("(let {})", binding.name.name).into_boxed_str(),
+                    slot,
+                    value,
+                }
             }
             Statement::If(if_statement) => self.if_statement(scope, if_statement),
             Statement::Rule(rule) => program::Statement::Rule(Box::new(self.rule(scope, rule)?)),

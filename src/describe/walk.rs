@@ -180,7 +180,7 @@ impl Walker<'_> {
     fn block(&mut self, block: &Block) {
         for statement in &block.statements {
             match statement {
-                Statement::Let { slot, value } => {
+                Statement::Let { slot, value, .. } => {
                     let binding = self.binding(value);
                     self.env.insert(*slot, binding);
                 }

@@ -219,8 +219,13 @@ impl<'a> Machine<'a> {
             Ok(v) => Ok(v),
             Err(e) => {
                 let at = e.arg.and_then(|i| args.get(i)).unwrap_or(node);
-                let mut error =
-                    self.error(e.code, node, format!("`{}`: {}", function.name, e.message));
+                // `fail("...")` speaks for itself; other functions name themselves
+                let message = if e.code == Code::Fail {
+                    e.message
+                } else {
+                    format!("`{}`: {}", function.name, e.message)
+                };
+                let mut error = self.error(e.code, node, message);
                 if let Some(source) = self.source_path(at) {
                     error.source_path = Some(source);
                 }
@@ -237,7 +242,7 @@ impl<'a> Machine<'a> {
     fn lookup(&mut self, node: &'a Node, table: usize, value: &'a Node) -> Result<Value<'a>> {
         let table = &self.program.tables[table];
         let v = self.eval(value)?;
-        if v.is_missing() || v.is_null() {
+        if self.is_unset(&v) {
             return Ok(v);
         }
         let Some(key) = table_key(&v, table.ignore_case) else {

@@ -117,18 +117,23 @@ impl<'a> Machine<'a> {
     fn block(&mut self, block: &'a Block, out: &mut Map<String, Json>) {
         for statement in &block.statements {
             match statement {
-                Statement::Let { slot, value } => match self.eval(value) {
-                    Ok(v) => {
-                        self.frame[*slot] = v;
-                        self.origins[*slot] = Origin::Node(value);
-                        self.poisoned[*slot] = false;
+                Statement::Let { label, slot, value } => {
+                    // errors inside the value (a `for`, say) name the variable
+                    self.target.push(TargetStep::Key(label));
+                    match self.eval(value) {
+                        Ok(v) => {
+                            self.frame[*slot] = v;
+                            self.origins[*slot] = Origin::Node(value);
+                            self.poisoned[*slot] = false;
+                        }
+                        Err(flow) => {
+                            self.record(flow);
+                            self.frame[*slot] = Value::Missing;
+                            self.poisoned[*slot] = true;
+                        }
                     }
-                    Err(flow) => {
-                        self.record(flow);
-                        self.frame[*slot] = Value::Missing;
-                        self.poisoned[*slot] = true;
-                    }
-                },
+                    self.target.pop();
+                }
                 Statement::If {
                     condition,
                     then,
@@ -211,6 +216,16 @@ impl<'a> Machine<'a> {
         match value {
             Value::Missing => true,
             Value::Null => self.program.policy.null_is_missing,
+            Value::String(s) => self.program.policy.blank_is_missing && s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Is this "no value" for `??` and lookups: missing, null, or blank when
+    /// `policy blank = missing`?
+    fn is_unset(&self, value: &Value<'_>) -> bool {
+        match value {
+            Value::Missing | Value::Null => true,
             Value::String(s) => self.program.policy.blank_is_missing && s.trim().is_empty(),
             _ => false,
         }

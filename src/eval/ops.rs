@@ -18,7 +18,7 @@ impl<'a> Machine<'a> {
         match op {
             BinaryOp::Coalesce => {
                 let left = self.eval(lhs)?;
-                if left.is_missing() || left.is_null() {
+                if self.is_unset(&left) {
                     self.eval(rhs)
                 } else {
                     Ok(left)
@@ -26,8 +26,13 @@ impl<'a> Machine<'a> {
             }
             BinaryOp::And => Ok(Value::Bool(self.condition(lhs)? && self.condition(rhs)?)),
             BinaryOp::Or => Ok(Value::Bool(self.condition(lhs)? || self.condition(rhs)?)),
-            BinaryOp::Eq => Ok(Value::Bool(self.eval(lhs)?.equals(&self.eval(rhs)?))),
-            BinaryOp::Ne => Ok(Value::Bool(!self.eval(lhs)?.equals(&self.eval(rhs)?))),
+            // `== null` is true for a missing value too: comparing with null
+            // asks "is there no value?" (`exists` and `is_null` tell them apart)
+            BinaryOp::Eq => Ok(Value::Bool(null_equals(&self.eval(lhs)?, &self.eval(rhs)?))),
+            BinaryOp::Ne => Ok(Value::Bool(!null_equals(
+                &self.eval(lhs)?,
+                &self.eval(rhs)?,
+            ))),
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let left = self.eval(lhs)?;
                 let right = self.eval(rhs)?;
@@ -184,6 +189,14 @@ impl<'a> Machine<'a> {
             None => self.fail(Code::Overflow, node, overflow(), Some(left)),
         }
     }
+}
+
+fn null_equals(a: &Value<'_>, b: &Value<'_>) -> bool {
+    let unset = |v: &Value<'_>| v.is_missing() || v.is_null();
+    if unset(a) || unset(b) {
+        return unset(a) && unset(b);
+    }
+    a.equals(b)
 }
 
 trait Scale {

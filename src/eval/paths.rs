@@ -128,9 +128,8 @@ impl<'a> Machine<'a> {
             NodeKind::Lookup { value, .. } => self.source_path(value),
             NodeKind::ListCall { list, .. } => self.source_path(list),
             NodeKind::Neg(inner) | NodeKind::Not(inner) => self.source_path(inner),
-            NodeKind::Binary(_, lhs, rhs) => {
-                self.source_path(lhs).or_else(|| self.source_path(rhs))
-            }
+            // which side gave the value is known only at run time: name none
+            // rather than a wrong one
             _ => None,
         }
     }

@@ -77,7 +77,7 @@ impl<'a> Args<'a> {
             i,
             Code::TypeMismatch,
             format!(
-                "expected {expected}, found {} `{}`",
+                "expected {expected}, found {} {}",
                 found.type_name(),
                 found.describe()
             ),

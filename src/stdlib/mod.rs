@@ -65,6 +65,7 @@ pub static FUNCTIONS: &[&Function] = &[
     &object::VALUES,
     &object::MERGE,
     &object::GET,
+    &object::FROM_ENTRIES,
     &presence::COALESCE,
     &presence::EXISTS,
     &presence::IS_NULL,

@@ -2,7 +2,7 @@
 
 use super::args::FnError;
 use super::signature::{Absent, Example, Ty};
-use super::{builtin, many, one};
+use super::{builtin, many, one, opt};
 use crate::diagnostics::Code;
 use crate::eval::Value;
 use serde_json::Value as Json;
@@ -101,5 +101,57 @@ builtin!(
         args.get(0)
             .field(&key)
             .map_err(|()| args.type_error(0, "an object"))
+    }
+);
+
+builtin!(
+    Object,
+    FROM_ENTRIES,
+    "from_entries",
+    &[
+        one("list", Ty::LIST),
+        opt("key", Ty::STRING),
+        opt("value", Ty::STRING)
+    ],
+    Ty::OBJECT,
+    Absent::Propagate,
+    "An object built from a list of `{key, value}` objects (field names `key` and `value` unless given); a later entry with the same key wins, an entry whose value is missing is left out.",
+    &[Example {
+        call: r#"from_entries([{"name": "gift", "value": "yes"}, {"name": "note", "value": "ring twice"}], "name", "value")"#,
+        result: r#"{"gift":"yes","note":"ring twice"}"#
+    }],
+    |args| {
+        let key_field = args.opt_str(1)?.unwrap_or("key").to_string();
+        let value_field = args.opt_str(2)?.unwrap_or("value").to_string();
+        let mut out = serde_json::Map::new();
+        for entry in args.list(0)? {
+            let key = match entry.field(&key_field) {
+                Ok(Value::String(k)) => k.into_owned(),
+                Ok(other) => {
+                    return Err(FnError::new(
+                        Code::TypeMismatch,
+                        format!(
+                            "entry key `{key_field}` must be a string, found {} {}",
+                            other.type_name(),
+                            other.describe()
+                        ),
+                    ));
+                }
+                Err(()) => {
+                    return Err(FnError::new(
+                        Code::TypeMismatch,
+                        format!(
+                            "entries must be objects, found {} {}",
+                            entry.type_name(),
+                            entry.describe()
+                        ),
+                    ));
+                }
+            };
+            if let Some(value) = entry.field(&value_field).ok().and_then(Value::into_json) {
+                out.insert(key, value);
+            }
+        }
+        Ok(Value::from_json_owned(Json::Object(out)))
     }
 );

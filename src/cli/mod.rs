@@ -1,0 +1,169 @@
+//! The command line: parse arguments, call the library, render what it
+//! reports to stderr and turn the outcome into a documented exit code.
+//!
+//! The library never prints and never exits; everything that does lives
+//! here, in the binary crate.
+
+mod apply;
+mod check;
+mod functions;
+mod input;
+mod output;
+mod report;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::process::ExitCode;
+
+/// The exit codes of `mapc`, in one place: `--help` prints them from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Exit {
+    /// All records mapped (or the mapping is valid).
+    Success = 0,
+    /// Some records failed; they were reported and the others written.
+    RecordsFailed = 1,
+    /// Bad arguments, an unreadable or unwritable file, a bad `--param`.
+    Usage = 2,
+    /// The mapping does not compile.
+    InvalidMapping = 3,
+}
+
+impl Exit {
+    const ALL: [Exit; 4] = [
+        Exit::Success,
+        Exit::RecordsFailed,
+        Exit::Usage,
+        Exit::InvalidMapping,
+    ];
+
+    /// The line `--help` shows for this code.
+    fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "all records mapped (or mapping valid)",
+            Exit::RecordsFailed => {
+                "some records failed (they are reported on stderr; the others were written)"
+            }
+            Exit::Usage => {
+                "usage or I/O error (bad arguments, unreadable input/output file, bad `--param`)"
+            }
+            Exit::InvalidMapping => "the mapping is invalid (diagnostics on stderr)",
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// The `Exit codes:` section of `--help`.
+fn exit_codes_help() -> String {
+    let mut text = String::from("Exit codes:");
+    for exit in Exit::ALL {
+        text.push_str(&format!("\n  {}  {}", exit as u8, exit.meaning()));
+    }
+    text
+}
+
+/// A run that stopped early: its exit code and what to print on stderr
+/// (already rendered, ending in a newline).
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) exit: Exit,
+    pub(crate) report: String,
+}
+
+impl Failure {
+    /// A usage or I/O error: `error: cannot read `orders.json`: ...`.
+    pub(crate) fn usage(message: impl std::fmt::Display) -> Failure {
+        Failure {
+            exit: Exit::Usage,
+            report: format!("error: {message}\n"),
+        }
+    }
+}
+
+/// Apply field mappings (`*.map` files) to JSON records.
+#[derive(Debug, Parser)]
+#[command(name = "mapc", version, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Map JSON records (an object, an array or NDJSON) with a mapping
+    ///
+    /// One JSON object in gives one object out; a JSON array gives an array
+    /// of the mapped records, in order; NDJSON (`*.ndjson`, `*.jsonl`, or
+    /// `--ndjson`) gives NDJSON, streamed one line at a time. A record that
+    /// fails is reported on stderr with every error it has and left out of
+    /// the output; the other records are still written (exit 1). An NDJSON
+    /// line that is not JSON is such a record (E400); a whole input document
+    /// that is not JSON is reported the same way, with nothing written.
+    Apply(apply::Args),
+    /// Check mappings and show every diagnostic
+    ///
+    /// Errors and warnings go to stderr; stdout gets one line per mapping:
+    /// `ok: PATH`, `ok: PATH (1 warning)` or `invalid: PATH (2 errors)`.
+    /// Every mapping is checked, even after a bad one; an unreadable file
+    /// (exit 2) outranks an invalid mapping (exit 3).
+    Check(check::Args),
+    /// List the built-in functions, with signatures, docs and examples
+    Functions(functions::Args),
+}
+
+/// Runs `mapc` with the process's arguments.
+pub fn run() -> ExitCode {
+    let help = exit_codes_help();
+    let command = Cli::command()
+        .after_help(help.clone())
+        .mut_subcommand("apply", |c| c.after_help(help.clone()))
+        .mut_subcommand("check", |c| c.after_help(help.clone()));
+    let cli = match command
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(error) => {
+            // `--help` and `--version` arrive here too, as "errors" for stdout
+            let _ = error.print();
+            return if error.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            }
+            .into();
+        }
+    };
+    let outcome = match cli.command {
+        Command::Apply(args) => apply::run(&args),
+        Command::Check(args) => Ok(check::run(&args)),
+        Command::Functions(args) => functions::run(&args),
+    };
+    match outcome {
+        Ok(exit) => exit.into(),
+        Err(failure) => {
+            report::eprint(&failure.report);
+            failure.exit.into()
+        }
+    }
+}
+
+/// Reads and compiles a mapping: an invalid one is exit 3 with every
+/// diagnostic, an unreadable one exit 2.
+pub(crate) fn load_mapping(path: &std::path::Path) -> Result<mapc::Mapping, Failure> {
+    mapc::Mapping::from_file(path).map_err(|error| match error {
+        mapc::CompileError::Invalid(diagnostics) => Failure {
+            exit: Exit::InvalidMapping,
+            report: mapc::diagnostics::render_all(&diagnostics),
+        },
+        mapc::CompileError::Read { path, error } => Failure::usage(format_args!(
+            "cannot read `{}`: {}",
+            path.display(),
+            report::io_message(&error)
+        )),
+        other => Failure::usage(other),
+    })
+}

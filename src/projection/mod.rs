@@ -1,0 +1,137 @@
+//! Reading only what a mapping reads.
+//!
+//! A checked program knows every source path it can read. [`analyse`] turns
+//! them into a [`Need`] tree at compile time; [`parse`] then reads a record's
+//! JSON text into a `serde_json::Value` that holds only those paths (the
+//! rest is skipped by the parser without building anything). Applying the
+//! program to the projected record gives exactly what applying it to the
+//! whole record gives: a value used as a whole (written to the output,
+//! passed to a function, compared) is kept whole.
+
+mod analysis;
+mod parse;
+
+pub(crate) use analysis::analyse;
+pub(crate) use parse::parse;
+
+use std::collections::BTreeMap;
+
+/// What of a JSON value the program needs. Arrays are transparent: the
+/// need of an array is the need of each of its elements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// The whole value.
+    All,
+    /// Only these keys of an object (and, below them, only what they need).
+    /// An empty map keeps the value's shape (object, array, scalar) only.
+    Fields(BTreeMap<Box<str>, Need>),
+}
+
+impl Need {
+    pub(crate) fn nothing() -> Need {
+        Need::Fields(BTreeMap::new())
+    }
+
+    /// Marks `path` (object keys from here) as needed, with `leaf` below it.
+    pub(crate) fn add(&mut self, path: &[Box<str>], leaf: Need) {
+        let Need::Fields(fields) = self else {
+            return;
+        };
+        match path.split_first() {
+            None => match leaf {
+                Need::All => *self = Need::All,
+                Need::Fields(more) => {
+                    for (key, need) in more {
+                        fields.entry(key).or_insert_with(Need::nothing).merge(need);
+                    }
+                }
+            },
+            Some((key, rest)) => fields
+                .entry(key.clone())
+                .or_insert_with(Need::nothing)
+                .add(rest, leaf),
+        }
+    }
+
+    fn merge(&mut self, other: Need) {
+        match other {
+            Need::All => *self = Need::All,
+            Need::Fields(_) => self.add(&[], other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Mapping;
+    use serde_json::json;
+
+    fn projected(mapping: &str, input: serde_json::Value) -> serde_json::Value {
+        let mapping = Mapping::compile(mapping).expect("compiles");
+        mapping.parse_record(&input.to_string()).expect("parses")
+    }
+
+    #[test]
+    fn keeps_only_the_paths_read() {
+        let input = json!({
+            "x": {"y": {"deep": [1, 2]}, "z": 1},
+            "customer": {"email": "a@b.c", "name": "A", "address": {"city": "X"}},
+            "items": [{"sku": "A", "price": 1}, {"sku": "B", "price": 2}],
+            "unused": {"big": [1, 2, 3]},
+            "n": 12345678901234567890u64
+        });
+        let mapping =
+            "a = .x.y\nlet c = .customer\nb = c.email\nl = for i in .items { s = i.sku }\nn = .n";
+        assert_eq!(
+            projected(mapping, input),
+            json!({
+                "x": {"y": {"deep": [1, 2]}},
+                "customer": {"email": "a@b.c"},
+                "items": [{"sku": "A"}, {"sku": "B"}],
+                "n": 12345678901234567890u64
+            })
+        );
+    }
+
+    #[test]
+    fn a_value_used_whole_is_kept_whole() {
+        let input = json!({"customer": {"email": "a@b.c", "name": "A"}, "other": 1});
+        // the variable is written to the output as a whole
+        let mapping = "let c = .customer\ncustomer = c\nemail = c.email";
+        assert_eq!(
+            projected(mapping, input),
+            json!({"customer": {"email": "a@b.c", "name": "A"}})
+        );
+    }
+
+    #[test]
+    fn def_parameters_learn_paths_from_every_call() {
+        let input = json!({
+            "billing": {"city": "B", "zip": "1", "extra": true},
+            "shipping": {"city": "S", "zip": "2", "extra": true}
+        });
+        let mapping = "def address(a) { city = a.city }\nbilling = address(.billing)\nshipping = address(.shipping)";
+        assert_eq!(
+            projected(mapping, input),
+            json!({"billing": {"city": "B"}, "shipping": {"city": "S"}})
+        );
+    }
+
+    #[test]
+    fn the_root_used_whole_keeps_everything() {
+        let input = json!({"a": 1, "b": {"c": 2}});
+        assert_eq!(projected("all = .", input.clone()), input);
+        assert_eq!(projected("k = keys(.)", input.clone()), input);
+    }
+
+    #[test]
+    fn invalid_json_is_still_an_error_where_it_is_skipped() {
+        let mapping = Mapping::compile("a = .a").expect("compiles");
+        assert!(
+            mapping
+                .parse_record(r#"{"a": 1, "skipped": [1, 2,]}"#)
+                .is_err()
+        );
+        assert!(mapping.parse_record(r#"{"a": 1} trailing"#).is_err());
+    }
+}
