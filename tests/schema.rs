@@ -202,3 +202,51 @@ fn a_field_every_branch_writes_is_required() {
         json!(["kind"])
     );
 }
+
+/// Every shipped example mapping's output, for every example record that
+/// maps, validates against the mapping's schema.
+#[test]
+fn shipped_outputs_validate_against_their_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings");
+    let Ok(examples) = std::fs::read_dir(&root) else {
+        return;
+    };
+    let mut checked = 0;
+    for example in examples.filter_map(|e| e.ok().map(|e| e.path())) {
+        let Ok(files) = std::fs::read_dir(&example) else {
+            continue;
+        };
+        for map in files.filter_map(|e| e.ok().map(|e| e.path())) {
+            if map.extension().is_none_or(|e| e != "map") {
+                continue;
+            }
+            let cases = map.with_extension("tests");
+            let Ok(cases) = std::fs::read_dir(&cases) else {
+                continue;
+            };
+            let mapping = Mapping::from_file(&map).expect("shipped mapping compiles");
+            let schema = mapping.schema();
+            for case in cases.filter_map(|e| e.ok().map(|e| e.path())) {
+                let Ok(input) = std::fs::read_to_string(case.join("input.json")) else {
+                    continue;
+                };
+                let input: serde_json::Value = serde_json::from_str(&input).expect("input");
+                let mut env = mapc::Env::new();
+                if let Ok(params) = std::fs::read_to_string(case.join("params.json")) {
+                    let params: serde_json::Value = serde_json::from_str(&params).expect("params");
+                    for (k, v) in params.as_object().into_iter().flatten() {
+                        env = env.with_param(k, v.clone());
+                    }
+                }
+                let Ok(output) = mapping.apply_with(&input, &env) else {
+                    continue;
+                };
+                if let Err(e) = validate(&schema, &output, "$") {
+                    panic!("{}: {e}\nschema: {schema:#}", case.display());
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no shipped example record was checked");
+}

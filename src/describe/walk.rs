@@ -267,8 +267,15 @@ impl Walker<'_> {
         let mut types = type_names(ty);
         // a constant always has a value: a missing value cannot make it null
         let constant = |n: &Node| matches!(&n.kind, NodeKind::Const(v) if !v.is_null());
-        if presence == Presence::Nullable
+        // no value writes null; with `policy null = keep` a source null
+        // passes through (functions hand a null first argument on)
+        let null_passes = presence == Presence::Nullable || !self.program.policy.null_is_missing;
+        if null_passes
             && !constant(&rule.value)
+            && !rule
+                .default
+                .as_ref()
+                .is_some_and(|d| constant(d) && self.program.policy.null_is_missing)
             && !types.is_empty()
             && !types.contains(&"null")
         {
