@@ -217,3 +217,15 @@ fn syntax_errors_name_the_file() {
     let text = mapc::diagnostics::render_all(&errors);
     assert!(text.contains("orders.map:1:"), "{text}");
 }
+
+#[test]
+fn small_files() {
+    let format = |s: &str| mapc::format(s).expect("formats");
+    assert_eq!(format(""), "");
+    assert_eq!(format("\n\n  \n"), "");
+    assert_eq!(
+        format("  # only a comment  \n\n\n# and another"),
+        "# only a comment\n\n# and another\n"
+    );
+    assert_eq!(format("a=1"), "a = 1\n");
+}
