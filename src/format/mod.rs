@@ -97,7 +97,7 @@ pub(crate) fn comments_at(source: &str) -> Vec<(usize, String)> {
 }
 
 /// Can `name` be written as a key (a target, a field) without quotes?
-pub fn is_plain_key(name: &str) -> bool {
+pub(crate) fn is_plain_key(name: &str) -> bool {
     expr::is_plain(name)
 }
 
