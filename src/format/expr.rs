@@ -118,6 +118,24 @@ impl Printer<'_> {
         self.number_text(&c.value, c.span)
     }
 
+    /// The keys of a table entry, `_` for the fallback, broken over lines
+    /// after the commas where the author broke them.
+    pub(super) fn entry_keys(&mut self, keys: &[Constant]) -> String {
+        if keys.is_empty() {
+            return "_".to_string();
+        }
+        let outer = std::mem::replace(&mut self.flat, false);
+        let mut out = String::new();
+        let mut previous = None;
+        for k in keys {
+            self.separator(&mut out, previous, k.span.start, 0);
+            out.push_str(&self.constant_at(k));
+            previous = Some(k.span);
+        }
+        self.flat = outer;
+        out
+    }
+
     /// `"a", "b"` or `_`.
     pub(super) fn patterns(&self, patterns: &[Constant]) -> String {
         if patterns.is_empty() {
@@ -316,7 +334,13 @@ impl Printer<'_> {
 
     /// `, ` between the items of a list, call or object; or `,`, a new
     /// line and `open` spaces if the author broke the line there.
-    fn separator(&mut self, out: &mut String, previous: Option<Span>, next: usize, open: usize) {
+    pub(super) fn separator(
+        &mut self,
+        out: &mut String,
+        previous: Option<Span>,
+        next: usize,
+        open: usize,
+    ) {
         let Some(previous) = previous else { return };
         match self.line_break(previous, next, open) {
             Some(text) => {

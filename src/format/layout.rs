@@ -113,16 +113,23 @@ pub(super) fn render(entries: &[Entry], indent: &str) -> Vec<String> {
 const ALIGN_LIMIT: usize = 80;
 
 fn render_run(run: &[&Row], indent: &str) -> Vec<String> {
-    let key_width = run.iter().map(|r| width(&r.key)).max().unwrap_or(0);
+    // a key may run over several lines (a table entry's keys): its last
+    // line aligns
+    let last_line = |s: &str| s.rsplit('\n').next().unwrap_or_default().to_string();
+    let key_width = run
+        .iter()
+        .map(|r| width(&last_line(&r.key)))
+        .max()
+        .unwrap_or(0);
     // each row's lines; a value's later lines are indented to its start
     let mut rows: Vec<Vec<String>> = run
         .iter()
         .map(|r| {
-            let mut first = r.key.clone();
+            let mut lines: Vec<String> = r.key.split('\n').map(str::to_string).collect();
+            let mut first = lines.pop().unwrap_or_default();
             pad(&mut first, key_width);
             first.push_str(r.sep);
             let column = width(&first);
-            let mut lines = Vec::new();
             for (i, line) in r.value.split('\n').enumerate() {
                 if i == 0 {
                     first.push_str(line);

@@ -193,7 +193,7 @@ impl Printer<'_> {
         for entry in &table.entries {
             self.place(&mut entries, entry.span, |p| Piece::Row {
                 kind: RowKind::Entry,
-                key: p.patterns(&entry.keys),
+                key: p.entry_keys(&entry.keys),
                 sep: " => ",
                 value: p.constant_at(&entry.value),
                 options: String::new(),
