@@ -25,6 +25,7 @@ fn field(f: &Field) -> Json {
         "when": f.when,
         "conditions": f.conditions,
         "always_written": f.always_written(),
+        "in_every_branch": f.in_every_branch,
         "lookup": f.lookup,
         "constraints": f.constraints,
         "max_length": f.max_length,
