@@ -28,22 +28,33 @@
 //! × record → output), [`stdlib`] (the built-in functions, one table) and
 //! [`diagnostics`] (errors as data, one renderer). The library never prints
 //! and never exits; the `mapc` binary does that.
+//!
+//! The authoring tools build on the same stages: [`format()`] prints a
+//! mapping in its canonical layout, comments kept; [`Mapping::describe`]
+//! gives the field-level mapping table of an integration spec
+//! ([`describe`], as Markdown, JSON or HTML); [`Mapping::schema`] gives
+//! the JSON Schema of the target record ([`schema`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod check;
+pub mod describe;
 pub mod diagnostics;
 mod env;
 mod eval;
+pub mod format;
 mod mapping;
 mod program;
 mod projection;
+pub mod schema;
 pub mod stdlib;
 pub mod syntax;
 
 pub use check::Options;
+pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;
 pub use eval::{ApplyError, RuntimeError};
+pub use format::format;
 pub use mapping::{CompileError, Mapping, ParamInfo};

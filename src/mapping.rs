@@ -129,6 +129,11 @@ impl Mapping {
         Mapping::compile_with(&path.display().to_string(), &source, &options)
     }
 
+    /// The checked program, for the tools that describe it.
+    pub(crate) fn program(&self) -> &Program {
+        &self.program
+    }
+
     /// Warnings found while compiling.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings

@@ -101,6 +101,16 @@ pub(crate) struct Table {
     /// Normalised key → value.
     pub index: HashMap<String, Json>,
     pub fallback: Option<Json>,
+    /// `from csv "path" key "k" value "v"`, for docs.
+    pub csv: Option<CsvSource>,
+}
+
+/// Where a table's CSV entries came from.
+#[derive(Debug, Clone)]
+pub(crate) struct CsvSource {
+    pub path: String,
+    pub key: String,
+    pub value: String,
 }
 
 #[derive(Debug)]

@@ -706,54 +706,7 @@ impl Checker {
 
     /// The types a node can have, as far as the checker knows.
     pub(super) fn infer(&self, node: &Node) -> Ty {
-        match &node.kind {
-            NodeKind::Const(v) => match v {
-                Json::Null => Ty::NULL,
-                Json::Bool(_) => Ty::BOOL,
-                Json::Number(_) => Ty::NUMBER,
-                Json::String(_) => Ty::STRING,
-                Json::Array(_) => Ty::LIST,
-                Json::Object(_) => Ty::OBJECT,
-            },
-            NodeKind::List(_) | NodeKind::For { .. } => Ty::LIST,
-            NodeKind::Object(_) | NodeKind::Block(_) | NodeKind::DefCall { .. } => Ty::OBJECT,
-            NodeKind::Call(f, _) => f.returns,
-            NodeKind::ListCall { op, .. } => match op {
-                stdlib::ListOp::Map | stdlib::ListOp::Filter | stdlib::ListOp::SortBy => Ty::LIST,
-                stdlib::ListOp::Any | stdlib::ListOp::All => Ty::BOOL,
-                stdlib::ListOp::SumBy => Ty::NUMBER,
-                stdlib::ListOp::Find => Ty::ANY,
-            },
-            NodeKind::Neg(_) => Ty::NUMBER,
-            NodeKind::Not(_) => Ty::BOOL,
-            NodeKind::Binary(op, l, r) => match op {
-                BinaryOp::Coalesce => self.infer(l).or(self.infer(r)),
-                BinaryOp::Add => {
-                    let (l, r) = (self.infer(l), self.infer(r));
-                    if l == Ty::STRING || r == Ty::STRING {
-                        Ty::STRING
-                    } else if l == Ty::NUMBER || r == Ty::NUMBER {
-                        Ty::NUMBER
-                    } else {
-                        Ty::NUMBER.or(Ty::STRING)
-                    }
-                }
-                BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => Ty::NUMBER,
-                _ => Ty::BOOL,
-            },
-            NodeKind::If(_, t, e) => match e {
-                Some(e) => self.infer(t).or(self.infer(e)),
-                None => self.infer(t),
-            },
-            NodeKind::Match { arms, fallback, .. } => {
-                let mut ty = fallback.as_ref().map_or(Ty(0), |f| self.infer(f));
-                for (_, value) in arms {
-                    ty = ty.or(self.infer(value));
-                }
-                if ty == Ty(0) { Ty::ANY } else { ty }
-            }
-            _ => Ty::ANY,
-        }
+        infer(node)
     }
 
     pub(super) fn expect_bool(&mut self, node: &Node) {
@@ -827,5 +780,57 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// The types a node can have, as far as the checker knows.
+pub(crate) fn infer(node: &Node) -> Ty {
+    match &node.kind {
+        NodeKind::Const(v) => match v {
+            Json::Null => Ty::NULL,
+            Json::Bool(_) => Ty::BOOL,
+            Json::Number(_) => Ty::NUMBER,
+            Json::String(_) => Ty::STRING,
+            Json::Array(_) => Ty::LIST,
+            Json::Object(_) => Ty::OBJECT,
+        },
+        NodeKind::List(_) | NodeKind::For { .. } => Ty::LIST,
+        NodeKind::Object(_) | NodeKind::Block(_) | NodeKind::DefCall { .. } => Ty::OBJECT,
+        NodeKind::Call(f, _) => f.returns,
+        NodeKind::ListCall { op, .. } => match op {
+            stdlib::ListOp::Map | stdlib::ListOp::Filter | stdlib::ListOp::SortBy => Ty::LIST,
+            stdlib::ListOp::Any | stdlib::ListOp::All => Ty::BOOL,
+            stdlib::ListOp::SumBy => Ty::NUMBER,
+            stdlib::ListOp::Find => Ty::ANY,
+        },
+        NodeKind::Neg(_) => Ty::NUMBER,
+        NodeKind::Not(_) => Ty::BOOL,
+        NodeKind::Binary(op, l, r) => match op {
+            BinaryOp::Coalesce => infer(l).or(infer(r)),
+            BinaryOp::Add => {
+                let (l, r) = (infer(l), infer(r));
+                if l == Ty::STRING || r == Ty::STRING {
+                    Ty::STRING
+                } else if l == Ty::NUMBER || r == Ty::NUMBER {
+                    Ty::NUMBER
+                } else {
+                    Ty::NUMBER.or(Ty::STRING)
+                }
+            }
+            BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => Ty::NUMBER,
+            _ => Ty::BOOL,
+        },
+        NodeKind::If(_, t, e) => match e {
+            Some(e) => infer(t).or(infer(e)),
+            None => infer(t),
+        },
+        NodeKind::Match { arms, fallback, .. } => {
+            let mut ty = fallback.as_ref().map_or(Ty(0), |f| infer(f));
+            for (_, value) in arms {
+                ty = ty.or(infer(value));
+            }
+            if ty == Ty(0) { Ty::ANY } else { ty }
+        }
+        _ => Ty::ANY,
     }
 }

@@ -7,6 +7,7 @@
 //! It reports all problems it finds rather than stopping at the first.
 
 mod expr;
+pub(crate) use expr::infer;
 mod modules;
 pub(crate) use modules::param_type_accepts;
 mod statements;

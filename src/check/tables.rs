@@ -44,6 +44,11 @@ impl Checker {
             keys: Vec::new(),
             index: HashMap::new(),
             fallback: None,
+            csv: table.csv.as_ref().map(|c| program::CsvSource {
+                path: c.path.value.clone(),
+                key: c.key.value.clone(),
+                value: c.value.value.clone(),
+            }),
         };
         if let Some(csv) = &table.csv {
             let rows = self.csv_rows(file, csv, base_dir)?;

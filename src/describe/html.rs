@@ -1,0 +1,114 @@
+//! The mapping table as one standalone HTML page: inline CSS, no scripts,
+//! no external assets, every text escaped.
+
+use super::Description;
+use super::markdown::{
+    HEADINGS, capitalise, cells, policy_sentences, sections, table_rows, table_sentence,
+};
+use std::fmt::Write;
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}\
+table{border-collapse:collapse;margin:0 0 1.5rem}\
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+th{background:#f3f3f3}code{font-family:ui-monospace,monospace;background:#f6f6f6;padding:0 .2rem}";
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escaped text, with `code` spans (between backticks) as `<code>`.
+fn inline(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{}</code>", escape(part));
+        } else {
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
+fn table(out: &mut String, headings: &[&str], rows: &[Vec<String>]) {
+    out.push_str("<table>\n<tr>");
+    for h in headings {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for c in row {
+            let _ = write!(out, "<td>{}</td>", inline(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+impl Description {
+    /// The mapping table as a standalone HTML page.
+    pub fn to_html(&self) -> String {
+        let title = format!("Mapping {}", self.name);
+        let mut out = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Mapping <code>{}</code></h1>\n",
+            escape(&title),
+            escape(&self.name)
+        );
+        if !self.params.is_empty() {
+            out.push_str("<h2>Parameters</h2>\n");
+            let rows: Vec<Vec<String>> = self
+                .params
+                .iter()
+                .map(|p| {
+                    vec![
+                        format!("`${}`", p.name),
+                        p.ty.to_string(),
+                        p.default
+                            .as_ref()
+                            .map_or_else(String::new, |d| format!("`{d}`")),
+                    ]
+                })
+                .collect();
+            table(&mut out, &["Parameter", "Type", "Default"], &rows);
+        }
+        out.push_str("<h2>Policies</h2>\n<ul>\n");
+        for sentence in policy_sentences(self) {
+            let _ = writeln!(out, "<li>{}</li>", inline(&sentence));
+        }
+        out.push_str("</ul>\n");
+        for section in sections(self) {
+            let _ = writeln!(out, "<h2>{}</h2>", inline(&section.title));
+            if let Some(note) = &section.note {
+                let _ = writeln!(out, "<p>{}</p>", inline(&capitalise(note)));
+            }
+            let rows: Vec<Vec<String>> = section.fields.iter().map(|f| cells(f).to_vec()).collect();
+            table(&mut out, &HEADINGS, &rows);
+        }
+        if !self.tables.is_empty() {
+            out.push_str("<h2>Lookup tables</h2>\n");
+            for t in &self.tables {
+                let _ = writeln!(out, "<h3><code>{}</code></h3>", escape(&t.name));
+                let sentence = table_sentence(t);
+                if !sentence.is_empty() {
+                    let _ = writeln!(out, "<p>{}</p>", inline(&sentence));
+                }
+                let rows: Vec<Vec<String>> = table_rows(t).into_iter().map(Vec::from).collect();
+                table(&mut out, &["Key", "Value"], &rows);
+            }
+        }
+        out.push_str("</body>\n</html>\n");
+        out
+    }
+}
