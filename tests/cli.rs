@@ -56,6 +56,15 @@ cases! {
     functions_text,
     help,
     apply_help,
+    fmt_check,
+    fmt_syntax_error,
+    doc_markdown,
+    doc_json,
+    doc_html,
+    doc_output_file,
+    doc_invalid_mapping,
+    schema_stdout,
+    schema_output_file,
 }
 
 fn cases_dir() -> PathBuf {
@@ -199,4 +208,37 @@ fn run_case(name: &str) {
     }, {
         insta::assert_snapshot!("snapshot", report);
     });
+}
+
+/// `mapc fmt` without `--check` rewrites the files that are not formatted,
+/// and leaves the others alone (a fixture folder must not change, so this
+/// runs on copies).
+#[test]
+fn fmt_rewrites_in_place() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fmt_rewrites_in_place");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("a scratch folder");
+    let ugly = "id=.id   required\nemail = .email|trim # raw\n";
+    let pretty = mapc::format(ugly).expect("it parses");
+    assert_ne!(ugly, pretty);
+    fs::write(dir.join("ugly.map"), ugly).expect("written");
+    fs::write(dir.join("pretty.map"), &pretty).expect("written");
+    let output = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .args(["fmt", "."])
+        .current_dir(&dir)
+        .output()
+        .expect("mapc runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "formatted: ./ugly.map\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("ugly.map")).expect("read"),
+        pretty
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("pretty.map")).expect("read"),
+        pretty
+    );
 }

@@ -6,10 +6,14 @@
 
 mod apply;
 mod check;
+mod doc;
+mod emit;
+mod fmt;
 mod functions;
 mod input;
 mod output;
 mod report;
+mod schema;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
@@ -112,6 +116,21 @@ enum Command {
     Check(check::Args),
     /// List the built-in functions, with signatures, docs and examples
     Functions(functions::Args),
+    /// Format mappings in the canonical layout, comments kept
+    ///
+    /// Rewrites each file that is not formatted (`formatted: PATH` on
+    /// stdout). With `--check` nothing is written: each such file is listed
+    /// as `would reformat: PATH` and the exit code is 1. A file with syntax
+    /// errors is not formatted: its diagnostics go to stderr (exit 3).
+    Fmt(fmt::Args),
+    /// Generate the field-level mapping table of a mapping
+    ///
+    /// One row per target field: its type, the source paths it reads, the
+    /// transformation in words, what happens when there is no value, and
+    /// conditions; then every lookup table.
+    Doc(doc::Args),
+    /// Print the JSON Schema of the record a mapping produces
+    Schema(schema::Args),
 }
 
 /// Runs `mapc` with the process's arguments.
@@ -141,6 +160,9 @@ pub fn run() -> ExitCode {
         Command::Apply(args) => apply::run(&args),
         Command::Check(args) => Ok(check::run(&args)),
         Command::Functions(args) => functions::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Doc(args) => doc::run(&args),
+        Command::Schema(args) => schema::run(&args),
     };
     match outcome {
         Ok(exit) => exit.into(),
