@@ -50,6 +50,7 @@ mod projection;
 pub mod schema;
 pub mod stdlib;
 pub mod syntax;
+pub mod testing;
 
 pub use check::Options;
 pub use describe::Description;

@@ -65,6 +65,9 @@ cases! {
     doc_invalid_mapping,
     schema_stdout,
     schema_output_file,
+    test_cases,
+    test_invalid_mapping,
+    test_missing_path,
 }
 
 fn cases_dir() -> PathBuf {
@@ -231,7 +234,7 @@ fn fmt_rewrites_in_place() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "formatted: ./ugly.map\n"
+        "formatted: ugly.map\n"
     );
     assert_eq!(
         fs::read_to_string(dir.join("ugly.map")).expect("read"),
@@ -241,4 +244,64 @@ fn fmt_rewrites_in_place() {
         fs::read_to_string(dir.join("pretty.map")).expect("read"),
         pretty
     );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("a scratch folder");
+    for entry in fs::read_dir(from).expect("readable") {
+        let path = entry.expect("an entry").path();
+        let target = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).expect("copied");
+        }
+    }
+}
+
+/// `mapc test --bless` writes what each failing case gave as its new
+/// expectation, so that a second run passes (except a case whose own files
+/// are broken: there is nothing to bless). Runs on a copy of `test_cases`.
+#[test]
+fn test_bless_writes_expectations() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test_bless");
+    let _ = fs::remove_dir_all(&dir);
+    copy_dir(&cases_dir().join("test_cases"), &dir);
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_mapc"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("mapc runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, stdout) = run(&["test", "--bless"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("blessed: orders.tests/no_expectation/expected.json"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("blessed: orders.tests/record_failed/expected_error.json"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("8 passed, 1 failed\n"), "{stdout}");
+    let expected = |case: &str, file: &str| {
+        fs::read_to_string(dir.join("orders.tests").join(case).join(file)).expect("blessed")
+    };
+    assert_eq!(
+        expected("record_failed", "expected_error.json"),
+        "[\n  {\n    \"code\": \"E300\",\n    \"target\": \"order_id\"\n  }\n]\n"
+    );
+    assert!(
+        !dir.join("orders.tests/record_failed/expected.json")
+            .exists()
+    );
+    assert!(expected("fields_differ", "expected.json").contains("\"total\": 12.50"));
+    let (code, stdout) = run(&["test"]);
+    assert_eq!(code, Some(1));
+    assert!(stdout.ends_with("8 passed, 1 failed\n"), "{stdout}");
 }

@@ -71,7 +71,11 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
                 walk(&path, found)?;
             }
         } else if path.extension().is_some_and(|e| e == "map") {
-            found.push(path);
+            // `orders.map`, not `./orders.map`, when searching `.`
+            found.push(
+                path.strip_prefix(".")
+                    .map_or_else(|_| path.clone(), Path::to_path_buf),
+            );
         }
     }
     Ok(())

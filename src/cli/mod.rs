@@ -14,6 +14,7 @@ mod input;
 mod output;
 mod report;
 mod schema;
+mod test;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
@@ -44,7 +45,8 @@ impl Exit {
         match self {
             Exit::Success => "all records mapped (or mapping valid)",
             Exit::RecordsFailed => {
-                "some records failed (they are reported on stderr; the others were written)"
+                "some records failed (they are reported on stderr; the others were written); \
+                 for `test`: a case failed; for `fmt --check`: a file is not formatted"
             }
             Exit::Usage => {
                 "usage or I/O error (bad arguments, unreadable input/output file, bad `--param`)"
@@ -131,6 +133,15 @@ enum Command {
     Doc(doc::Args),
     /// Print the JSON Schema of the record a mapping produces
     Schema(schema::Args),
+    /// Run the test cases beside each mapping (`orders.tests/<case>/`)
+    ///
+    /// A case is a folder with `input.json` and `expected.json` (the output)
+    /// or `expected_error.json` (`[{"code": "E302", "target": "status"}]`),
+    /// and optionally `params.json`, `now.txt` (RFC 3339) and `ignore.json`
+    /// (JSON paths not compared, `["$.imported_at"]`). A failing case shows
+    /// each field that differs; numbers compare by their exact text. The
+    /// last line is `N passed, N failed`; exit 1 when a case failed.
+    Test(test::Args),
 }
 
 /// Runs `mapc` with the process's arguments.
@@ -163,6 +174,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Doc(args) => doc::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Test(args) => test::run(&args),
     };
     match outcome {
         Ok(exit) => exit.into(),

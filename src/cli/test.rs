@@ -1,0 +1,122 @@
+//! `mapc test [PATH...] [--bless]`: run the cases beside each mapping and
+//! show, for a failing case, the fields that differ.
+
+use super::emit::{raise, status};
+use super::report::{Reporter, io_message};
+use super::{Exit, Failure};
+use mapc::testing::{self, CaseResult};
+use mapc::{CompileError, Mapping};
+use std::path::PathBuf;
+
+/// The arguments of `mapc test`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Mapping files, or folders searched for `*.map` files (default: the
+    /// current folder)
+    paths: Vec<PathBuf>,
+    /// Write what each failing case gave as its expectation
+    /// (`expected.json`, or `expected_error.json` for a failed record)
+    #[arg(long)]
+    bless: bool,
+}
+
+/// Runs `mapc test`.
+pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let files = testing::discover(&paths)
+        .map_err(|e| Failure::usage(format_args!("cannot find tests: {}", io_message(&e))))?;
+    let mut reporter = Reporter::default();
+    let mut exit = Exit::Success;
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for file in &files {
+        let shown = file.mapping.display();
+        let mapping = match Mapping::from_file(&file.mapping) {
+            Ok(mapping) => mapping,
+            Err(error) => {
+                match error {
+                    CompileError::Invalid(diagnostics) => {
+                        for diagnostic in &diagnostics {
+                            reporter.diagnostic(diagnostic);
+                        }
+                        raise(&mut exit, Exit::InvalidMapping);
+                    }
+                    other => {
+                        reporter.line(&format!("error: {other}"));
+                        raise(&mut exit, Exit::Usage);
+                    }
+                }
+                // every case of a mapping that does not compile fails
+                let n = file.cases.len().max(1);
+                failed += n;
+                status(&format!("invalid: {shown} ({})", cases(n)));
+                continue;
+            }
+        };
+        if file.cases.is_empty() {
+            status(&format!("ok: {shown} (no test cases)"));
+            continue;
+        }
+        let mut lines = Vec::new();
+        let mut failures = 0;
+        for dir in &file.cases {
+            let result = testing::run_case(&mapping, dir);
+            // a blessed case passes: its expectation is now what it gave
+            if result.passed() || (args.bless && bless(&result, &mut lines, &mut exit)) {
+                passed += 1;
+            } else {
+                failures += 1;
+                lines.push(format!("FAILED {}", result.dir.display()));
+                if let Some(failure) = &result.failure {
+                    lines.extend(failure.lines().iter().map(|l| format!("  {l}")));
+                }
+            }
+        }
+        failed += failures;
+        let verdict = if failures == 0 { "ok" } else { "failed" };
+        status(&format!("{verdict}: {shown} ({})", cases(file.cases.len())));
+        for line in lines {
+            status(&line);
+        }
+    }
+    status(&format!("{passed} passed, {failed} failed"));
+    if failed > 0 {
+        raise(&mut exit, Exit::RecordsFailed);
+    }
+    Ok(exit)
+}
+
+/// Writes the case's new expectation; false when there is nothing to
+/// write (the case's files are broken) or it cannot be written.
+fn bless(result: &CaseResult, lines: &mut Vec<String>, exit: &mut Exit) -> bool {
+    let Some(actual) = &result.actual else {
+        return false;
+    };
+    match testing::bless(&result.dir, actual) {
+        Ok(path) => {
+            lines.push(format!("blessed: {}", path.display()));
+            true
+        }
+        Err(e) => {
+            lines.push(format!(
+                "error: cannot bless `{}`: {}",
+                result.dir.display(),
+                io_message(&e)
+            ));
+            raise(exit, Exit::Usage);
+            false
+        }
+    }
+}
+
+/// `1 case`, `3 cases`.
+fn cases(n: usize) -> String {
+    if n == 1 {
+        "1 case".to_string()
+    } else {
+        format!("{n} cases")
+    }
+}

@@ -1,0 +1,490 @@
+//! `mapc test`: test cases that live beside the mapping.
+//!
+//! For `orders.map`, the folder `orders.tests/` holds one folder per case:
+//!
+//! ```text
+//! orders.map
+//! orders.tests/<case>/input.json            the input record
+//! orders.tests/<case>/expected.json         the expected output record, or
+//! orders.tests/<case>/expected_error.json   the expected errors: [{"code": "E302", "target": "status"}]
+//! orders.tests/<case>/params.json           optional: {"tenant_id": "acme"}
+//! orders.tests/<case>/now.txt               optional: "now", RFC 3339 (2026-11-23T10:00:00Z)
+//! orders.tests/<case>/ignore.json           optional: paths not compared, ["$.imported_at", "$.lines[*].id"]
+//! ```
+//!
+//! A case passes when the record maps and the output equals `expected.json`
+//! field by field, or when the record fails with exactly the errors listed
+//! in `expected_error.json`: each listed error matches one reported error
+//! with its code and target field (`target` left out matches any field),
+//! and an error that is not listed fails the case too. A case with neither
+//! file fails until [`bless`] writes one. Numbers compare by their exact
+//! text (`12.50` is not `12.5`); object keys compare as sets.
+//!
+//! This module finds and runs cases and returns what happened as data; it
+//! never prints. `mapc test` and the crate's own test suite both use it.
+//!
+//! ```
+//! use mapc::testing::{diff, JsonPath};
+//! use serde_json::json;
+//! let ignore = [JsonPath::parse("$.at").unwrap()];
+//! let differences = diff(&json!({"a": 1, "at": 1}), &json!({"a": 2, "at": 2}), &ignore);
+//! assert_eq!(differences[0].to_string(), "$.a: expected 1, got 2");
+//! ```
+
+mod diff;
+
+pub use diff::{Difference, JsonPath, Step, diff};
+
+use crate::env::Env;
+use crate::eval::{ApplyError, RuntimeError};
+use crate::mapping::Mapping;
+use serde_json::{Value as Json, json};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A mapping file and the folders of its cases.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TestFile {
+    /// `mappings/stripe_charge/charge.map`.
+    pub mapping: PathBuf,
+    /// `mappings/stripe_charge/charge.tests/<case>`, sorted; empty when the
+    /// mapping has no `.tests` folder.
+    pub cases: Vec<PathBuf>,
+}
+
+/// The `.tests` folder of a mapping: `orders.tests` for `orders.map`.
+pub fn tests_dir(mapping: &Path) -> PathBuf {
+    let stem = mapping
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    mapping.with_file_name(format!("{stem}.tests"))
+}
+
+/// Every mapping under `paths` (files as given, folders searched for
+/// `*.map` recursively, in name order, skipping hidden folders and
+/// `target`), each with its cases.
+///
+/// # Errors
+/// A path that does not exist, or a folder that cannot be listed.
+pub fn discover(paths: &[PathBuf]) -> std::io::Result<Vec<TestFile>> {
+    let mut mappings = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            find_mappings(path, &mut mappings)?;
+        } else if path.is_file() {
+            mappings.push(path.clone());
+        } else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("`{}` does not exist", path.display()),
+            ));
+        }
+    }
+    mappings
+        .into_iter()
+        .map(|mapping| {
+            // `orders.map`, not `./orders.map`, when searching `.`
+            let mapping = mapping
+                .strip_prefix(".")
+                .map_or_else(|_| mapping.clone(), Path::to_path_buf);
+            let dir = tests_dir(&mapping);
+            let cases = if dir.is_dir() {
+                sorted(&dir)?.into_iter().filter(|p| p.is_dir()).collect()
+            } else {
+                Vec::new()
+            };
+            Ok(TestFile { mapping, cases })
+        })
+        .collect()
+}
+
+fn sorted(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort();
+    Ok(entries)
+}
+
+fn find_mappings(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for path in sorted(dir)? {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if !name.starts_with('.') && name != "target" && !name.ends_with(".tests") {
+                find_mappings(&path, found)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "map") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// An error a case expects: its code and, if given, its target field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExpectedError {
+    /// `E302`.
+    pub code: String,
+    /// `status`, `lines[1].sku`; `None` matches any.
+    pub target: Option<String>,
+}
+
+impl fmt::Display for ExpectedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.target {
+            Some(target) => write!(f, "{} at `{target}`", self.code),
+            None => f.write_str(&self.code),
+        }
+    }
+}
+
+/// What a case expects.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Expectation {
+    /// The output record (`expected.json`).
+    Output(Json),
+    /// The errors (`expected_error.json`).
+    Errors(Vec<ExpectedError>),
+}
+
+/// A case, read from its folder.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Case {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The input record.
+    pub input: Json,
+    /// Parameters and "now".
+    pub env: Env,
+    /// What it expects; `None` before it is blessed.
+    pub expectation: Option<Expectation>,
+    /// Paths not compared.
+    pub ignore: Vec<JsonPath>,
+}
+
+fn read_json(path: &Path) -> Result<Json, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
+}
+
+fn read_optional(path: &Path) -> Result<Option<Json>, String> {
+    if path.exists() {
+        read_json(path).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+impl Case {
+    /// Reads the case in `dir`.
+    ///
+    /// # Errors
+    /// A file of the case is missing, unreadable or malformed: the message
+    /// names it.
+    pub fn load(dir: &Path) -> Result<Case, String> {
+        let input = read_json(&dir.join("input.json"))?;
+        let mut env = Env::new();
+        let params = dir.join("params.json");
+        match read_optional(&params)? {
+            None => {}
+            Some(Json::Object(map)) => {
+                for (name, value) in map {
+                    env.set_param(name, value);
+                }
+            }
+            Some(_) => return Err(format!("`{}` must hold a JSON object", params.display())),
+        }
+        let now = dir.join("now.txt");
+        if now.exists() {
+            let text = std::fs::read_to_string(&now)
+                .map_err(|e| format!("cannot read `{}`: {e}", now.display()))?;
+            let time = chrono::DateTime::parse_from_rfc3339(text.trim())
+                .map_err(|e| format!("`{}` is not an RFC 3339 time: {e}", now.display()))?;
+            env = env.with_now(time);
+        }
+        let ignore_file = dir.join("ignore.json");
+        let ignore = match read_optional(&ignore_file)? {
+            None => Vec::new(),
+            Some(Json::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Json::String(text) => JsonPath::parse(text)
+                        .map_err(|e| format!("`{}`: {e}", ignore_file.display())),
+                    _ => Err(format!(
+                        "`{}` must hold a list of JSON paths (strings)",
+                        ignore_file.display()
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => {
+                return Err(format!(
+                    "`{}` must hold a list of JSON paths",
+                    ignore_file.display()
+                ));
+            }
+        };
+        let expected = read_optional(&dir.join("expected.json"))?;
+        let errors_file = dir.join("expected_error.json");
+        let errors = read_optional(&errors_file)?;
+        let expectation = match (expected, errors) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "`{}` has both `expected.json` and `expected_error.json`: keep one",
+                    dir.display()
+                ));
+            }
+            (Some(output), None) => Some(Expectation::Output(output)),
+            (None, Some(errors)) => Some(Expectation::Errors(
+                expected_errors(&errors)
+                    .map_err(|e| format!("`{}`: {e}", errors_file.display()))?,
+            )),
+            (None, None) => None,
+        };
+        Ok(Case {
+            dir: dir.to_path_buf(),
+            input,
+            env,
+            expectation,
+            ignore,
+        })
+    }
+}
+
+/// `{"code": "E302", "target": "status"}` or a list of them.
+fn expected_errors(value: &Json) -> Result<Vec<ExpectedError>, String> {
+    let items = match value {
+        Json::Array(items) => items.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    items
+        .iter()
+        .map(|item| {
+            let code = item.get("code").and_then(Json::as_str).ok_or(
+                "each expected error needs a `code`, as in {\"code\": \"E302\", \"target\": \"status\"}",
+            )?;
+            let target = match item.get("target") {
+                None | Some(Json::Null) => None,
+                Some(Json::String(t)) => Some(t.clone()),
+                Some(_) => return Err("`target` must be a string".to_string()),
+            };
+            Ok(ExpectedError {
+                code: code.to_string(),
+                target,
+            })
+        })
+        .collect()
+}
+
+/// Why a case failed.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum CaseFailure {
+    /// A file of the case is missing or malformed.
+    BadCase(String),
+    /// Neither `expected.json` nor `expected_error.json`.
+    NoExpectation,
+    /// The output differs from `expected.json`.
+    Differences(Vec<Difference>),
+    /// An output was expected; the record failed.
+    RecordFailed(Vec<RuntimeError>),
+    /// Errors were expected; the record was mapped.
+    RecordMapped(Vec<ExpectedError>),
+    /// The record failed, with other errors than expected.
+    OtherErrors {
+        /// Expected, not reported.
+        missing: Vec<ExpectedError>,
+        /// Reported, not expected.
+        unexpected: Vec<RuntimeError>,
+    },
+}
+
+fn error_line(e: &RuntimeError) -> String {
+    let (line, col) = e.line_col();
+    match &e.target {
+        Some(target) => format!(
+            "{} at `{target}`: {} ({}:{line}:{col})",
+            e.code.as_str(),
+            e.message,
+            e.file.name
+        ),
+        None => format!(
+            "{}: {} ({}:{line}:{col})",
+            e.code.as_str(),
+            e.message,
+            e.file.name
+        ),
+    }
+}
+
+impl CaseFailure {
+    /// The failure in lines of text, for a report: one line per field that
+    /// differs or per error.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            CaseFailure::BadCase(message) => vec![message.clone()],
+            CaseFailure::NoExpectation => vec![
+                "no `expected.json` or `expected_error.json`: run `mapc test --bless` to write one"
+                    .to_string(),
+            ],
+            CaseFailure::Differences(differences) => {
+                differences.iter().map(ToString::to_string).collect()
+            }
+            CaseFailure::RecordFailed(errors) => errors
+                .iter()
+                .map(|e| format!("the record failed: {}", error_line(e)))
+                .collect(),
+            CaseFailure::RecordMapped(expected) => expected
+                .iter()
+                .map(|e| format!("expected error {e}, but the record was mapped"))
+                .collect(),
+            CaseFailure::OtherErrors {
+                missing,
+                unexpected,
+            } => missing
+                .iter()
+                .map(|e| format!("expected error {e}, not reported"))
+                .chain(
+                    unexpected
+                        .iter()
+                        .map(|e| format!("unexpected error {}", error_line(e))),
+                )
+                .collect(),
+        }
+    }
+}
+
+/// What one case did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CaseResult {
+    /// The case's folder.
+    pub dir: PathBuf,
+    /// What the mapping gave, when the case could be read.
+    pub actual: Option<Result<Json, ApplyError>>,
+    /// Why it failed; `None` when it passed.
+    pub failure: Option<CaseFailure>,
+}
+
+impl CaseResult {
+    /// Did the case pass?
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+
+    /// The case's name: its folder's name.
+    pub fn name(&self) -> String {
+        self.dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Runs the case in `dir` with `mapping`.
+pub fn run_case(mapping: &Mapping, dir: &Path) -> CaseResult {
+    let case = match Case::load(dir) {
+        Ok(case) => case,
+        Err(message) => {
+            return CaseResult {
+                dir: dir.to_path_buf(),
+                actual: None,
+                failure: Some(CaseFailure::BadCase(message)),
+            };
+        }
+    };
+    let actual = mapping.apply_with(&case.input, &case.env);
+    let failure = judge(&case, &actual);
+    CaseResult {
+        dir: dir.to_path_buf(),
+        actual: Some(actual),
+        failure,
+    }
+}
+
+fn judge(case: &Case, actual: &Result<Json, ApplyError>) -> Option<CaseFailure> {
+    match (&case.expectation, actual) {
+        (None, _) => Some(CaseFailure::NoExpectation),
+        (Some(Expectation::Output(expected)), Ok(output)) => {
+            let differences = diff(expected, output, &case.ignore);
+            (!differences.is_empty()).then_some(CaseFailure::Differences(differences))
+        }
+        (Some(Expectation::Output(_)), Err(error)) => {
+            Some(CaseFailure::RecordFailed(error.errors.clone()))
+        }
+        (Some(Expectation::Errors(expected)), Ok(_)) => {
+            Some(CaseFailure::RecordMapped(expected.clone()))
+        }
+        (Some(Expectation::Errors(expected)), Err(error)) => {
+            let mut unexpected: Vec<RuntimeError> = error.errors.clone();
+            let mut missing = Vec::new();
+            for e in expected {
+                let found = unexpected.iter().position(|r| {
+                    r.code.as_str() == e.code
+                        && e.target
+                            .as_ref()
+                            .is_none_or(|t| r.target.as_ref() == Some(t))
+                });
+                match found {
+                    Some(i) => {
+                        unexpected.remove(i);
+                    }
+                    None => missing.push(e.clone()),
+                }
+            }
+            (!missing.is_empty() || !unexpected.is_empty()).then_some(CaseFailure::OtherErrors {
+                missing,
+                unexpected,
+            })
+        }
+    }
+}
+
+/// The expectation file text for an outcome: `expected.json` (pretty,
+/// keys in output order) for a mapped record, `expected_error.json` (the
+/// code and target of every error) for a failed one.
+pub fn expectation_file(actual: &Result<Json, ApplyError>) -> (&'static str, String) {
+    let (name, value) = match actual {
+        Ok(output) => ("expected.json", output.clone()),
+        Err(error) => {
+            let errors: Vec<Json> = error
+                .errors
+                .iter()
+                .map(|e| match &e.target {
+                    Some(target) => json!({"code": e.code.as_str(), "target": target}),
+                    None => json!({"code": e.code.as_str()}),
+                })
+                .collect();
+            ("expected_error.json", Json::Array(errors))
+        }
+    };
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+    text.push('\n');
+    (name, text)
+}
+
+/// Writes what the case gave as its new expectation (the other kind of
+/// expectation file is removed). Returns the file written.
+///
+/// # Errors
+/// The file cannot be written or the old one removed.
+pub fn bless(dir: &Path, actual: &Result<Json, ApplyError>) -> std::io::Result<PathBuf> {
+    let (name, text) = expectation_file(actual);
+    let other = if name == "expected.json" {
+        "expected_error.json"
+    } else {
+        "expected.json"
+    };
+    let stale = dir.join(other);
+    if stale.exists() {
+        std::fs::remove_file(stale)?;
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
