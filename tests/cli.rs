@@ -68,6 +68,13 @@ cases! {
     test_cases,
     test_invalid_mapping,
     test_missing_path,
+    check_warnings,
+    check_deny_warnings,
+    check_format_json,
+    check_source_sample,
+    check_source_schema,
+    check_target_schema,
+    check_source_unreadable,
 }
 
 fn cases_dir() -> PathBuf {

@@ -6,6 +6,7 @@
 //! recursive defs, and lowers the tree to the program the evaluator runs.
 //! It reports all problems it finds rather than stopping at the first.
 
+mod data;
 mod expr;
 pub(crate) use expr::infer;
 mod modules;
@@ -13,6 +14,7 @@ pub(crate) use modules::param_type_accepts;
 mod statements;
 mod tables;
 mod targets;
+mod warnings;
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::program::{self, Loc, Program};
@@ -40,24 +42,28 @@ pub(crate) fn check(
     checker.diagnostics.extend(syntax_errors);
     let module = checker.module(root, &ast, options.base_dir.clone(), true);
     let body = checker.top_level(&module, &ast);
+    // warnings only for a mapping without errors: an error's cascade
+    // (`$tenat` unknown, so `tenant` unused) would only repeat it
+    if !checker.diagnostics.iter().any(Diagnostic::is_error) {
+        checker.warnings(root, &ast);
+    }
     checker.check_recursion();
-    if checker.diagnostics.iter().any(Diagnostic::is_error) {
-        let mut diagnostics = checker.diagnostics;
-        // errors before warnings; syntax errors first (a check error may
-        // follow from one); then in reading order, file by file
-        let files = &checker.files;
-        diagnostics.sort_by_key(|d| {
-            let at = d.labels.first().map(|label| {
-                let file = files.iter().position(|f| Arc::ptr_eq(f, &label.file));
-                (file.unwrap_or(usize::MAX), label.span.start)
-            });
-            (
-                d.severity == crate::diagnostics::Severity::Warning,
-                !d.code.as_str().starts_with("E1"),
-                at,
-            )
+    // errors before warnings; syntax errors first (a check error may
+    // follow from one); then in reading order, file by file
+    let files = &checker.files;
+    checker.diagnostics.sort_by_key(|d| {
+        let at = d.labels.first().map(|label| {
+            let file = files.iter().position(|f| Arc::ptr_eq(f, &label.file));
+            (file.unwrap_or(usize::MAX), label.span.start)
         });
-        return Err(diagnostics);
+        (
+            d.severity == crate::diagnostics::Severity::Warning,
+            !d.code.as_str().starts_with("E1"),
+            at,
+        )
+    });
+    if checker.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(checker.diagnostics);
     }
     let program = Program {
         body,

@@ -137,6 +137,29 @@ impl Checker {
                 self.broken.push(canonical.clone());
             }
             self.diagnostics.extend(errors);
+            if let Some(rule) = ast.items.iter().find_map(|item| match item {
+                syntax::Item::Statement(s) => Some(s),
+                _ => None,
+            }) {
+                let first = match rule {
+                    syntax::Statement::Let(l) => l.span,
+                    syntax::Statement::If(i) => i.span,
+                    syntax::Statement::Rule(r) => r.span,
+                };
+                let here = std::sync::Arc::clone(self.file(loc.file));
+                self.diagnostics.push(
+                    crate::diagnostics::Diagnostic::warning(
+                        Code::IgnoredImportRules,
+                        format!(
+                            "`{}` has top-level rules, which an import ignores",
+                            import.path.value
+                        ),
+                    )
+                    .with_label(&here, loc.span, "only its tables and defs are imported")
+                    .with_label(&source, first, "ignored")
+                    .with_help("move the shared rules into a `def`, and call it"),
+                );
+            }
             self.loading.push(canonical.clone());
             let dir = path.parent().map(std::path::Path::to_path_buf);
             let imported = self.module(file, &ast, dir, false);

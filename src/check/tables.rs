@@ -126,7 +126,21 @@ impl Checker {
                     );
                 }
             }
-            Some(_) => {}
+            Some(_) => {
+                let file = std::sync::Arc::clone(self.file(loc.file));
+                let mut d = crate::diagnostics::Diagnostic::warning(
+                    Code::RepeatedKey,
+                    format!("key {key} of table `{}` is listed twice", table.name),
+                )
+                .with_label(&file, loc.span, "listed again here")
+                .with_help("remove the repeated key");
+                if table.ignore_case {
+                    d = d.with_note(
+                        "the table ignores case, so keys that differ only in case are the same key",
+                    );
+                }
+                self.diagnostics.push(d);
+            }
             None => {
                 table.index.insert(normalised, value);
                 table.keys.push(key);

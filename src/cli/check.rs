@@ -1,10 +1,14 @@
-//! `mapc check MAPPING...`: compile each mapping and show every diagnostic.
+//! `mapc check MAPPING...`: compile each mapping and show every diagnostic,
+//! optionally against a sample or schema of the source and a schema of the
+//! target.
 
 use super::Exit;
-use super::report::{Reporter, io_message};
+use super::emit::raise;
+use super::report::{Reporter, io_message, json_message};
 use mapc::{CompileError, Diagnostic, Mapping};
+use serde_json::{Value as Json, json};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The arguments of `mapc check`.
 #[derive(Debug, clap::Args)]
@@ -12,44 +16,154 @@ pub(crate) struct Args {
     /// The mapping files (`*.map`)
     #[arg(required = true)]
     mappings: Vec<PathBuf>,
+    /// A sample source record, or a JSON Schema of the source: warn about
+    /// source paths that cannot exist there (W207)
+    #[arg(long, value_name = "SAMPLE_OR_SCHEMA")]
+    source: Option<PathBuf>,
+    /// A JSON Schema of the target record: warn about required fields never
+    /// written (W208) and fields written that it does not have (W209)
+    #[arg(long, value_name = "SCHEMA")]
+    target: Option<PathBuf>,
+    /// `text` (rendered diagnostics on stderr) or `json` (one document on
+    /// stdout, for editors and CI)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Treat warnings as errors: a mapping with warnings is invalid (exit 3)
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// What checking one mapping found.
+enum Verdict {
+    Checked {
+        valid: bool,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Unreadable(String),
 }
 
 /// Runs `mapc check`.
 pub(crate) fn run(args: &Args) -> Exit {
     let mut reporter = Reporter::default();
-    let mut exit = Exit::Success;
-    for path in &args.mappings {
-        let shown = path.display();
-        match Mapping::from_file(path) {
-            Ok(mapping) => {
-                for warning in mapping.warnings() {
-                    reporter.diagnostic(warning);
-                }
-                status(&format!("ok: {shown}{}", counts(mapping.warnings())));
-            }
-            Err(CompileError::Invalid(diagnostics)) => {
-                for diagnostic in &diagnostics {
-                    reporter.diagnostic(diagnostic);
-                }
-                status(&format!("invalid: {shown}{}", counts(&diagnostics)));
-                if exit != Exit::Usage {
-                    exit = Exit::InvalidMapping;
-                }
-            }
-            Err(CompileError::Read { error, .. }) => {
-                reporter.line(&format!(
-                    "error: cannot read `{shown}`: {}",
-                    io_message(&error)
-                ));
-                exit = Exit::Usage;
-            }
-            Err(other) => {
-                reporter.line(&format!("error: {other}"));
-                exit = Exit::Usage;
+    let mut data = Vec::new();
+    for (path, is_source) in [(&args.source, true), (&args.target, false)] {
+        let Some(path) = path else { continue };
+        match read_json(path) {
+            Ok(value) => data.push((is_source, value, path.display().to_string())),
+            Err(message) => {
+                reporter.line(&format!("error: {message}"));
+                return Exit::Usage;
             }
         }
     }
+    let mut exit = Exit::Success;
+    let mut results = Vec::new();
+    for path in &args.mappings {
+        let verdict = check_one(path, &data, args.deny_warnings);
+        match &verdict {
+            Verdict::Checked { valid: false, .. } => raise(&mut exit, Exit::InvalidMapping),
+            Verdict::Checked { .. } => {}
+            Verdict::Unreadable(_) => raise(&mut exit, Exit::Usage),
+        }
+        if args.format == Format::Text {
+            report_text(&mut reporter, path, &verdict, args.deny_warnings);
+        }
+        results.push((path, verdict));
+    }
+    if args.format == Format::Json {
+        let mappings: Vec<Json> = results
+            .iter()
+            .map(|(path, verdict)| report_json(path, verdict))
+            .collect();
+        let document = json!({ "mappings": mappings });
+        let text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| document.to_string());
+        status(&text);
+    }
     exit
+}
+
+fn read_json(path: &Path) -> Result<Json, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_message(&e)))?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "`{}` is not valid JSON: {} at line {} column {}",
+            path.display(),
+            json_message(&e),
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+fn check_one(path: &Path, data: &[(bool, Json, String)], deny_warnings: bool) -> Verdict {
+    match Mapping::from_file(path) {
+        Ok(mapping) => {
+            let mut diagnostics = mapping.warnings().to_vec();
+            for (is_source, value, name) in data {
+                diagnostics.extend(if *is_source {
+                    mapping.check_source(value, name)
+                } else {
+                    mapping.check_target(value, name)
+                });
+            }
+            Verdict::Checked {
+                valid: !deny_warnings || diagnostics.is_empty(),
+                diagnostics,
+            }
+        }
+        Err(CompileError::Invalid(diagnostics)) => Verdict::Checked {
+            valid: false,
+            diagnostics,
+        },
+        Err(CompileError::Read { error, .. }) => Verdict::Unreadable(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            io_message(&error)
+        )),
+        Err(other) => Verdict::Unreadable(other.to_string()),
+    }
+}
+
+fn report_text(reporter: &mut Reporter, path: &Path, verdict: &Verdict, deny_warnings: bool) {
+    let shown = path.display();
+    match verdict {
+        Verdict::Checked { valid, diagnostics } => {
+            for diagnostic in diagnostics {
+                reporter.diagnostic(diagnostic);
+            }
+            let verdict = if *valid { "ok" } else { "invalid" };
+            let denied = deny_warnings && diagnostics.iter().any(|d| !d.is_error());
+            status(&format!(
+                "{verdict}: {shown}{}",
+                counts(diagnostics, denied)
+            ));
+        }
+        Verdict::Unreadable(message) => reporter.line(&format!("error: {message}")),
+    }
+}
+
+fn report_json(path: &Path, verdict: &Verdict) -> Json {
+    match verdict {
+        Verdict::Checked { valid, diagnostics } => json!({
+            "path": path.display().to_string(),
+            "status": if *valid { "ok" } else { "invalid" },
+            "errors": diagnostics.iter().filter(|d| d.is_error()).count(),
+            "warnings": diagnostics.iter().filter(|d| !d.is_error()).count(),
+            "diagnostics": diagnostics.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
+        }),
+        Verdict::Unreadable(message) => json!({
+            "path": path.display().to_string(),
+            "status": "unreadable",
+            "message": message,
+        }),
+    }
 }
 
 /// One status line on stdout (a closed stdout is not worth a failure).
@@ -58,7 +172,8 @@ fn status(line: &str) {
 }
 
 /// ` (2 errors, 1 warning)`, or nothing when there are none.
-fn counts(diagnostics: &[Diagnostic]) -> String {
+/// With `denied`, the warnings are said to be denied: ` (1 warning, denied)`.
+fn counts(diagnostics: &[Diagnostic], denied: bool) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let mut parts = Vec::new();
@@ -68,6 +183,9 @@ fn counts(diagnostics: &[Diagnostic]) -> String {
             1 => parts.push(format!("1 {noun}")),
             n => parts.push(format!("{n} {noun}s")),
         }
+    }
+    if denied {
+        parts.push("denied".to_string());
     }
     if parts.is_empty() {
         String::new()

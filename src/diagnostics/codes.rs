@@ -102,4 +102,25 @@ codes! {
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
+
+    /// A table is declared and never used.
+    UnusedTable = "W200", "table never used";
+    /// A parameter is declared and never used.
+    UnusedParameter = "W201", "parameter never used";
+    /// A `let` is never used.
+    UnusedLet = "W202", "`let` never used";
+    /// A name shadows another one in scope.
+    ShadowedName = "W203", "name shadows another";
+    /// A table key is listed twice with the same value.
+    RepeatedKey = "W204", "table key listed twice";
+    /// A target field is written on every branch of an `if` chain but one.
+    BranchMissingField = "W205", "field written on every branch but one";
+    /// An imported file has top-level rules, which an import ignores.
+    IgnoredImportRules = "W206", "imported file's rules are ignored";
+    /// A source path that the sample or schema given with `--source` does not have.
+    UnknownSourcePath = "W207", "source path not in the sample or schema";
+    /// A target field that the schema given with `--target` requires and the mapping never writes.
+    TargetFieldMissing = "W208", "required target field never written";
+    /// A target field the mapping writes that the schema given with `--target` does not have.
+    TargetFieldUnknown = "W209", "target field not in the schema";
 }

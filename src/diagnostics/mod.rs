@@ -6,6 +6,7 @@
 //! rustc-like text the CLI prints; the library itself never prints.
 
 mod codes;
+mod json;
 mod render;
 
 pub use codes::Code;

@@ -1,0 +1,498 @@
+//! Checks against what the author knows about the data: a sample record
+//! or a JSON Schema of the source (`mapc check --source`), and a JSON
+//! Schema of the target (`mapc check --target`). Everything found here is a
+//! warning: a sample shows one record, not every record.
+//!
+//! - W207: a source path that cannot exist in the sample or schema
+//!   (`.amount_cent` where the sample has `amount_cents`). Paths are
+//!   followed through `let`s, `for` variables and lambda parameters; a path
+//!   through a null, a scalar or an empty list cannot be judged and is not
+//!   reported.
+//! - W208: a field the target schema requires that the mapping never writes.
+//! - W209: a field the mapping writes that the target schema does not have.
+//!
+//! An object in a schema with no `properties`, or with `additionalProperties`
+//! set to `true` or a schema, takes any key.
+
+use crate::diagnostics::{Code, Diagnostic, SourceFile, did_you_mean};
+use crate::mapping::Mapping;
+use crate::syntax::{self, ArgumentValue, Block, Else, Expr, ExprKind, Item, Span, Statement};
+use serde_json::Value as Json;
+use std::sync::Arc;
+
+/// One step of a source or target path.
+#[derive(Clone, Debug, PartialEq)]
+enum Seg {
+    Key(String),
+    Each,
+}
+
+fn show(path: &[Seg], each: &str) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) if out.is_empty() && each == "[]" => out.push_str(k),
+            Seg::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Seg::Each => out.push_str(each),
+        }
+    }
+    out
+}
+
+/// Is `value` a JSON Schema rather than a sample record?
+fn is_schema(value: &Json) -> bool {
+    value.get("$schema").is_some()
+        || (value.get("type") == Some(&Json::String("object".into()))
+            && value.get("properties").is_some_and(Json::is_object))
+}
+
+/// The keys an object in the data can have, or `None` when any key may be
+/// there (or nothing can be said).
+fn keys_of(data: &Json, schema: bool) -> Option<Vec<String>> {
+    if schema {
+        let open = matches!(
+            data.get("additionalProperties"),
+            Some(Json::Bool(true) | Json::Object(_))
+        );
+        match data.get("properties") {
+            Some(Json::Object(props)) if !open => Some(props.keys().cloned().collect()),
+            _ => None,
+        }
+    } else {
+        data.as_object().map(|m| m.keys().cloned().collect())
+    }
+}
+
+/// The data under `key` (schema: the property's schema).
+fn child<'a>(data: &'a Json, key: &str, schema: bool) -> Option<&'a Json> {
+    if schema {
+        data.get("properties")?.get(key)
+    } else {
+        data.get(key)
+    }
+}
+
+/// Follows `path` into the data: `Err(keys)` when a key is not there
+/// (with the keys that are), `Ok` when it is or nothing can be said.
+fn follow(data: &Json, path: &[Seg], schema: bool) -> Result<(), Vec<String>> {
+    let Some((first, rest)) = path.split_first() else {
+        return Ok(());
+    };
+    match first {
+        Seg::Key(key) => match child(data, key, schema) {
+            Some(next) => follow(next, rest, schema),
+            None => match keys_of(data, schema) {
+                Some(keys) => Err(keys),
+                None => Ok(()),
+            },
+        },
+        Seg::Each if schema => match data.get("items") {
+            Some(items) if items.is_object() => follow(items, rest, schema),
+            _ => Ok(()),
+        },
+        Seg::Each => match data {
+            Json::Array(items) if !items.is_empty() => {
+                let mut first_error = None;
+                for item in items {
+                    match follow(item, rest, schema) {
+                        Ok(()) => return Ok(()),
+                        Err(keys) => {
+                            first_error.get_or_insert(keys);
+                        }
+                    }
+                }
+                first_error.map_or(Ok(()), Err)
+            }
+            _ => Ok(()),
+        },
+    }
+}
+
+struct SourceWalk<'a> {
+    data: &'a Json,
+    schema: bool,
+    /// Variables: name and the source path they stand for, if known.
+    env: Vec<(String, Option<Vec<Seg>>)>,
+    found: Vec<(Span, String, Option<String>)>,
+}
+
+impl SourceWalk<'_> {
+    fn resolve(&self, e: &Expr) -> Option<Vec<Seg>> {
+        match &e.kind {
+            ExprKind::Root => Some(Vec::new()),
+            ExprKind::Variable(name) => self
+                .env
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, p)| p.clone()),
+            ExprKind::Access(base, accessor) => {
+                let mut path = self.resolve(base)?;
+                path.push(match accessor {
+                    syntax::Accessor::Field(k) => Seg::Key(k.clone()),
+                    _ => Seg::Each,
+                });
+                Some(path)
+            }
+            ExprKind::Group(inner) => self.resolve(inner),
+            _ => None,
+        }
+    }
+
+    fn element(&self, list: &Expr) -> Option<Vec<Seg>> {
+        let mut path = self.resolve(list)?;
+        if path.last() != Some(&Seg::Each) {
+            path.push(Seg::Each);
+        }
+        Some(path)
+    }
+
+    fn block(&mut self, block: &Block) {
+        self.statements(block.statements.iter());
+    }
+
+    fn statements<'s>(&mut self, statements: impl Iterator<Item = &'s Statement>) {
+        let depth = self.env.len();
+        for statement in statements {
+            match statement {
+                Statement::Let(binding) => {
+                    self.expr(&binding.value);
+                    let path = self.resolve(&binding.value);
+                    self.env.push((binding.name.name.clone(), path));
+                }
+                Statement::Rule(rule) => {
+                    self.expr(&rule.value);
+                    for option in &rule.options {
+                        if let syntax::RuleOption::Default(e) | syntax::RuleOption::When(e) = option
+                        {
+                            self.expr(e);
+                        }
+                    }
+                }
+                Statement::If(s) => self.if_statement(s),
+            }
+        }
+        self.env.truncate(depth);
+    }
+
+    fn if_statement(&mut self, s: &syntax::IfStatement) {
+        self.expr(&s.condition);
+        self.block(&s.then);
+        match &s.otherwise {
+            None => {}
+            Some(Else::Block(b)) => self.block(b),
+            Some(Else::If(nested)) => self.if_statement(nested),
+        }
+    }
+
+    fn args(&mut self, list: Option<&Expr>, args: &[syntax::Argument]) {
+        let element = list.and_then(|l| self.element(l));
+        for arg in args {
+            match &arg.value {
+                ArgumentValue::Expr(e) => self.expr(e),
+                ArgumentValue::Lambda(param, body) => {
+                    self.env.push((param.name.clone(), element.clone()));
+                    self.expr(body);
+                    self.env.pop();
+                }
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Access(base, _) => {
+                self.expr(base);
+                if let (Some(base_path), Some(path)) = (self.resolve(base), self.resolve(e))
+                    && follow(self.data, &base_path, self.schema).is_ok()
+                    && let Err(keys) = follow(self.data, &path, self.schema)
+                    && let Some(Seg::Key(key)) = path.last()
+                {
+                    let suggestion =
+                        did_you_mean(key, keys.iter().map(String::as_str)).map(str::to_string);
+                    self.found.push((
+                        e.span,
+                        format!("$.{}", show(&path, "[*]").trim_start_matches('.')),
+                        suggestion,
+                    ));
+                }
+            }
+            ExprKind::Call(_, args) => {
+                let list = args.iter().find_map(|a| match &a.value {
+                    ArgumentValue::Expr(e) => Some(e),
+                    ArgumentValue::Lambda(..) => None,
+                });
+                self.args(list, args);
+            }
+            ExprKind::Pipe(lhs, rhs) => {
+                self.expr(lhs);
+                match &rhs.kind {
+                    ExprKind::Call(_, args) => self.args(Some(lhs), args),
+                    _ => self.expr(rhs),
+                }
+            }
+            ExprKind::For(for_loop) => {
+                self.expr(&for_loop.list);
+                let depth = self.env.len();
+                let element = self.element(&for_loop.list);
+                self.env.push((for_loop.item.name.clone(), element));
+                if let Some(index) = &for_loop.index {
+                    self.env.push((index.name.clone(), None));
+                }
+                if let Some(filter) = &for_loop.filter {
+                    self.expr(filter);
+                }
+                self.block(&for_loop.body);
+                self.env.truncate(depth);
+            }
+            ExprKind::Literal(_) | ExprKind::Root | ExprKind::Param(_) | ExprKind::Variable(_) => {}
+            ExprKind::List(items) => items.iter().for_each(|i| self.expr(i)),
+            ExprKind::Object(fields) => fields.iter().for_each(|(_, v)| self.expr(v)),
+            ExprKind::Block(block) => self.block(block),
+            ExprKind::Binary(_, a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::Unary(_, a) | ExprKind::Group(a) => self.expr(a),
+            ExprKind::If(c, t, o) => {
+                self.expr(c);
+                self.expr(t);
+                if let Some(o) = o {
+                    self.expr(o);
+                }
+            }
+            ExprKind::Match(subject, arms) => {
+                self.expr(subject);
+                arms.iter().for_each(|arm| self.expr(&arm.value));
+            }
+        }
+    }
+}
+
+/// A written target field: its path and the span of its target.
+struct Written {
+    path: Vec<Seg>,
+    span: Span,
+}
+
+fn targets(
+    ast: &syntax::Ast,
+    prefix: &[Seg],
+    statements: &[&Statement],
+    out: &mut Vec<Written>,
+    depth: usize,
+) {
+    for statement in statements {
+        match statement {
+            Statement::Rule(rule) => {
+                let mut path = prefix.to_vec();
+                path.extend(rule.target.keys.iter().map(|k| Seg::Key(k.name.clone())));
+                out.push(Written {
+                    path: path.clone(),
+                    span: rule.target.span,
+                });
+                if depth < 16 {
+                    nested(ast, &path, &rule.value, out, depth + 1);
+                }
+            }
+            Statement::If(s) => {
+                let mut current = Some(s);
+                while let Some(s) = current {
+                    let then: Vec<&Statement> = s.then.statements.iter().collect();
+                    targets(ast, prefix, &then, out, depth);
+                    current = match &s.otherwise {
+                        None => None,
+                        Some(Else::Block(b)) => {
+                            let other: Vec<&Statement> = b.statements.iter().collect();
+                            targets(ast, prefix, &other, out, depth);
+                            None
+                        }
+                        Some(Else::If(nested)) => Some(nested),
+                    };
+                }
+            }
+            Statement::Let(_) => {}
+        }
+    }
+}
+
+/// The fields written inside a rule's value: a block, a `for`, a def call.
+fn nested(ast: &syntax::Ast, path: &[Seg], value: &Expr, out: &mut Vec<Written>, depth: usize) {
+    match &value.kind {
+        ExprKind::Block(block) => {
+            let statements: Vec<&Statement> = block.statements.iter().collect();
+            targets(ast, path, &statements, out, depth);
+        }
+        ExprKind::For(for_loop) => {
+            let mut inner = path.to_vec();
+            inner.push(Seg::Each);
+            let statements: Vec<&Statement> = for_loop.body.statements.iter().collect();
+            targets(ast, &inner, &statements, out, depth);
+        }
+        ExprKind::Call(name, _) => {
+            let def = ast.items.iter().find_map(|item| match item {
+                Item::Def(d) if d.name.name == name.name => Some(d),
+                _ => None,
+            });
+            if let Some(def) = def {
+                let statements: Vec<&Statement> = def.body.statements.iter().collect();
+                targets(ast, path, &statements, out, depth);
+            }
+        }
+        ExprKind::Group(inner) => nested(ast, path, inner, out, depth),
+        _ => {}
+    }
+}
+
+/// The schema of the value at `path` in a target schema, if known.
+fn schema_at<'a>(schema: &'a Json, path: &[Seg]) -> Option<&'a Json> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(schema);
+    };
+    let next = match first {
+        Seg::Key(key) => schema.get("properties")?.get(key)?,
+        Seg::Each => schema.get("items")?,
+    };
+    schema_at(next, rest)
+}
+
+impl Mapping {
+    fn main_ast(&self) -> (Arc<SourceFile>, syntax::Ast) {
+        let file = Arc::clone(&self.program().files[0]);
+        let (ast, _) = syntax::parse(&file);
+        (file, ast)
+    }
+
+    /// Warns (W207) about every source path the mapping reads that cannot
+    /// exist in `data`: a sample record, or a JSON Schema of the source
+    /// (told apart by a `$schema` key, or `"type": "object"` with
+    /// `properties`). `name` names the data in messages (its file).
+    pub fn check_source(&self, data: &Json, name: &str) -> Vec<Diagnostic> {
+        let (file, ast) = self.main_ast();
+        let schema = is_schema(data);
+        let mut walk = SourceWalk {
+            data,
+            schema,
+            env: Vec::new(),
+            found: Vec::new(),
+        };
+        let statements: Vec<&Statement> = ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Statement(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        walk.statements(statements.into_iter());
+        let what = if schema { "source schema" } else { "sample" };
+        walk.found
+            .into_iter()
+            .map(|(span, path, suggestion)| {
+                let mut d = Diagnostic::warning(
+                    Code::UnknownSourcePath,
+                    format!("source path `{path}` is not in the {what} `{name}`"),
+                )
+                .with_label(&file, span, format!("not in the {what}"));
+                if let Some(s) = suggestion {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                d
+            })
+            .collect()
+    }
+
+    /// Compares the fields the mapping writes with a JSON Schema of the
+    /// target record: W208 for a field the schema requires that no rule
+    /// writes, W209 for a field written that the schema does not have.
+    /// `name` names the schema in messages (its file).
+    pub fn check_target(&self, schema: &Json, name: &str) -> Vec<Diagnostic> {
+        let (file, ast) = self.main_ast();
+        let statements: Vec<&Statement> = ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Statement(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let mut written = Vec::new();
+        targets(&ast, &[], &statements, &mut written, 0);
+        let mut out = Vec::new();
+        // W209: written, not in the schema
+        for w in &written {
+            let Some((last, parent)) = w.path.split_last() else {
+                continue;
+            };
+            let (Seg::Key(key), Some(container)) = (last, schema_at(schema, parent)) else {
+                continue;
+            };
+            if let Some(keys) = keys_of(container, true)
+                && !keys.contains(key)
+            {
+                let mut d = Diagnostic::warning(
+                    Code::TargetFieldUnknown,
+                    format!(
+                        "target field `{}` is not in the target schema `{name}`",
+                        show(&w.path, "[]")
+                    ),
+                )
+                .with_label(&file, w.span, "not in the target schema");
+                if let Some(s) = did_you_mean(key, keys.iter().map(String::as_str)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                out.push(d);
+            }
+        }
+        // W208: required, never written
+        let mut containers: Vec<Vec<Seg>> = vec![Vec::new()];
+        while let Some(path) = containers.pop() {
+            let Some(node) = schema_at(schema, &path) else {
+                continue;
+            };
+            let node = if node.get("items").is_some() && !path.is_empty() {
+                let mut each = path.clone();
+                each.push(Seg::Each);
+                containers.push(each);
+                continue;
+            } else {
+                node
+            };
+            let required: Vec<&str> = node
+                .get("required")
+                .and_then(Json::as_array)
+                .map(|r| r.iter().filter_map(Json::as_str).collect())
+                .unwrap_or_default();
+            for key in required {
+                let mut field = path.clone();
+                field.push(Seg::Key(key.to_string()));
+                if written.iter().any(|w| w.path == field) {
+                    containers.push(field);
+                } else {
+                    out.push(
+                        Diagnostic::warning(
+                            Code::TargetFieldMissing,
+                            format!(
+                                "target field `{}` is required by the target schema `{name}` but never written",
+                                show(&field, "[]")
+                            ),
+                        )
+                        .with_note(format!("in `{}`", file.name))
+                        .with_help(match field.iter().rposition(|s| *s == Seg::Each) {
+                            Some(i) => format!(
+                                "add a rule for `{}` in the `for` block of `{}`",
+                                show(&field[i + 1..], "[]"),
+                                show(&field[..i], "[]")
+                            ),
+                            None => format!("add a rule: `{} = ...`", show(&field, "[]")),
+                        }),
+                    );
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,309 @@
+//! Warnings: things that compile but are probably mistakes. They never
+//! stop a mapping from compiling.
+//!
+//! - W200: a table declared and never used;
+//! - W201: a parameter declared and never used;
+//! - W202: a `let` never used;
+//! - W203: a name (`let`, `for` variable, lambda or def parameter) that
+//!   shadows another one in scope;
+//! - W205: in an `if`/`else if`/`else` chain of three branches or more, a
+//!   target field written on every branch but one.
+//!
+//! W204 (a table key listed twice with the same value) is found with the
+//! tables, W206 (an imported file's top-level rules) with the imports.
+//!
+//! A file with no rules is a library of tables and defs for others to
+//! import: its tables and parameters are not reported as unused.
+
+use super::Checker;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::{
+    self, ArgumentValue, Block, Else, Expr, ExprKind, Ident, IfStatement, Item, RuleOption,
+    Statement,
+};
+use std::collections::HashSet;
+
+/// A name in scope while walking.
+struct Binding {
+    name: String,
+    span: syntax::Span,
+    used: bool,
+    /// A `let` (reported when unused), not a loop, lambda or def parameter.
+    is_let: bool,
+}
+
+#[derive(Default)]
+struct Walk {
+    scope: Vec<Binding>,
+    tables: HashSet<String>,
+    params: HashSet<String>,
+    /// (code, message, span, label, help)
+    found: Vec<(Code, String, syntax::Span, String, Option<String>)>,
+}
+
+impl Checker {
+    /// Adds the warnings of the main file `file` with syntax tree `ast`.
+    pub(super) fn warnings(&mut self, file: u32, ast: &syntax::Ast) {
+        let mut walk = Walk::default();
+        for item in &ast.items {
+            if let Item::Def(def) = item {
+                let depth = walk.scope.len();
+                for param in &def.params {
+                    walk.bind(param, false);
+                }
+                walk.block(&def.body);
+                walk.close(depth);
+            }
+        }
+        let statements: Vec<&Statement> = ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Statement(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        walk.statements(statements.iter().copied());
+        walk.close(0);
+        if !statements.is_empty() {
+            for item in &ast.items {
+                match item {
+                    Item::Table(table) if !walk.tables.contains(&table.name.name) => {
+                        walk.found.push((
+                            Code::UnusedTable,
+                            format!("table `{}` is never used", table.name.name),
+                            table.name.span,
+                            "declared here".into(),
+                            Some(format!(
+                                "use it with `lookup(value, {})`, or remove it",
+                                table.name.name
+                            )),
+                        ));
+                    }
+                    Item::Param(param) if !walk.params.contains(&param.name.name) => {
+                        walk.found.push((
+                            Code::UnusedParameter,
+                            format!("parameter `${}` is never used", param.name.name),
+                            param.name.span,
+                            "declared here".into(),
+                            Some(format!("use it as `${}`, or remove it", param.name.name)),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let source = std::sync::Arc::clone(self.file(file));
+        walk.found.sort_by_key(|(_, _, span, _, _)| span.start);
+        for (code, message, span, label, help) in walk.found {
+            let mut d = Diagnostic::warning(code, message).with_label(&source, span, label);
+            if let Some(help) = help {
+                d = d.with_help(help);
+            }
+            self.diagnostics.push(d);
+        }
+    }
+}
+
+impl Walk {
+    fn bind(&mut self, ident: &Ident, is_let: bool) {
+        if self.scope.iter().any(|b| b.name == ident.name) {
+            self.found.push((
+                Code::ShadowedName,
+                format!("`{}` shadows an earlier `{}`", ident.name, ident.name),
+                ident.span,
+                "the earlier one cannot be used after this".into(),
+                Some("give it another name".into()),
+            ));
+        }
+        self.scope.push(Binding {
+            name: ident.name.clone(),
+            span: ident.span,
+            used: false,
+            is_let,
+        });
+    }
+
+    /// Leaves a scope: the `let`s bound since `depth` that were never used
+    /// are reported.
+    fn close(&mut self, depth: usize) {
+        for binding in self.scope.drain(depth..).collect::<Vec<_>>() {
+            if binding.is_let && !binding.used && !binding.name.starts_with('_') {
+                self.found.push((
+                    Code::UnusedLet,
+                    format!("`let {}` is never used", binding.name),
+                    binding.span,
+                    "bound here".into(),
+                    Some(format!(
+                        "use it, remove it, or name it `_{}` to keep it unused",
+                        binding.name
+                    )),
+                ));
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        self.statements(block.statements.iter());
+    }
+
+    fn statements<'s>(&mut self, statements: impl Iterator<Item = &'s Statement>) {
+        let depth = self.scope.len();
+        for statement in statements {
+            match statement {
+                Statement::Let(binding) => {
+                    self.expr(&binding.value);
+                    self.bind(&binding.name, true);
+                }
+                Statement::Rule(rule) => {
+                    self.expr(&rule.value);
+                    for option in &rule.options {
+                        if let RuleOption::Default(e) | RuleOption::When(e) = option {
+                            self.expr(e);
+                        }
+                    }
+                }
+                Statement::If(s) => {
+                    self.branches_but_one(s);
+                    self.if_statement(s);
+                }
+            }
+        }
+        self.close(depth);
+    }
+
+    fn if_statement(&mut self, s: &IfStatement) {
+        self.expr(&s.condition);
+        self.block(&s.then);
+        match &s.otherwise {
+            None => {}
+            Some(Else::Block(b)) => self.block(b),
+            Some(Else::If(nested)) => self.if_statement(nested),
+        }
+    }
+
+    /// W205 for a chain `if .. else if .. else ..` of three branches or
+    /// more (two branches that write different fields are ordinary).
+    fn branches_but_one(&mut self, s: &IfStatement) {
+        let mut branches: Vec<&Block> = vec![&s.then];
+        let mut current = s;
+        loop {
+            match &current.otherwise {
+                None => return,
+                Some(Else::Block(b)) => {
+                    branches.push(b);
+                    break;
+                }
+                Some(Else::If(nested)) => {
+                    branches.push(&nested.then);
+                    current = nested;
+                }
+            }
+        }
+        if branches.len() < 3 {
+            return;
+        }
+        let targets = |b: &Block| -> Vec<String> {
+            b.statements
+                .iter()
+                .filter_map(|s| match s {
+                    Statement::Rule(r) => Some(
+                        r.target
+                            .keys
+                            .iter()
+                            .map(|k| k.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("."),
+                    ),
+                    _ => None,
+                })
+                .collect()
+        };
+        let written: Vec<Vec<String>> = branches.iter().map(|b| targets(b)).collect();
+        let mut seen = Vec::new();
+        for field in written.iter().flatten() {
+            if seen.contains(field) {
+                continue;
+            }
+            seen.push(field.clone());
+            let without: Vec<usize> = (0..written.len())
+                .filter(|i| !written[*i].contains(field))
+                .collect();
+            if let [missing] = without.as_slice() {
+                self.found.push((
+                    Code::BranchMissingField,
+                    format!("target field `{field}` is written on every branch but one"),
+                    branches[*missing].span,
+                    format!("`{field}` is not written in this branch"),
+                    Some("write it here too (perhaps `nullable`), or say why in a comment".into()),
+                ));
+            }
+        }
+    }
+
+    fn use_variable(&mut self, name: &str) {
+        if let Some(binding) = self.scope.iter_mut().rev().find(|b| b.name == name) {
+            binding.used = true;
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Literal(_) | ExprKind::Root => {}
+            ExprKind::Param(name) => {
+                self.params.insert(name.clone());
+            }
+            ExprKind::Variable(name) => {
+                self.use_variable(name);
+                // a bare table name as an argument: `lookup(.x, statuses)`
+                self.tables.insert(name.clone());
+            }
+            ExprKind::Access(base, _) => self.expr(base),
+            ExprKind::List(items) => items.iter().for_each(|i| self.expr(i)),
+            ExprKind::Object(fields) => fields.iter().for_each(|(_, v)| self.expr(v)),
+            ExprKind::Block(block) => self.block(block),
+            ExprKind::Call(_, args) => {
+                for arg in args {
+                    match &arg.value {
+                        ArgumentValue::Expr(e) => self.expr(e),
+                        ArgumentValue::Lambda(param, body) => {
+                            let depth = self.scope.len();
+                            self.bind(param, false);
+                            self.expr(body);
+                            self.close(depth);
+                        }
+                    }
+                }
+            }
+            ExprKind::Pipe(a, b) | ExprKind::Binary(_, a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::Unary(_, a) | ExprKind::Group(a) => self.expr(a),
+            ExprKind::If(c, t, o) => {
+                self.expr(c);
+                self.expr(t);
+                if let Some(o) = o {
+                    self.expr(o);
+                }
+            }
+            ExprKind::Match(subject, arms) => {
+                self.expr(subject);
+                arms.iter().for_each(|arm| self.expr(&arm.value));
+            }
+            ExprKind::For(for_loop) => {
+                self.expr(&for_loop.list);
+                let depth = self.scope.len();
+                self.bind(&for_loop.item, false);
+                if let Some(index) = &for_loop.index {
+                    self.bind(index, false);
+                }
+                if let Some(filter) = &for_loop.filter {
+                    self.expr(filter);
+                }
+                self.block(&for_loop.body);
+                self.close(depth);
+            }
+        }
+    }
+}
