@@ -68,6 +68,7 @@ cases! {
     test_cases,
     test_invalid_mapping,
     test_missing_path,
+    test_one_case,
     check_warnings,
     check_deny_warnings,
     check_format_json,

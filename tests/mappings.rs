@@ -77,6 +77,14 @@ fn example_cases_pass() {
         let mapping = compile(&file.mapping);
         for dir in &file.cases {
             count += 1;
+            // the shipped cases keep the naming rule: `err_*` expects errors
+            let expects_errors = dir.join("expected_error.json").exists();
+            assert_eq!(
+                name_of(dir).starts_with("err_"),
+                expects_errors,
+                "`{}`: a case named `err_*` has `expected_error.json`, any other `expected.json`",
+                dir.display()
+            );
             let result = testing::run_case(&mapping, dir);
             if let Some(failure) = &result.failure {
                 failures.push(format!(

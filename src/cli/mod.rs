@@ -113,6 +113,9 @@ enum Command {
     ///
     /// Errors and warnings go to stderr; stdout gets one line per mapping:
     /// `ok: PATH`, `ok: PATH (1 warning)` or `invalid: PATH (2 errors)`.
+    /// With `--format json`, stdout gets one JSON document with every
+    /// diagnostic instead. Warnings do not fail the check unless
+    /// `--deny-warnings`.
     /// Every mapping is checked, even after a bad one; an unreadable file
     /// (exit 2) outranks an invalid mapping (exit 3).
     Check(check::Args),
@@ -150,7 +153,9 @@ pub fn run() -> ExitCode {
     let command = Cli::command()
         .after_help(help.clone())
         .mut_subcommand("apply", |c| c.after_help(help.clone()))
-        .mut_subcommand("check", |c| c.after_help(help.clone()));
+        .mut_subcommand("check", |c| c.after_help(help.clone()))
+        .mut_subcommand("test", |c| c.after_help(help.clone()))
+        .mut_subcommand("fmt", |c| c.after_help(help.clone()));
     let cli = match command
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches))

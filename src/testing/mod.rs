@@ -64,14 +64,18 @@ pub fn tests_dir(mapping: &Path) -> PathBuf {
 
 /// Every mapping under `paths` (files as given, folders searched for
 /// `*.map` recursively, in name order, skipping hidden folders and
-/// `target`), each with its cases.
+/// `target`), each with its cases. A path that is a mapping's `.tests`
+/// folder, or one case folder in it, runs just those cases.
 ///
 /// # Errors
 /// A path that does not exist, or a folder that cannot be listed.
 pub fn discover(paths: &[PathBuf]) -> std::io::Result<Vec<TestFile>> {
     let mut mappings = Vec::new();
+    let mut single = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        if let Some(file) = case_folder(path)? {
+            single.push(file);
+        } else if path.is_dir() {
             find_mappings(path, &mut mappings)?;
         } else if path.is_file() {
             mappings.push(path.clone());
@@ -82,7 +86,7 @@ pub fn discover(paths: &[PathBuf]) -> std::io::Result<Vec<TestFile>> {
             ));
         }
     }
-    mappings
+    let mut found: Vec<TestFile> = mappings
         .into_iter()
         .map(|mapping| {
             // `orders.map`, not `./orders.map`, when searching `.`
@@ -97,7 +101,46 @@ pub fn discover(paths: &[PathBuf]) -> std::io::Result<Vec<TestFile>> {
             };
             Ok(TestFile { mapping, cases })
         })
-        .collect()
+        .collect::<std::io::Result<_>>()?;
+    // cases of one mapping named one by one run as one mapping
+    for file in single {
+        match found.iter_mut().find(|f| f.mapping == file.mapping) {
+            Some(earlier) => {
+                for case in file.cases {
+                    if !earlier.cases.contains(&case) {
+                        earlier.cases.push(case);
+                    }
+                }
+            }
+            None => found.push(file),
+        }
+    }
+    Ok(found)
+}
+
+/// `orders.tests` (every case of `orders.map`) or `orders.tests/<case>`
+/// (that case only), when `path` is such a folder.
+fn case_folder(path: &Path) -> std::io::Result<Option<TestFile>> {
+    let name_of = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    if !path.is_dir() {
+        return Ok(None);
+    }
+    let mapping_of = |tests: &Path| -> Option<PathBuf> {
+        let stem = name_of(tests)?.strip_suffix(".tests")?.to_string();
+        let mapping = tests.with_file_name(format!("{stem}.map"));
+        mapping.is_file().then_some(mapping)
+    };
+    if let Some(mapping) = mapping_of(path) {
+        let cases = sorted(path)?.into_iter().filter(|p| p.is_dir()).collect();
+        return Ok(Some(TestFile { mapping, cases }));
+    }
+    if let Some(mapping) = path.parent().and_then(mapping_of) {
+        return Ok(Some(TestFile {
+            mapping,
+            cases: vec![path.to_path_buf()],
+        }));
+    }
+    Ok(None)
 }
 
 fn sorted(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
