@@ -5,9 +5,11 @@
 //!
 //! - W207: a source path that cannot exist in the sample or schema
 //!   (`.amount_cent` where the sample has `amount_cents`). Paths are
-//!   followed through `let`s, `for` variables and lambda parameters; a path
-//!   through a null, a scalar or an empty list cannot be judged and is not
-//!   reported.
+//!   followed through `let`s, `for` variables and lambda parameters; a
+//!   value that may come from several paths (`if`, `??`, `match`) is
+//!   reported only when none of them exists. A path through a null, a
+//!   scalar, an empty list or an empty object cannot be judged and is not
+//!   reported; a path is reported once, where it first goes wrong.
 //! - W208: a field the target schema requires that the mapping never writes.
 //! - W209: a field the mapping writes that the target schema does not have.
 //!
@@ -62,7 +64,10 @@ fn keys_of(data: &Json, schema: bool) -> Option<Vec<String>> {
             _ => None,
         }
     } else {
-        data.as_object().map(|m| m.keys().cloned().collect())
+        // an empty object (free-form `metadata: {}`) says nothing of keys
+        data.as_object()
+            .filter(|m| !m.is_empty())
+            .map(|m| m.keys().cloned().collect())
     }
 }
 
@@ -75,79 +80,148 @@ fn child<'a>(data: &'a Json, key: &str, schema: bool) -> Option<&'a Json> {
     }
 }
 
-/// Follows `path` into the data: `Err(keys)` when a key is not there
-/// (with the keys that are), `Ok` when it is or nothing can be said.
-fn follow(data: &Json, path: &[Seg], schema: bool) -> Result<(), Vec<String>> {
+/// What the data says of a path.
+#[derive(Debug, PartialEq)]
+enum Found {
+    /// It is there.
+    Exists,
+    /// A key is not there; the keys that are.
+    Missing(Vec<String>),
+    /// Nothing can be said (through a null, a scalar, an empty list, an
+    /// open object).
+    Unknown,
+}
+
+/// Follows `path` into the data.
+fn follow(data: &Json, path: &[Seg], schema: bool) -> Found {
     let Some((first, rest)) = path.split_first() else {
-        return Ok(());
+        return Found::Exists;
     };
     match first {
         Seg::Key(key) => match child(data, key, schema) {
             Some(next) => follow(next, rest, schema),
             None => match keys_of(data, schema) {
-                Some(keys) => Err(keys),
-                None => Ok(()),
+                Some(keys) => Found::Missing(keys),
+                None => Found::Unknown,
             },
         },
         Seg::Each if schema => match data.get("items") {
             Some(items) if items.is_object() => follow(items, rest, schema),
-            _ => Ok(()),
+            _ => Found::Unknown,
         },
         Seg::Each => match data {
-            Json::Array(items) if !items.is_empty() => {
-                let mut first_error = None;
+            Json::Array(items) => {
+                let mut out = Found::Unknown;
                 for item in items {
                     match follow(item, rest, schema) {
-                        Ok(()) => return Ok(()),
-                        Err(keys) => {
-                            first_error.get_or_insert(keys);
+                        Found::Exists => return Found::Exists,
+                        Found::Missing(keys) if out == Found::Unknown => {
+                            out = Found::Missing(keys);
                         }
+                        _ => {}
                     }
                 }
-                first_error.map_or(Ok(()), Err)
+                out
             }
-            _ => Ok(()),
+            _ => Found::Unknown,
         },
     }
 }
 
+/// At most this many alternative paths are followed for one expression.
+const MOST_ALTERNATIVES: usize = 16;
+
 struct SourceWalk<'a> {
     data: &'a Json,
     schema: bool,
-    /// Variables: name and the source path they stand for, if known.
-    env: Vec<(String, Option<Vec<Seg>>)>,
+    /// Variables: name and the source paths they may stand for.
+    env: Vec<(String, Vec<Vec<Seg>>)>,
     found: Vec<(Span, String, Option<String>)>,
 }
 
 impl SourceWalk<'_> {
-    fn resolve(&self, e: &Expr) -> Option<Vec<Seg>> {
-        match &e.kind {
-            ExprKind::Root => Some(Vec::new()),
+    /// The source paths `e` may stand for (several through an `if`, a
+    /// `??` or a `match`); empty when not known.
+    fn resolve(&self, e: &Expr) -> Vec<Vec<Seg>> {
+        let mut out = match &e.kind {
+            ExprKind::Root => vec![Vec::new()],
             ExprKind::Variable(name) => self
                 .env
                 .iter()
                 .rev()
                 .find(|(n, _)| n == name)
-                .and_then(|(_, p)| p.clone()),
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default(),
             ExprKind::Access(base, accessor) => {
-                let mut path = self.resolve(base)?;
-                path.push(match accessor {
+                let seg = match accessor {
                     syntax::Accessor::Field(k) => Seg::Key(k.clone()),
                     _ => Seg::Each,
-                });
-                Some(path)
+                };
+                let mut paths = self.resolve(base);
+                for path in &mut paths {
+                    path.push(seg.clone());
+                }
+                paths
             }
             ExprKind::Group(inner) => self.resolve(inner),
-            _ => None,
-        }
+            ExprKind::If(_, then, otherwise) => {
+                let mut paths = self.resolve(then);
+                if let Some(otherwise) = otherwise {
+                    paths.extend(self.resolve(otherwise));
+                }
+                paths
+            }
+            ExprKind::Binary(syntax::BinaryOp::Coalesce, a, b) => {
+                let mut paths = self.resolve(a);
+                paths.extend(self.resolve(b));
+                paths
+            }
+            ExprKind::Match(_, arms) => arms
+                .iter()
+                .flat_map(|arm| self.resolve(&arm.value))
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.truncate(MOST_ALTERNATIVES);
+        out
     }
 
-    fn element(&self, list: &Expr) -> Option<Vec<Seg>> {
-        let mut path = self.resolve(list)?;
-        if path.last() != Some(&Seg::Each) {
-            path.push(Seg::Each);
+    fn element(&self, list: &Expr) -> Vec<Vec<Seg>> {
+        let mut paths = self.resolve(list);
+        for path in &mut paths {
+            if path.last() != Some(&Seg::Each) {
+                path.push(Seg::Each);
+            }
         }
-        Some(path)
+        paths
+    }
+
+    /// Reports `e` when it is a path that exists in no alternative and is
+    /// missing in one whose parent exists (so `.a.b.c` with no `a` is
+    /// reported once, at `.a`).
+    fn judge(&mut self, e: &Expr) {
+        let paths = self.resolve(e);
+        let mut reported = None;
+        for path in &paths {
+            match follow(self.data, path, self.schema) {
+                Found::Exists => return,
+                Found::Missing(keys) if reported.is_none() => {
+                    let (parent, last) = path.split_at(path.len().saturating_sub(1));
+                    if let ([Seg::Key(key)], Found::Exists) =
+                        (last, follow(self.data, parent, self.schema))
+                    {
+                        let suggestion =
+                            did_you_mean(key, keys.iter().map(String::as_str)).map(str::to_string);
+                        reported = Some((path.clone(), suggestion));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((path, suggestion)) = reported {
+            let shown = format!("$.{}", show(&path, "[*]").trim_start_matches('.'));
+            self.found.push((e.span, shown, suggestion));
+        }
     }
 
     fn block(&mut self, block: &Block) {
@@ -189,7 +263,7 @@ impl SourceWalk<'_> {
     }
 
     fn args(&mut self, list: Option<&Expr>, args: &[syntax::Argument]) {
-        let element = list.and_then(|l| self.element(l));
+        let element = list.map(|l| self.element(l)).unwrap_or_default();
         for arg in args {
             match &arg.value {
                 ArgumentValue::Expr(e) => self.expr(e),
@@ -206,19 +280,7 @@ impl SourceWalk<'_> {
         match &e.kind {
             ExprKind::Access(base, _) => {
                 self.expr(base);
-                if let (Some(base_path), Some(path)) = (self.resolve(base), self.resolve(e))
-                    && follow(self.data, &base_path, self.schema).is_ok()
-                    && let Err(keys) = follow(self.data, &path, self.schema)
-                    && let Some(Seg::Key(key)) = path.last()
-                {
-                    let suggestion =
-                        did_you_mean(key, keys.iter().map(String::as_str)).map(str::to_string);
-                    self.found.push((
-                        e.span,
-                        format!("$.{}", show(&path, "[*]").trim_start_matches('.')),
-                        suggestion,
-                    ));
-                }
+                self.judge(e);
             }
             ExprKind::Call(_, args) => {
                 let list = args.iter().find_map(|a| match &a.value {
@@ -240,7 +302,7 @@ impl SourceWalk<'_> {
                 let element = self.element(&for_loop.list);
                 self.env.push((for_loop.item.name.clone(), element));
                 if let Some(index) = &for_loop.index {
-                    self.env.push((index.name.clone(), None));
+                    self.env.push((index.name.clone(), Vec::new()));
                 }
                 if let Some(filter) = &for_loop.filter {
                     self.expr(filter);
