@@ -141,9 +141,12 @@ enum Command {
     /// A case is a folder with `input.json` and `expected.json` (the output)
     /// or `expected_error.json` (`[{"code": "E302", "target": "status"}]`),
     /// and optionally `params.json`, `now.txt` (RFC 3339) and `ignore.json`
-    /// (JSON paths not compared, `["$.imported_at"]`). A failing case shows
-    /// each field that differs; numbers compare by their exact text. The
-    /// last line is `N passed, N failed`; exit 1 when a case failed.
+    /// (JSON paths not compared, `["$.imported_at"]`). An error case passes
+    /// when the record fails with exactly the listed errors (an error not
+    /// listed fails it). A failing case shows each field that differs;
+    /// numbers compare by their exact text. The last line is
+    /// `N passed, N failed`; exit 1 when a case failed, 3 when a mapping
+    /// does not compile.
     Test(test::Args),
 }
 

@@ -69,15 +69,19 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
                 passed += 1;
             } else {
                 failures += 1;
-                lines.push(format!("FAILED {}", result.dir.display()));
+                lines.push(format!("case failed: {}", result.dir.display()));
                 if let Some(failure) = &result.failure {
                     lines.extend(failure.lines().iter().map(|l| format!("  {l}")));
                 }
             }
         }
         failed += failures;
-        let verdict = if failures == 0 { "ok" } else { "failed" };
-        status(&format!("{verdict}: {shown} ({})", cases(file.cases.len())));
+        let n = cases(file.cases.len());
+        status(&if failures == 0 {
+            format!("ok: {shown} ({n})")
+        } else {
+            format!("failed: {shown} ({failures} of {n} failed)")
+        });
         for line in lines {
             status(&line);
         }
