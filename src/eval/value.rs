@@ -134,17 +134,13 @@ impl<'a> Value<'a> {
     pub(crate) fn field(&self, key: &str) -> Result<Value<'a>, ()> {
         match self {
             Value::Missing | Value::Null => Ok(Value::Missing),
-            Value::Json(Cow::Borrowed(j)) => match j {
-                Json::Object(map) => Ok(map.get(key).map_or(Value::Missing, Value::from_json)),
-                _ => Err(()),
-            },
-            Value::Json(Cow::Owned(j)) => match j {
-                Json::Object(map) => Ok(map
-                    .get(key)
-                    .cloned()
-                    .map_or(Value::Missing, Value::from_json_owned)),
-                _ => Err(()),
-            },
+            Value::Json(Cow::Borrowed(Json::Object(map))) => {
+                Ok(map.get(key).map_or(Value::Missing, Value::from_json))
+            }
+            Value::Json(Cow::Owned(Json::Object(map))) => Ok(map
+                .get(key)
+                .cloned()
+                .map_or(Value::Missing, Value::from_json_owned)),
             _ => Err(()),
         }
     }
