@@ -8,8 +8,11 @@
 pub(crate) mod args;
 mod control;
 mod list;
+mod money;
 mod number;
+mod numeral;
 mod object;
+mod percent;
 mod presence;
 mod signature;
 mod string;
@@ -45,6 +48,19 @@ pub static FUNCTIONS: &[&Function] = &[
     &number::DIVIDE,
     &number::MIN,
     &number::MAX,
+    &money::CURRENCY_EXPONENT,
+    &money::FROM_MINOR_UNITS,
+    &money::TO_MINOR_UNITS,
+    &money::ROUND_MONEY,
+    &money::PARSE_NUMBER,
+    &money::PARSE_MONEY,
+    &money::PARSE_INTEGER,
+    &percent::TO_PERCENT,
+    &percent::FROM_PERCENT,
+    &percent::TO_BASIS_POINTS,
+    &percent::FROM_BASIS_POINTS,
+    &percent::PERCENT_OF,
+    &percent::FORMAT_DECIMAL,
     &list::COUNT,
     &list::FIRST,
     &list::LAST,

@@ -115,6 +115,10 @@ pub enum Category {
     String,
     /// Numbers.
     Number,
+    /// Money and human-written numbers.
+    Money,
+    /// Dates and times.
+    Date,
     /// Lists.
     List,
     /// Objects.
@@ -133,6 +137,8 @@ impl Category {
         match self {
             Category::String => "Strings",
             Category::Number => "Numbers",
+            Category::Money => "Money and human-written numbers",
+            Category::Date => "Dates and times",
             Category::List => "Lists",
             Category::Object => "Objects",
             Category::Presence => "Missing, null and empty",
