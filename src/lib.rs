@@ -42,6 +42,7 @@ pub mod stdlib;
 pub mod syntax;
 
 pub use check::Options;
+pub use chrono_tz::Tz;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;
 pub use eval::{ApplyError, RuntimeError};

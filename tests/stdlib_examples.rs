@@ -11,7 +11,10 @@ const PRELUDE: &str = "table example_status { \"paid\" => \"PAID\" }\npolicy mis
 
 /// The environment every example runs in.
 pub fn pinned_env() -> Env {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-03-29T00:30:00Z").expect("pinned now");
     Env::new()
+        .with_now(now)
+        .with_time_zone(mapc::Tz::Europe__Berlin)
 }
 
 /// What an example gives: JSON text, `(missing)` or `error[E3xx]`.

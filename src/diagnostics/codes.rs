@@ -111,6 +111,8 @@ codes! {
     UnknownTimeZone = "E317", "unknown time zone";
     /// A local time that a daylight-saving change skips or repeats.
     LocalTime = "E318", "local time skipped or repeated by a daylight-saving change";
+    /// A built-in needs "now" or a default time zone the environment lacks.
+    MissingEnvironment = "E319", "the environment lacks \"now\" or a default time zone";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";

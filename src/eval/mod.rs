@@ -54,13 +54,16 @@ pub(crate) struct Machine<'a> {
     poisoned: Vec<bool>,
     target: Vec<TargetStep<'a>>,
     errors: Vec<RuntimeError>,
+    ambient: crate::env::Ambient,
 }
 
-/// Applies `program` to `record` with parameter values already bound.
+/// Applies `program` to `record` with parameter values already bound and
+/// "now" and the default zone from `ambient`.
 pub(crate) fn apply<'a>(
     program: &'a Program,
     record: &'a Json,
     params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
 ) -> Result<Json, ApplyError> {
     let mut machine = Machine {
         program,
@@ -71,6 +74,7 @@ pub(crate) fn apply<'a>(
         poisoned: vec![false; program.slots],
         target: Vec::new(),
         errors: Vec::new(),
+        ambient,
     };
     let mut out = Map::new();
     machine.block(&program.body, &mut out);

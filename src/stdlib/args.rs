@@ -38,6 +38,8 @@ impl FnError {
 /// The evaluated arguments of one call.
 pub(crate) struct Args<'a> {
     pub(crate) values: Vec<Value<'a>>,
+    /// "Now" and the default time zone.
+    pub(crate) ambient: crate::env::Ambient,
 }
 
 impl<'a> Args<'a> {

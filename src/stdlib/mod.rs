@@ -7,6 +7,8 @@
 
 pub(crate) mod args;
 mod control;
+mod date;
+mod date_ops;
 mod list;
 mod money;
 mod number;
@@ -61,6 +63,18 @@ pub static FUNCTIONS: &[&Function] = &[
     &percent::FROM_BASIS_POINTS,
     &percent::PERCENT_OF,
     &percent::FORMAT_DECIMAL,
+    &date::PARSE_DATETIME,
+    &date::PARSE_DATE,
+    &date::NOW,
+    &date::TODAY,
+    &date::TO_ZONE,
+    &date_ops::FROM_UNIX,
+    &date_ops::TO_UNIX,
+    &date_ops::FORMAT_DATETIME,
+    &date_ops::ADD_DURATION,
+    &date_ops::TRUNCATE_DATETIME,
+    &date_ops::DIFF_DATETIME,
+    &date_ops::DAYS_BETWEEN,
     &list::COUNT,
     &list::FIRST,
     &list::LAST,
