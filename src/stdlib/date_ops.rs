@@ -102,7 +102,14 @@ builtin!(
                 })?
             }
         };
-        let nanos = shift(value, 9 - unit)?;
+        let out_of_range = || {
+            args.error(
+                0,
+                Code::InvalidArgument,
+                format!("{value} is out of the range of dates"),
+            )
+        };
+        let nanos = shift(value, 9 - unit).map_err(|_| out_of_range())?;
         if !nanos.fract().is_zero() {
             return Err(args.error(
                 0,
@@ -111,13 +118,7 @@ builtin!(
             ));
         }
         let nanos = i128::try_from(nanos.trunc()).ok();
-        let dt = nanos.and_then(from_epoch_nanos).ok_or_else(|| {
-            args.error(
-                0,
-                Code::InvalidArgument,
-                format!("{value} is out of the range of dates"),
-            )
-        })?;
+        let dt = nanos.and_then(from_epoch_nanos).ok_or_else(out_of_range)?;
         Ok(rfc3339(&dt))
     }
 );
