@@ -6,6 +6,7 @@
 //! example.
 
 pub(crate) mod args;
+mod boolean;
 mod control;
 mod date;
 mod date_ops;
@@ -18,6 +19,8 @@ mod percent;
 mod presence;
 mod signature;
 mod string;
+mod units;
+mod unix_time;
 
 pub(crate) use list::sort_keyed;
 pub use signature::{Absent, Arity, Category, Example, Function, Param, Ty};
@@ -68,13 +71,16 @@ pub static FUNCTIONS: &[&Function] = &[
     &date::NOW,
     &date::TODAY,
     &date::TO_ZONE,
-    &date_ops::FROM_UNIX,
-    &date_ops::TO_UNIX,
+    &unix_time::FROM_UNIX,
+    &unix_time::TO_UNIX,
     &date_ops::FORMAT_DATETIME,
     &date_ops::ADD_DURATION,
     &date_ops::TRUNCATE_DATETIME,
     &date_ops::DIFF_DATETIME,
     &date_ops::DAYS_BETWEEN,
+    &boolean::PARSE_BOOL,
+    &boolean::FORMAT_BOOL,
+    &units::CONVERT_UNIT,
     &list::COUNT,
     &list::FIRST,
     &list::LAST,

@@ -90,6 +90,34 @@ pub(crate) fn checked_mul(a: Decimal, b: Decimal) -> Result<Decimal, FnError> {
         .ok_or_else(|| FnError::new(Code::Overflow, format!("{a} × {b} overflows")))
 }
 
+/// `a / b` when it is a decimal of at most 28 digits, exactly; `None` when
+/// the quotient does not terminate (1/3) or does not fit, or `b` is zero.
+/// A quotient terminates when the divisor's part not shared with the
+/// dividend has no prime factors but 2 and 5.
+pub(crate) fn exact_quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
+    fn gcd(mut x: u128, mut y: u128) -> u128 {
+        while y != 0 {
+            (x, y) = (y, x % y);
+        }
+        x
+    }
+    let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    if mb == 0 {
+        return None;
+    }
+    let mut rest = mb / gcd(ma, mb).max(1);
+    for p in [2, 5] {
+        while rest.is_multiple_of(p) {
+            rest /= p;
+        }
+    }
+    if rest != 1 {
+        return None;
+    }
+    let q = a.checked_div(b)?;
+    (q.checked_mul(b) == Some(a)).then_some(q)
+}
+
 fn pow10(e: u32) -> Decimal {
     Decimal::from_i128_with_scale(10_i128.pow(e), 0)
 }
@@ -504,5 +532,23 @@ mod tests {
         assert_eq!(exponent("CLF"), Some(4));
         assert_eq!(exponent("XAU"), None);
         assert_eq!(Currency::from_code("XYZ"), None);
+    }
+
+    #[test]
+    fn exact_quotients_only() {
+        use super::exact_quotient;
+        use rust_decimal::Decimal;
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap_or_default();
+        assert_eq!(exact_quotient(d("1"), d("8")), Some(d("0.125")));
+        assert_eq!(exact_quotient(d("1"), d("3")), None);
+        assert_eq!(exact_quotient(d("1000"), d("453.59237")), None);
+        assert_eq!(exact_quotient(d("1"), d("3600")), None);
+        assert_eq!(exact_quotient(d("7200"), d("3600")), Some(d("2")));
+        assert_eq!(
+            exact_quotient(d("0.3048"), d("0.01")).map(|q| q.normalize()),
+            Some(d("30.48"))
+        );
+        assert_eq!(exact_quotient(d("1"), d("0")), None);
+        assert_eq!(exact_quotient(d("0"), d("7")), Some(d("0")));
     }
 }

@@ -119,6 +119,10 @@ pub enum Category {
     Money,
     /// Dates and times.
     Date,
+    /// Booleans written many ways.
+    Boolean,
+    /// Units of measure.
+    Units,
     /// Lists.
     List,
     /// Objects.
@@ -139,6 +143,8 @@ impl Category {
             Category::Number => "Numbers",
             Category::Money => "Money and human-written numbers",
             Category::Date => "Dates and times",
+            Category::Boolean => "Booleans",
+            Category::Units => "Units of measure",
             Category::List => "Lists",
             Category::Object => "Objects",
             Category::Presence => "Missing, null and empty",
