@@ -113,6 +113,10 @@ codes! {
     LocalTime = "E318", "local time skipped or repeated by a daylight-saving change";
     /// A built-in needs "now" or a default time zone the environment lacks.
     MissingEnvironment = "E319", "the environment lacks \"now\" or a default time zone";
+    /// A country code or name that is not in ISO 3166.
+    UnknownCountry = "E320", "unknown country code or name";
+    /// A value breaks a stated constraint (length, range, pattern, one-of, type).
+    Constraint = "E321", "value breaks a constraint";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";

@@ -10,15 +10,19 @@ mod boolean;
 mod control;
 mod date;
 mod date_ops;
+mod hash;
+mod identifiers;
 mod list;
 mod money;
 mod number;
 mod numeral;
 mod object;
+mod pattern;
 mod percent;
 mod presence;
 mod signature;
 mod string;
+mod text;
 mod units;
 mod unix_time;
 
@@ -81,6 +85,30 @@ pub static FUNCTIONS: &[&Function] = &[
     &boolean::PARSE_BOOL,
     &boolean::FORMAT_BOOL,
     &units::CONVERT_UNIT,
+    &identifiers::NORMALIZE_UUID,
+    &identifiers::IS_UUID,
+    &identifiers::NORMALIZE_EMAIL,
+    &identifiers::IS_EMAIL,
+    &identifiers::COUNTRY_ALPHA2,
+    &identifiers::COUNTRY_ALPHA3,
+    &identifiers::COUNTRY_NAME,
+    &identifiers::CURRENCY_CODE,
+    &identifiers::NORMALIZE_PHONE,
+    &text::NORMALIZE_NFC,
+    &text::STRIP_CONTROL,
+    &text::TO_ASCII,
+    &text::STRIP_HTML,
+    &text::ESCAPE_HTML,
+    &text::TRUNCATE_BYTES,
+    &pattern::MATCHES,
+    &pattern::REGEX_REPLACE,
+    &pattern::REGEX_EXTRACT,
+    &pattern::CHECK_LENGTH,
+    &pattern::CHECK_RANGE,
+    &hash::SHA256_HEX,
+    &hash::UUID_V5,
+    &hash::BASE64_ENCODE,
+    &hash::BASE64_DECODE,
     &list::COUNT,
     &list::FIRST,
     &list::LAST,

@@ -123,6 +123,12 @@ pub enum Category {
     Boolean,
     /// Units of measure.
     Units,
+    /// Identifiers: UUIDs, e-mail, countries, currencies, phones.
+    Identifier,
+    /// Text hygiene for legacy targets, and regular expressions.
+    Text,
+    /// Deterministic keys: hashes, name-based UUIDs, base64.
+    Hash,
     /// Lists.
     List,
     /// Objects.
@@ -145,6 +151,9 @@ impl Category {
             Category::Date => "Dates and times",
             Category::Boolean => "Booleans",
             Category::Units => "Units of measure",
+            Category::Identifier => "Identifiers",
+            Category::Text => "Text hygiene and patterns",
+            Category::Hash => "Hashes and encodings",
             Category::List => "Lists",
             Category::Object => "Objects",
             Category::Presence => "Missing, null and empty",
