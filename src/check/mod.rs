@@ -6,6 +6,7 @@
 //! recursive defs, and lowers the tree to the program the evaluator runs.
 //! It reports all problems it finds rather than stopping at the first.
 
+mod constraints;
 mod expr;
 mod modules;
 pub(crate) use modules::param_type_accepts;

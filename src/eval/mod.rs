@@ -4,6 +4,7 @@
 //! recorded and the next rule runs, so one pass reports every error of the
 //! record; the record then fails as a whole (nothing half-mapped escapes).
 
+mod constraints;
 mod error;
 mod expr;
 pub(crate) mod number;
@@ -177,6 +178,7 @@ impl<'a> Machine<'a> {
             value = self.eval(default)?;
         }
         if !self.is_absent(&value) {
+            self.check_constraints(rule, &value)?;
             return Ok(value.into_json());
         }
         let absent = rule.absent.unwrap_or(self.program.policy.missing);
