@@ -20,6 +20,7 @@ mod object;
 mod pattern;
 mod percent;
 mod presence;
+mod reference;
 mod signature;
 mod string;
 mod text;
@@ -27,8 +28,14 @@ mod units;
 mod unix_time;
 
 pub(crate) use list::sort_keyed;
+pub use reference::reference_markdown;
 pub use signature::{Absent, Arity, Category, Example, Function, Param, Ty};
 pub(crate) use signature::{Implementation, ListOp};
+
+/// The "now" every example runs with (RFC 3339).
+pub const EXAMPLE_NOW: &str = "2026-03-29T00:30:00Z";
+/// The default time zone every example runs with.
+pub const EXAMPLE_TIME_ZONE: &str = "Europe/Berlin";
 
 /// Every built-in function, grouped by category.
 pub static FUNCTIONS: &[&Function] = &[
