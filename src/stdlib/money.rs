@@ -118,8 +118,12 @@ pub(crate) fn exact_quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
     (q.checked_mul(b) == Some(a)).then_some(q)
 }
 
-fn pow10(e: u32) -> Decimal {
-    Decimal::from_i128_with_scale(10_i128.pow(e), 0)
+/// `10^e`, or an overflow error.
+fn pow10(e: u32) -> Result<Decimal, FnError> {
+    10_i128
+        .checked_pow(e)
+        .and_then(|p| Decimal::try_from_i128_with_scale(p, 0).ok())
+        .ok_or_else(|| FnError::new(Code::Overflow, format!("10^{e} overflows")))
 }
 
 builtin!(
@@ -244,7 +248,7 @@ builtin!(
     |args| {
         let (c, e) = exponent(args, 1)?;
         let amount = args.decimal(0)?;
-        let minor = checked_mul(amount, pow10(e))?;
+        let minor = checked_mul(amount, pow10(e)?)?;
         if !minor.fract().is_zero() {
             return Err(args
                 .error(

@@ -33,7 +33,7 @@ pub(crate) fn shift(d: Decimal, places: i32) -> Result<Decimal, FnError> {
         let factor = u32::try_from(-scale)
             .ok()
             .and_then(|e| 10_i128.checked_pow(e))
-            .map(|f| Decimal::from_i128_with_scale(f, 0))
+            .and_then(|f| Decimal::try_from_i128_with_scale(f, 0).ok())
             .ok_or_else(|| FnError::new(Code::Overflow, format!("{d} × 10^{places} overflows")))?;
         checked_mul(whole, factor)
     }
