@@ -221,6 +221,10 @@ fn money_strings_carry_their_own_currency_only() {
         let out = map(source, json!({ "t": text, "c": currency }));
         assert!(out.starts_with("E314: "), "{text}: {out}");
     }
+    assert_eq!(
+        map(source, json!({"t": "12,50 EUR", "c": "USD"})),
+        "E314: `parse_money`: \"12,50 EUR\" is in EUR, not in USD"
+    );
     let out = map(source, json!({"t": "12", "c": "EURO"}));
     assert!(out.starts_with("E313: "), "{out}");
 }

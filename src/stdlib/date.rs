@@ -18,6 +18,10 @@
 //! 01:30). "Now" comes from the environment (`Env::with_now`), never from
 //! the system clock.
 //!
+//! Two RFC 3339 strings with different offsets do not order correctly as
+//! text: compare instants with `diff_datetime(a, b, "ns")` or
+//! `to_unix(x, "ns")`.
+//!
 //! Unix time has no leap seconds: a leap second `23:59:60` is read as the
 //! next day's `00:00:00`, as POSIX time does.
 

@@ -436,11 +436,32 @@ builtin!(
             return Err(args.error(0, Code::Unparseable, format!("{text:?} has two signs")));
         }
         let negative = sign1.or(sign2) == Some(true);
-        let amount = parse_numeral(rest, mark)
-            .map_err(|e| numeral_error(args, e, &format!("an amount in {}", c.code())))?;
+        let amount = parse_numeral(rest, mark).map_err(|e| {
+            if let Some(other) = other_currency(rest, c) {
+                return args
+                    .error(
+                        0,
+                        Code::Unparseable,
+                        format!("{text:?} is in {other}, not in {}", c.code()),
+                    )
+                    .with_help(
+                        "convert currencies before mapping, or read the currency from the record",
+                    );
+            }
+            numeral_error(args, e, &format!("an amount in {}", c.code()))
+        })?;
         Ok(number(if negative { -amount } else { amount }))
     }
 );
+
+/// Another currency's ISO code written in `text` (a three-letter word).
+fn other_currency(text: &str, expected: Currency) -> Option<&'static str> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() == 3)
+        .filter_map(|w| Currency::from_code(&w.to_ascii_uppercase()))
+        .find(|c| *c != expected)
+        .map(|c| c.code())
+}
 
 /// The integer types `parse_integer` can check against.
 const INTEGER_RANGES: &[(&str, i128, i128)] = &[
