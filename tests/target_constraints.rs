@@ -119,3 +119,20 @@ fn bad_constraints_are_compile_errors() {
         assert!(codes.contains(&code), "{source}: {codes:?}");
     }
 }
+
+#[test]
+fn a_mapping_with_compiled_patterns_is_still_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    let mapping = Mapping::compile(r#"x = .x  matches "^a+$""#).expect("compiles");
+    assert_send_sync(&mapping);
+    let shared = std::sync::Arc::new(mapping);
+    let handles: Vec<_> = (0..2)
+        .map(|i| {
+            let m = std::sync::Arc::clone(&shared);
+            std::thread::spawn(move || m.apply(&json!({"x": "a".repeat(i + 1)})).is_ok())
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().expect("thread"));
+    }
+}
