@@ -130,6 +130,14 @@ fn unit_mistakes_are_named() {
             "E308: `convert_unit`: unknown unit `stone`",
         ),
         (
+            r#"x = convert_unit(-273.16, "C", "K")"#,
+            "E308: `convert_unit`: -273.16 c is below absolute zero",
+        ),
+        (
+            r#"x = convert_unit(-459.68, "F", "C", 2, "half_even")"#,
+            "E308: `convert_unit`: -459.68 f is below absolute zero",
+        ),
+        (
             r#"x = convert_unit(1, "kg", "lb", 2)"#,
             "E308: `convert_unit`: give both `places` and `mode`, or neither",
         ),

@@ -290,7 +290,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "An E.164 phone number (`+4930123456`) from common writings: spaces, dots, dashes, slashes and parentheses are dropped; `+` or `00` starts an international number; otherwise the number is national and needs `country_code` (the calling code, such as 49 or 1), which replaces one trunk `0` (or, for 1, a leading 1). 7 to 15 digits in all; letters and extensions are E314. The digits are not checked against numbering plans.",
+    "An E.164 phone number (`+4930123456`) from common writings: spaces, dots, dashes, slashes and parentheses are dropped; `+` or `00` starts an international number (a bracketed trunk `(0)` in it is dropped); otherwise the number is national and needs `country_code` (the calling code, such as 49 or 1), which replaces one trunk `0` (or, for 1, a leading 1). 7 to 15 digits in all; letters and extensions are E314. The digits are not checked against numbering plans.",
     &[
         Example {
             call: r#"normalize_phone("+49 (30) 1234-5678")"#,
@@ -318,7 +318,16 @@ builtin!(
         },
     ],
     |args| {
-        let text = args.str(0)?.trim();
+        let written = args.str(0)?.trim();
+        // "+44 (0)20 ...": the national trunk 0, shown in brackets, is not dialled
+        let international_form = written.starts_with('+') || written.starts_with("00");
+        let cleaned;
+        let text = if international_form && written.contains("(0)") {
+            cleaned = written.replacen("(0)", "", 1);
+            cleaned.as_str()
+        } else {
+            written
+        };
         let fail = |why: &str| {
             args.error(
                 0,

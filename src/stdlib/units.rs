@@ -290,6 +290,13 @@ builtin!(
         }
         let (n, d) = if from.dimension == Dimension::Temperature {
             let (n, d) = to_kelvin(from.names[0], value)?;
+            if n.is_sign_negative() && !n.is_zero() {
+                return Err(args.error(
+                    0,
+                    Code::InvalidArgument,
+                    format!("{value} {} is below absolute zero", from.names[0]),
+                ));
+            }
             from_kelvin(to.names[0], n, d)?
         } else {
             let n = value.checked_mul(factor(from)?).ok_or_else(overflow)?;
