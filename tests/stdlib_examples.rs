@@ -1,7 +1,7 @@
 //! Every example of every built-in runs as a test: the call is compiled as
 //! `x = <call>` and applied to `{}` in a pinned environment ("now" is
-//! 2026-03-29T00:30:00Z, the default zone Europe/Berlin), and the output is
-//! compared with the example's result, digit for digit.
+//! `mapc::stdlib::EXAMPLE_NOW`, the default zone `EXAMPLE_TIME_ZONE`), and
+//! the output is compared with the example's result, digit for digit.
 
 use mapc::stdlib::FUNCTIONS;
 use mapc::{Env, Mapping};
@@ -11,10 +11,11 @@ const PRELUDE: &str = "table example_status { \"paid\" => \"PAID\" }\npolicy mis
 
 /// The environment every example runs in.
 pub fn pinned_env() -> Env {
-    let now = chrono::DateTime::parse_from_rfc3339("2026-03-29T00:30:00Z").expect("pinned now");
-    Env::new()
-        .with_now(now)
-        .with_time_zone(mapc::Tz::Europe__Berlin)
+    let now = chrono::DateTime::parse_from_rfc3339(mapc::stdlib::EXAMPLE_NOW).expect("pinned now");
+    let zone: mapc::Tz = mapc::stdlib::EXAMPLE_TIME_ZONE
+        .parse()
+        .expect("pinned zone");
+    Env::new().with_now(now).with_time_zone(zone)
 }
 
 /// What an example gives: JSON text, `(missing)` or `error[E3xx]`.

@@ -328,7 +328,7 @@ builtin!(
             result: r#""2026-07-01T09:00:00-04:00""#
         },
         Example {
-            call: r#"parse_datetime("29.03.2026 01:30", "%d.%m.%Y %H:%M")"#,
+            call: r#"parse_datetime("29.03.2026 01:30", "%d.%m.%Y %H:%M", "Europe/Berlin")"#,
             result: r#""2026-03-29T01:30:00+01:00""#
         },
         Example {

@@ -337,7 +337,7 @@ builtin!(
             result: r#""2026-03-29T21:00:00+05:30""#
         },
         Example {
-            call: r#"truncate_datetime("2026-03-29T15:45:10Z", "week")"#,
+            call: r#"truncate_datetime("2026-03-29T15:45:10Z", "week", "UTC")"#,
             result: "error[E308]"
         },
     ],
