@@ -1,6 +1,7 @@
 //! The README's built-in reference is generated from the table; this test
-//! fails when it is stale. `MAPC_UPDATE_README=1 cargo test --test
-//! readme_reference` rewrites the section between the markers.
+//! fails when it is stale. `UPDATE_README=1 cargo test --test
+//! readme_reference` (or `MAPC_UPDATE_README=1`) rewrites the section
+//! between the markers.
 
 const START: &str = "<!-- functions:start -->";
 const END: &str = "<!-- functions:end -->";
@@ -17,13 +18,15 @@ fn readme_reference_matches_the_builtin_table() {
     if current == expected {
         return;
     }
-    if std::env::var_os("MAPC_UPDATE_README").is_some() {
+    if std::env::var_os("UPDATE_README").is_some()
+        || std::env::var_os("MAPC_UPDATE_README").is_some()
+    {
         let updated = format!("{}{START}{expected}{}", &readme[..start], &readme[end..]);
         std::fs::write(path, updated).expect("write README.md");
         return;
     }
     panic!(
         "the built-in reference in README.md is stale; run \
-         `MAPC_UPDATE_README=1 cargo test --test readme_reference` to regenerate it"
+         `UPDATE_README=1 cargo test --test readme_reference` to regenerate it"
     );
 }
