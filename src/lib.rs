@@ -52,6 +52,7 @@ pub mod stdlib;
 pub mod syntax;
 
 pub use check::Options;
+pub use chrono_tz::Tz;
 pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;

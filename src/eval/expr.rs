@@ -230,7 +230,10 @@ impl<'a> Machine<'a> {
         {
             return Ok(unset_result(values.swap_remove(0)));
         }
-        let mut call_args = Args { values };
+        let mut call_args = Args {
+            values,
+            ambient: self.ambient,
+        };
         match implementation(&mut call_args) {
             Ok(v) => Ok(v),
             Err(e) => {

@@ -135,6 +135,12 @@ fn is_keyword_rule(r: Rule) -> bool {
     matches!(
         r,
         Rule::kw_csv
+            | Rule::kw_max_length
+            | Rule::kw_min_length
+            | Rule::kw_matches
+            | Rule::kw_between
+            | Rule::kw_one_of
+            | Rule::kw_is
             | Rule::kw_def
             | Rule::kw_default
             | Rule::kw_else
@@ -412,6 +418,7 @@ impl Builder<'_, '_> {
                 Rule::optional => RuleOption::Optional(option_span),
                 Rule::nullable => RuleOption::Nullable(option_span),
                 Rule::default => RuleOption::Default(self.expr(children(option).next()?)),
+                Rule::constraint => RuleOption::Constraint(self.constraint(option)?),
                 _ => RuleOption::When(self.expr(children(option).next()?)),
             });
         }
@@ -452,6 +459,39 @@ impl Builder<'_, '_> {
                 String::new()
             }
         }
+    }
+
+    /// `max_length 80`, `matches "..."`, `between 0 and 100`, ...
+    fn constraint(&mut self, pair: Pair<'_, Rule>) -> Option<Constraint> {
+        let span = self.span(&pair);
+        let inner = children(pair).next()?;
+        let which = inner.as_rule();
+        let mut parts = children(inner).filter(|p| p.as_rule() != Rule::and);
+        let mut next = || parts.next();
+        let kind = match which {
+            Rule::max_length => ConstraintKind::MaxLength(next()?.as_str().to_string()),
+            Rule::min_length => ConstraintKind::MinLength(next()?.as_str().to_string()),
+            Rule::pattern => {
+                let pattern = next()?;
+                ConstraintKind::Matches(self.string_value(pattern))
+            }
+            Rule::between => {
+                let (low, high) = (next()?, next()?);
+                ConstraintKind::Between(low.as_str().to_string(), high.as_str().to_string())
+            }
+            Rule::one_of => {
+                let list = next()?;
+                ConstraintKind::OneOf(self.constant(list))
+            }
+            _ => {
+                let word = next()?;
+                ConstraintKind::Is(Ident {
+                    name: word.as_str().to_string(),
+                    span: self.span(&word),
+                })
+            }
+        };
+        Some(Constraint { kind, span })
     }
 
     fn constant(&mut self, pair: Pair<'_, Rule>) -> Constant {
