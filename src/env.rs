@@ -1,8 +1,9 @@
 //! What a mapping may know of the world besides the record: parameter
-//! values and "now". Nothing ambient is read: no clock, no time zone, no
-//! environment variables.
+//! values, "now" and the default time zone. Nothing ambient is read: no
+//! clock, no local time zone, no environment variables.
 
 use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 pub struct Env {
     params: BTreeMap<String, Json>,
     now: Option<DateTime<FixedOffset>>,
+    time_zone: Option<Tz>,
 }
 
 impl Env {
@@ -56,4 +58,39 @@ impl Env {
     pub fn now(&self) -> Option<DateTime<FixedOffset>> {
         self.now
     }
+
+    /// Sets the default time zone: the zone a date or time without an
+    /// offset is read in when the mapping names none. Without it, such a
+    /// value is an error; the machine's local zone is never used.
+    ///
+    /// ```
+    /// use mapc::{Env, Tz};
+    /// let env = Env::new().with_time_zone("Europe/Berlin".parse::<Tz>().unwrap());
+    /// assert_eq!(env.time_zone(), Some(Tz::Europe__Berlin));
+    /// ```
+    pub fn with_time_zone(mut self, zone: Tz) -> Self {
+        self.time_zone = Some(zone);
+        self
+    }
+
+    /// The default time zone, if set.
+    pub fn time_zone(&self) -> Option<Tz> {
+        self.time_zone
+    }
+
+    /// What built-ins may read of the environment.
+    pub(crate) fn ambient(&self) -> Ambient {
+        Ambient {
+            now: self.now,
+            time_zone: self.time_zone,
+        }
+    }
+}
+
+/// The part of the environment a built-in may read ("now" and the default
+/// zone), cheap to copy into every call.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Ambient {
+    pub(crate) now: Option<DateTime<FixedOffset>>,
+    pub(crate) time_zone: Option<Tz>,
 }

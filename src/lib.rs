@@ -53,6 +53,7 @@ pub mod syntax;
 pub mod testing;
 
 pub use check::Options;
+pub use chrono_tz::Tz;
 pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;

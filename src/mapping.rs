@@ -178,7 +178,7 @@ impl Mapping {
     /// unknown or of the wrong type.
     pub fn apply_with(&self, record: &Json, env: &Env) -> Result<Json, ApplyError> {
         let params = self.bind_params(env)?;
-        eval::apply(&self.program, record, params)
+        eval::apply(&self.program, record, params, env.ambient())
     }
 
     /// Checks `env`'s parameters against the declarations once, so a caller

@@ -151,6 +151,54 @@ pub(crate) struct Rule {
     pub absent: Option<Absent>,
     pub default: Option<Node>,
     pub when: Option<Node>,
+    /// What the written value must meet (`max_length 80`, ...).
+    pub constraints: Vec<Constraint>,
+}
+
+/// A checked constraint on a rule's written value.
+#[derive(Debug)]
+pub(crate) struct Constraint {
+    pub check: Check,
+    /// As written, for messages: `between 0 and 100`.
+    pub text: String,
+    pub loc: Loc,
+}
+
+#[derive(Debug)]
+pub(crate) enum Check {
+    MaxLength(usize),
+    MinLength(usize),
+    Matches(regex::Regex),
+    Between(rust_decimal::Decimal, rust_decimal::Decimal),
+    OneOf(Vec<Json>),
+    Is(TypeCheck),
+}
+
+/// The types `is` can check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TypeCheck {
+    String,
+    Number,
+    Integer,
+    Bool,
+    List,
+    Object,
+    Date,
+    DateTime,
+}
+
+impl TypeCheck {
+    /// Every type, by name.
+    pub(crate) const ALL: &'static [(&'static str, TypeCheck)] = &[
+        ("string", TypeCheck::String),
+        ("number", TypeCheck::Number),
+        ("integer", TypeCheck::Integer),
+        ("bool", TypeCheck::Bool),
+        ("list", TypeCheck::List),
+        ("object", TypeCheck::Object),
+        ("date", TypeCheck::Date),
+        ("datetime", TypeCheck::DateTime),
+    ];
 }
 
 #[derive(Debug)]

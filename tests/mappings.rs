@@ -12,7 +12,7 @@
 //! ```
 //!
 //! Every `mappings/**/*.map` must compile without errors or warnings (a file
-//! with no `.tests` folder, such as `mappings/shared/*.map`, is a library of
+//! with no `.tests` folder is a library of
 //! tables and defs that others import). Every case must pass. For a case
 //! that expects errors, the rendered errors are also snapshotted with insta
 //! (`<example>__<name>__<case>`), so the wording of runtime errors on real

@@ -6,6 +6,7 @@
 //! recursive defs, and lowers the tree to the program the evaluator runs.
 //! It reports all problems it finds rather than stopping at the first.
 
+mod constraints;
 mod data;
 mod expr;
 pub(crate) use expr::infer;

@@ -143,6 +143,7 @@ impl Checker {
         let mut absent = None;
         let mut default = None;
         let mut when = None;
+        let mut constraints = Vec::new();
         for option in &rule.options {
             let (span, chosen) = match option {
                 RuleOption::Required(span) => (*span, Some(Absent::Error)),
@@ -153,6 +154,10 @@ impl Checker {
                         self.conflicting_option(file, e.span, "default");
                     }
                     default = Some(self.expr(scope, e));
+                    continue;
+                }
+                RuleOption::Constraint(c) => {
+                    constraints.extend(self.constraint(file, c));
                     continue;
                 }
                 RuleOption::When(e) => {
@@ -193,6 +198,7 @@ impl Checker {
             absent,
             default,
             when,
+            constraints,
         })
     }
 

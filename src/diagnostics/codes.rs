@@ -99,6 +99,24 @@ codes! {
     ParameterValue = "E311", "parameter missing or invalid";
     /// A limit (nesting depth, size) was exceeded.
     Limit = "E312", "limit exceeded";
+    /// A currency code that is not in the ISO 4217 table.
+    UnknownCurrency = "E313", "unknown currency code";
+    /// A value does not parse in any accepted format.
+    Unparseable = "E314", "value does not parse";
+    /// A value could be read more than one way.
+    Ambiguous = "E315", "ambiguous value";
+    /// A conversion (to minor units, between units) has no exact result.
+    InexactConversion = "E316", "conversion has no exact result";
+    /// A time zone name that is not in the IANA database.
+    UnknownTimeZone = "E317", "unknown time zone";
+    /// A local time that a daylight-saving change skips or repeats.
+    LocalTime = "E318", "local time skipped or repeated by a daylight-saving change";
+    /// A built-in needs "now" or a default time zone the environment lacks.
+    MissingEnvironment = "E319", "the environment lacks \"now\" or a default time zone";
+    /// A country code or name that is not in ISO 3166.
+    UnknownCountry = "E320", "unknown country code or name";
+    /// A value breaks a stated constraint (length, range, pattern, one-of, type).
+    Constraint = "E321", "value breaks a constraint";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";

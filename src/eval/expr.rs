@@ -141,19 +141,9 @@ impl<'a> Machine<'a> {
                 filter,
                 body,
             } => {
-                let items = match self.eval(list)? {
-                    v if self.is_unset(&v) => return Ok(unset_result(v)),
-                    other => match other.into_elements() {
-                        Ok(items) => items,
-                        Err(other) => {
-                            let message = format!(
-                                "`for` needs a list, found {} {}",
-                                other.type_name(),
-                                other.describe()
-                            );
-                            return self.fail(Code::TypeMismatch, list, message, Some(&other));
-                        }
-                    },
+                let items = match self.elements(list, "`for` needs")? {
+                    Ok(items) => items,
+                    Err(unset) => return Ok(unset),
                 };
                 let mut out = Vec::with_capacity(items.len());
                 for (i, element) in items.into_iter().enumerate() {
@@ -185,6 +175,29 @@ impl<'a> Machine<'a> {
     /// "No value in, no value out": missing and null, and a blank string
     /// under `policy blank = missing` (so `lookup("", t)` is no value, not
     /// a key that is not in the table).
+    /// The elements of a list operand, or (as `Err`) the value to give back
+    /// when it has none; anything but a list is an error.
+    fn elements(
+        &mut self,
+        list: &'a Node,
+        expected: &str,
+    ) -> Result<std::result::Result<Vec<Value<'a>>, Value<'a>>> {
+        match self.eval(list)? {
+            v if self.is_unset(&v) => Ok(Err(unset_result(v))),
+            other => match other.into_elements() {
+                Ok(items) => Ok(Ok(items)),
+                Err(other) => {
+                    let message = format!(
+                        "{expected} a list, found {} {}",
+                        other.type_name(),
+                        other.describe()
+                    );
+                    self.fail(Code::TypeMismatch, list, message, Some(&other))
+                }
+            },
+        }
+    }
+
     fn bind(&mut self, slot: usize, value: Value<'a>, origin: Origin<'a>) {
         self.frame[slot] = value;
         self.origins[slot] = origin;
@@ -217,7 +230,10 @@ impl<'a> Machine<'a> {
         {
             return Ok(unset_result(values.swap_remove(0)));
         }
-        let mut call_args = Args { values };
+        let mut call_args = Args {
+            values,
+            ambient: self.ambient,
+        };
         match implementation(&mut call_args) {
             Ok(v) => Ok(v),
             Err(e) => {
@@ -336,19 +352,9 @@ impl<'a> Machine<'a> {
         slot: usize,
         body: &'a Node,
     ) -> Result<Value<'a>> {
-        let items = match self.eval(list)? {
-            v if self.is_unset(&v) => return Ok(unset_result(v)),
-            other => match other.into_elements() {
-                Ok(items) => items,
-                Err(other) => {
-                    let message = format!(
-                        "expected a list, found {} {}",
-                        other.type_name(),
-                        other.describe()
-                    );
-                    return self.fail(Code::TypeMismatch, list, message, Some(&other));
-                }
-            },
+        let items = match self.elements(list, "expected")? {
+            Ok(items) => items,
+            Err(unset) => return Ok(unset),
         };
         let mut out = Vec::new();
         let mut keyed = Vec::new();

@@ -4,6 +4,7 @@
 //! recorded and the next rule runs, so one pass reports every error of the
 //! record; the record then fails as a whole (nothing half-mapped escapes).
 
+mod constraints;
 mod error;
 mod expr;
 pub(crate) mod number;
@@ -54,13 +55,16 @@ pub(crate) struct Machine<'a> {
     poisoned: Vec<bool>,
     target: Vec<TargetStep<'a>>,
     errors: Vec<RuntimeError>,
+    ambient: crate::env::Ambient,
 }
 
-/// Applies `program` to `record` with parameter values already bound.
+/// Applies `program` to `record` with parameter values already bound and
+/// "now" and the default zone from `ambient`.
 pub(crate) fn apply<'a>(
     program: &'a Program,
     record: &'a Json,
     params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
 ) -> Result<Json, ApplyError> {
     let mut machine = Machine {
         program,
@@ -71,6 +75,7 @@ pub(crate) fn apply<'a>(
         poisoned: vec![false; program.slots],
         target: Vec::new(),
         errors: Vec::new(),
+        ambient,
     };
     let mut out = Map::new();
     machine.block(&program.body, &mut out);
@@ -176,6 +181,7 @@ impl<'a> Machine<'a> {
             value = self.eval(default)?;
         }
         if !self.is_absent(&value) {
+            self.check_constraints(rule, &value)?;
             return Ok(value.into_json());
         }
         let absent = rule.absent.unwrap_or(self.program.policy.missing);

@@ -26,9 +26,12 @@ impl Num<'_> {
         }
     }
 
-    /// The number as JSON text (decimals keep their scale: `12.50`).
+    /// The number as JSON text (decimals keep their scale: `12.50`). A
+    /// computed zero is never written with a sign (`-0.00` → `0.00`); a
+    /// number copied from the input keeps its text.
     pub(crate) fn text(&self) -> Cow<'_, str> {
         match self {
+            Num::Dec(d) if d.is_zero() => Cow::Owned(d.abs().to_string()),
             Num::Dec(d) => Cow::Owned(d.to_string()),
             Num::Text(t) => Cow::Borrowed(t),
         }

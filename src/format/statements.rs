@@ -231,6 +231,7 @@ impl Printer<'_> {
                         RuleOption::Nullable(_) => "nullable".to_string(),
                         RuleOption::Default(e) => format!("default {}", self.expr(e)),
                         RuleOption::When(e) => format!("when {}", self.expr(e)),
+                        RuleOption::Constraint(c) => constraint(c),
                     })
                     .collect();
                 Piece::Row {
@@ -286,5 +287,18 @@ impl Printer<'_> {
         let mut text = "{".to_string();
         finish_braces(&mut text, trailing, &entries);
         text
+    }
+}
+
+/// A constraint option as written: `max_length 80`, `matches "^[A-Z]+$"`.
+fn constraint(c: &crate::syntax::Constraint) -> String {
+    use crate::syntax::ConstraintKind;
+    match &c.kind {
+        ConstraintKind::MaxLength(n) => format!("max_length {n}"),
+        ConstraintKind::MinLength(n) => format!("min_length {n}"),
+        ConstraintKind::Matches(p) => format!("matches {}", super::expr::quote(p)),
+        ConstraintKind::Between(a, b) => format!("between {a} and {b}"),
+        ConstraintKind::OneOf(list) => format!("one_of {}", super::expr::constant(&list.value)),
+        ConstraintKind::Is(t) => format!("is {}", t.name),
     }
 }

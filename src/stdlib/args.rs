@@ -38,6 +38,8 @@ impl FnError {
 /// The evaluated arguments of one call.
 pub(crate) struct Args<'a> {
     pub(crate) values: Vec<Value<'a>>,
+    /// "Now" and the default time zone.
+    pub(crate) ambient: crate::env::Ambient,
 }
 
 impl<'a> Args<'a> {
@@ -90,10 +92,11 @@ impl<'a> Args<'a> {
             .ok_or_else(|| self.type_error(i, "a string"))
     }
 
-    /// A string argument, or `None` when it was not given.
+    /// A string argument, or `None` when it was not given (a skipped
+    /// optional argument arrives as null, as in `f(x, b: 1)`).
     pub(crate) fn opt_str(&self, i: usize) -> Result<Option<&str>, FnError> {
         match self.get(i) {
-            Value::Missing => Ok(None),
+            Value::Missing | Value::Null => Ok(None),
             _ => self.str(i).map(Some),
         }
     }
@@ -153,7 +156,7 @@ impl<'a> Args<'a> {
 
     pub(crate) fn opt_count(&self, i: usize) -> Result<Option<usize>, FnError> {
         match self.get(i) {
-            Value::Missing => Ok(None),
+            Value::Missing | Value::Null => Ok(None),
             _ => self.count(i).map(Some),
         }
     }

@@ -6,17 +6,36 @@
 //! example.
 
 pub(crate) mod args;
+mod boolean;
 mod control;
+mod date;
+mod date_ops;
+mod hash;
+mod identifiers;
 mod list;
+mod money;
 mod number;
+mod numeral;
 mod object;
+mod pattern;
+mod percent;
 mod presence;
+mod reference;
 mod signature;
 mod string;
+mod text;
+mod units;
+mod unix_time;
 
 pub(crate) use list::sort_keyed;
+pub use reference::reference_markdown;
 pub use signature::{Absent, Arity, Category, Example, Function, Param, Ty};
 pub(crate) use signature::{Implementation, ListOp};
+
+/// The "now" every example runs with (RFC 3339).
+pub const EXAMPLE_NOW: &str = "2026-03-29T00:30:00Z";
+/// The default time zone every example runs with.
+pub const EXAMPLE_TIME_ZONE: &str = "Europe/Berlin";
 
 /// Every built-in function, grouped by category.
 pub static FUNCTIONS: &[&Function] = &[
@@ -45,6 +64,58 @@ pub static FUNCTIONS: &[&Function] = &[
     &number::DIVIDE,
     &number::MIN,
     &number::MAX,
+    &money::CURRENCY_EXPONENT,
+    &money::FROM_MINOR_UNITS,
+    &money::TO_MINOR_UNITS,
+    &money::ROUND_MONEY,
+    &money::PARSE_NUMBER,
+    &money::PARSE_MONEY,
+    &money::PARSE_INTEGER,
+    &percent::TO_PERCENT,
+    &percent::FROM_PERCENT,
+    &percent::TO_BASIS_POINTS,
+    &percent::FROM_BASIS_POINTS,
+    &percent::PERCENT_OF,
+    &percent::FORMAT_DECIMAL,
+    &date::PARSE_DATETIME,
+    &date::PARSE_DATE,
+    &date::NOW,
+    &date::TODAY,
+    &date::TO_ZONE,
+    &unix_time::FROM_UNIX,
+    &unix_time::TO_UNIX,
+    &date_ops::FORMAT_DATETIME,
+    &date_ops::ADD_DURATION,
+    &date_ops::TRUNCATE_DATETIME,
+    &date_ops::DIFF_DATETIME,
+    &date_ops::DAYS_BETWEEN,
+    &boolean::PARSE_BOOL,
+    &boolean::FORMAT_BOOL,
+    &units::CONVERT_UNIT,
+    &identifiers::NORMALIZE_UUID,
+    &identifiers::IS_UUID,
+    &identifiers::NORMALIZE_EMAIL,
+    &identifiers::IS_EMAIL,
+    &identifiers::COUNTRY_ALPHA2,
+    &identifiers::COUNTRY_ALPHA3,
+    &identifiers::COUNTRY_NAME,
+    &identifiers::CURRENCY_CODE,
+    &identifiers::NORMALIZE_PHONE,
+    &text::NORMALIZE_NFC,
+    &text::STRIP_CONTROL,
+    &text::TO_ASCII,
+    &text::STRIP_HTML,
+    &text::ESCAPE_HTML,
+    &text::TRUNCATE_BYTES,
+    &pattern::MATCHES,
+    &pattern::REGEX_REPLACE,
+    &pattern::REGEX_EXTRACT,
+    &pattern::CHECK_LENGTH,
+    &pattern::CHECK_RANGE,
+    &hash::SHA256_HEX,
+    &hash::UUID_V5,
+    &hash::BASE64_ENCODE,
+    &hash::BASE64_DECODE,
     &list::COUNT,
     &list::FIRST,
     &list::LAST,

@@ -115,6 +115,20 @@ pub enum Category {
     String,
     /// Numbers.
     Number,
+    /// Money and human-written numbers.
+    Money,
+    /// Dates and times.
+    Date,
+    /// Booleans written many ways.
+    Boolean,
+    /// Units of measure.
+    Units,
+    /// Identifiers: UUIDs, e-mail, countries, currencies, phones.
+    Identifier,
+    /// Text hygiene for legacy targets, and regular expressions.
+    Text,
+    /// Deterministic keys: hashes, name-based UUIDs, base64.
+    Hash,
     /// Lists.
     List,
     /// Objects.
@@ -133,6 +147,13 @@ impl Category {
         match self {
             Category::String => "Strings",
             Category::Number => "Numbers",
+            Category::Money => "Money and human-written numbers",
+            Category::Date => "Dates and times",
+            Category::Boolean => "Booleans",
+            Category::Units => "Units of measure",
+            Category::Identifier => "Identifiers",
+            Category::Text => "Text hygiene and patterns",
+            Category::Hash => "Hashes and encodings",
             Category::List => "Lists",
             Category::Object => "Objects",
             Category::Presence => "Missing, null and empty",

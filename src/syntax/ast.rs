@@ -265,6 +265,34 @@ pub enum RuleOption {
     Default(Expr),
     /// The field is written only when this holds.
     When(Expr),
+    /// The written value must meet this, or the record fails.
+    Constraint(Constraint),
+}
+
+/// A constraint on a rule's written value: `max_length 80`.
+#[derive(Clone, Debug)]
+pub struct Constraint {
+    /// Which constraint, with its limits.
+    pub kind: ConstraintKind,
+    /// The whole option.
+    pub span: Span,
+}
+
+/// The constraints a target field can state.
+#[derive(Clone, Debug)]
+pub enum ConstraintKind {
+    /// `max_length N`: at most N characters (string) or elements (list).
+    MaxLength(String),
+    /// `min_length N`: at least N characters or elements.
+    MinLength(String),
+    /// `matches "regex"`: the string matches (anchor with `^...$`).
+    Matches(String),
+    /// `between A and B`: a number from A to B inclusive (as written).
+    Between(String, String),
+    /// `one_of [...]`: equal to one of the constants.
+    OneOf(Constant),
+    /// `is TYPE`: string, number, integer, bool, list, object, date, datetime.
+    Is(Ident),
 }
 
 /// An expression.

@@ -7,6 +7,9 @@
 
 mod ast;
 mod errors;
+mod expressions;
+mod items;
+mod literals;
 mod parser;
 mod rule_names;
 mod sexpr;

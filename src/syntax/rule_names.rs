@@ -33,6 +33,12 @@ pub(crate) fn rule_name(r: Rule) -> &'static str {
         Rule::kw_value => "`value`",
         Rule::kw_when => "`when`",
         Rule::kw_where => "`where`",
+        Rule::kw_max_length => "`max_length`",
+        Rule::kw_min_length => "`min_length`",
+        Rule::kw_matches => "`matches`",
+        Rule::kw_between => "`between`",
+        Rule::kw_one_of => "`one_of`",
+        Rule::kw_is => "`is`",
         Rule::string => "a string",
         Rule::string_body => "string text",
         Rule::escape => "an escape sequence",
@@ -68,6 +74,13 @@ pub(crate) fn rule_name(r: Rule) -> &'static str {
         Rule::nullable => "`nullable`",
         Rule::default => "`default`",
         Rule::when => "`when`",
+        Rule::constraint => "a constraint",
+        Rule::max_length => "`max_length`",
+        Rule::min_length => "`min_length`",
+        Rule::pattern => "`matches`",
+        Rule::between => "`between`",
+        Rule::one_of => "`one_of`",
+        Rule::is_type => "`is`",
         Rule::expr => "an expression",
         Rule::neg => "`-`",
         Rule::not => "`not`",
@@ -112,7 +125,9 @@ pub(crate) fn rule_name(r: Rule) -> &'static str {
         Rule::constant => "a constant",
         Rule::statement => "a rule, `let` or `if`",
         Rule::option_guard => "a rule option",
-        Rule::rule_option => "`required`, `optional`, `nullable`, `default` or `when`",
+        Rule::rule_option => {
+            "`required`, `optional`, `nullable`, `default`, `when` or a constraint"
+        }
         Rule::prefix => "`-` or `not`",
         Rule::infix => "an operator",
     }

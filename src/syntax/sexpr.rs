@@ -102,6 +102,7 @@ impl Display for Statement {
                         RuleOption::Nullable(_) => write!(f, " :nullable")?,
                         RuleOption::Default(e) => write!(f, " (:default {e})")?,
                         RuleOption::When(e) => write!(f, " (:when {e})")?,
+                        RuleOption::Constraint(c) => write!(f, " (:{c})")?,
                     }
                 }
                 write!(f, ")")
@@ -233,6 +234,20 @@ impl Display for Expr {
                 write!(f, " {})", l.body)
             }
             ExprKind::Group(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl fmt::Display for crate::syntax::ast::Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::syntax::ast::ConstraintKind;
+        match &self.kind {
+            ConstraintKind::MaxLength(n) => write!(f, "max_length {n}"),
+            ConstraintKind::MinLength(n) => write!(f, "min_length {n}"),
+            ConstraintKind::Matches(p) => write!(f, "matches {p:?}"),
+            ConstraintKind::Between(a, b) => write!(f, "between {a} {b}"),
+            ConstraintKind::OneOf(c) => write!(f, "one_of {}", c.value),
+            ConstraintKind::Is(t) => write!(f, "is {}", t.name),
         }
     }
 }

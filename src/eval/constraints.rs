@@ -1,0 +1,114 @@
+//! Checking a rule's constraints on the value it is about to write: a value
+//! that breaks one fails the record with E321, naming the field, the
+//! constraint and the value.
+
+use super::{Flow, Machine, Result, Value};
+use crate::diagnostics::Code;
+use crate::program::{Check, Rule, TypeCheck};
+use serde_json::Value as Json;
+
+/// Why `value` breaks `check`, if it does.
+fn broken(check: &Check, value: &Value<'_>) -> Option<String> {
+    let length = || match value {
+        Value::String(s) => Some((s.chars().count(), "characters")),
+        v if v.is_list() => v
+            .clone()
+            .into_elements()
+            .ok()
+            .map(|e| (e.len(), "elements")),
+        _ => None,
+    };
+    let wrong_type = |what: &str| {
+        Some(format!(
+            "it applies to {what}, found a {}",
+            value.type_name()
+        ))
+    };
+    match check {
+        Check::MaxLength(max) | Check::MinLength(max) => {
+            let Some((n, unit)) = length() else {
+                return wrong_type("strings and lists");
+            };
+            let too_long = matches!(check, Check::MaxLength(_)) && n > *max;
+            let too_short = matches!(check, Check::MinLength(_)) && n < *max;
+            let unit = if n == 1 {
+                unit.trim_end_matches('s')
+            } else {
+                unit
+            };
+            (too_long || too_short).then(|| format!("it has {n} {unit}"))
+        }
+        Check::Matches(re) => match value {
+            Value::String(s) => (!re.is_match(s)).then(|| "it does not match".to_string()),
+            _ => wrong_type("strings"),
+        },
+        Check::Between(low, high) => match value {
+            Value::Number(n) => match n.to_decimal() {
+                Some(d) if d < *low => Some(format!("it is less than {low}")),
+                Some(d) if d > *high => Some(format!("it is more than {high}")),
+                Some(_) => None,
+                None => Some("it has more digits than exact arithmetic allows".into()),
+            },
+            _ => wrong_type("numbers"),
+        },
+        Check::OneOf(items) => (!items.iter().any(|c| value.equals_json(c, false)))
+            .then(|| "it is none of them".to_string()),
+        Check::Is(ty) => {
+            let ok = match ty {
+                TypeCheck::String => matches!(value, Value::String(_)),
+                TypeCheck::Number => matches!(value, Value::Number(_)),
+                TypeCheck::Integer => match value {
+                    Value::Number(n) => {
+                        n.to_decimal().is_some_and(|d| d.fract().is_zero())
+                            || n.text().chars().all(|c| c.is_ascii_digit() || c == '-')
+                    }
+                    _ => false,
+                },
+                TypeCheck::Bool => matches!(value, Value::Bool(_)),
+                TypeCheck::List => value.is_list(),
+                TypeCheck::Object => {
+                    matches!(value, Value::Json(j) if matches!(j.as_ref(), Json::Object(_)))
+                }
+                TypeCheck::Date => value
+                    .as_str()
+                    .is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
+                TypeCheck::DateTime => value
+                    .as_str()
+                    .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+            };
+            let what = match (ty, value) {
+                (TypeCheck::Date, Value::String(_)) => "it is not a YYYY-MM-DD date".to_string(),
+                (TypeCheck::DateTime, Value::String(_)) => {
+                    "it is not an RFC 3339 date-time".to_string()
+                }
+                _ => format!("it is a {}", value.type_name()),
+            };
+            (!ok).then_some(what)
+        }
+    }
+}
+
+impl<'a> Machine<'a> {
+    /// Checks every constraint of `rule` on `value`; the first broken one
+    /// is an error.
+    pub(super) fn check_constraints(&mut self, rule: &'a Rule, value: &Value<'_>) -> Result<()> {
+        for constraint in &rule.constraints {
+            if let Some(why) = broken(&constraint.check, value) {
+                let mut error = self.error(
+                    Code::Constraint,
+                    &rule.value,
+                    format!(
+                        "field `{}` breaks `{}`: {}: {why}",
+                        self.target_path(),
+                        constraint.text,
+                        value.describe()
+                    ),
+                );
+                error.value = Some(value.describe());
+                error.span = constraint.loc.span;
+                return Err(Flow::Error(Box::new(error)));
+            }
+        }
+        Ok(())
+    }
+}

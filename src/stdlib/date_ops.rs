@@ -1,0 +1,502 @@
+//! Formatting and arithmetic on dates and times (see `date.rs` for how
+//! values and zones work).
+
+use super::args::{FnError, number};
+use super::date::{
+    Dst, date_arg, datetime_arg, dst_policy, resolve, rfc3339, valid_pattern, zone_arg,
+    zone_or_default,
+};
+use super::percent::shift;
+use super::signature::{Absent, Example, Ty};
+use super::unix_time::epoch_nanos;
+use super::{builtin, one, opt};
+use crate::diagnostics::Code;
+use crate::eval::Value;
+use chrono::{
+    DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, TimeZone,
+    Timelike,
+};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// The named output formats of `format_datetime`.
+const NAMED_OUTPUT_FORMATS: &[&str] = &[
+    "rfc3339",
+    "rfc3339_seconds",
+    "rfc3339_millis",
+    "rfc3339_micros",
+    "rfc3339_nanos",
+    "rfc2822",
+    "date",
+    "time",
+    "unix_s",
+    "unix_ms",
+];
+
+fn format_instant<T: TimeZone>(dt: &DateTime<T>, format: &str) -> Option<String>
+where
+    T::Offset: std::fmt::Display,
+{
+    let rfc = |p| Some(dt.to_rfc3339_opts(p, true));
+    match format {
+        "rfc3339" => rfc(SecondsFormat::AutoSi),
+        "rfc3339_seconds" => rfc(SecondsFormat::Secs),
+        "rfc3339_millis" => rfc(SecondsFormat::Millis),
+        "rfc3339_micros" => rfc(SecondsFormat::Micros),
+        "rfc3339_nanos" => rfc(SecondsFormat::Nanos),
+        "rfc2822" => Some(dt.to_rfc2822()),
+        "date" => Some(dt.format("%Y-%m-%d").to_string()),
+        "time" => Some(dt.format("%H:%M:%S").to_string()),
+        "unix_s" => Some(dt.timestamp().to_string()),
+        "unix_ms" => Some(dt.timestamp_millis().to_string()),
+        pattern => {
+            let mut out = String::new();
+            write!(out, "{}", dt.format(pattern)).ok()?;
+            Some(out)
+        }
+    }
+}
+
+builtin!(
+    Date,
+    FORMAT_DATETIME,
+    "format_datetime",
+    &[
+        one("datetime", Ty::STRING),
+        one("format", Ty::STRING),
+        opt("zone", Ty::STRING)
+    ],
+    Ty::STRING,
+    Absent::Propagate,
+    "Text of an RFC 3339 instant (or a `YYYY-MM-DD` date) in a named format (rfc3339, rfc3339_seconds/_millis/_micros/_nanos, rfc2822, date, time, unix_s, unix_ms; finer digits are cut, not rounded) or a strftime pattern, shown in `zone` (its own offset when left out).",
+    &[
+        Example {
+            call: r#"format_datetime("2026-03-29T01:30:00.123456Z", "rfc3339_millis")"#,
+            result: r#""2026-03-29T01:30:00.123Z""#
+        },
+        Example {
+            call: r#"format_datetime("2026-03-29T01:30:00Z", "%d.%m.%Y %H:%M %Z", "Europe/Berlin")"#,
+            result: r#""29.03.2026 03:30 CEST""#
+        },
+        Example {
+            call: r#"format_datetime("2026-03-29T01:30:00Z", "unix_ms")"#,
+            result: r#""1774747800000""#
+        },
+        Example {
+            call: r#"format_datetime("2024-02-29", "%A %e %B %Y")"#,
+            result: r#""Thursday 29 February 2024""#
+        },
+        Example {
+            call: r#"format_datetime("2026-03-29T01:30:00Z", "%Q")"#,
+            result: "error[E308]"
+        },
+    ],
+    |args| {
+        let format = args.str(1)?;
+        if !NAMED_OUTPUT_FORMATS.contains(&format) && !valid_pattern(format) {
+            return Err(args
+                .error(
+                    1,
+                    Code::InvalidArgument,
+                    format!("`{format}` is not a valid format"),
+                )
+                .with_help(format!(
+                    "use a named format ({}) or a strftime pattern",
+                    NAMED_OUTPUT_FORMATS.join(", ")
+                )));
+        }
+        let text = if let Ok(date) = NaiveDate::parse_from_str(args.str(0)?.trim(), "%Y-%m-%d") {
+            let mut out = String::new();
+            match format {
+                "date" => Some(date.format("%Y-%m-%d").to_string()),
+                f if NAMED_OUTPUT_FORMATS.contains(&f) => None,
+                pattern => write!(out, "{}", date.format(pattern)).ok().map(|()| out),
+            }
+        } else {
+            let dt = datetime_arg(args, 0)?;
+            match zone_arg(args, 2)? {
+                Some(tz) => format_instant(&dt.with_timezone(&tz), format),
+                None => format_instant(&dt, format),
+            }
+        };
+        text.map(Value::string).ok_or_else(|| {
+            args.error(
+                1,
+                Code::InvalidArgument,
+                format!("`{format}` cannot format {}", args.get(0).describe()),
+            )
+            .with_help(
+                "a date has no time of day or offset: use date fields only (%Y %m %d %A %B …)",
+            )
+        })
+    }
+);
+
+/// An ISO 8601 duration: calendar months and days, and exact time.
+struct Duration {
+    months: i64,
+    days: i64,
+    exact: TimeDelta,
+}
+
+/// Reads `P1Y2M3W4DT5H6M7.5S` (a leading `-` negates it all).
+fn parse_duration(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let body = t.strip_prefix(['P', 'p'])?;
+    let (date_part, time_part) = match body.split_once(['T', 't']) {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return None,
+        None => (body, None),
+    };
+    let mut months = 0_i64;
+    let mut days = 0_i64;
+    let mut nanos = 0_i128;
+    let mut any = false;
+    let mut number = String::new();
+    for c in date_part.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number.parse().ok()?;
+        number.clear();
+        any = true;
+        match c.to_ascii_uppercase() {
+            'Y' => months = months.checked_add(n.checked_mul(12)?)?,
+            'M' => months = months.checked_add(n)?,
+            'W' => days = days.checked_add(n.checked_mul(7)?)?,
+            'D' => days = days.checked_add(n)?,
+            _ => return None,
+        }
+    }
+    if !number.is_empty() {
+        return None;
+    }
+    for c in time_part.unwrap_or("").chars() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let n = Decimal::from_str_exact(&number).ok()?;
+        number.clear();
+        any = true;
+        let unit: i64 = match c.to_ascii_uppercase() {
+            'H' => 3600,
+            'M' => 60,
+            'S' => 1,
+            _ => return None,
+        };
+        let n = n.checked_mul(Decimal::from(unit))?;
+        let part = shift(n, 9).ok()?;
+        if !part.fract().is_zero() {
+            return None;
+        }
+        nanos = nanos.checked_add(i128::try_from(part).ok()?)?;
+    }
+    if !number.is_empty() || !any {
+        return None;
+    }
+    let sign = if negative { -1 } else { 1 };
+    let secs = i64::try_from(nanos.div_euclid(1_000_000_000)).ok()?;
+    let sub = u32::try_from(nanos.rem_euclid(1_000_000_000)).ok()?;
+    let exact = TimeDelta::new(secs, sub)?;
+    Some(Duration {
+        months: months * sign,
+        days: days * sign,
+        exact: if negative { -exact } else { exact },
+    })
+}
+
+fn add_calendar(
+    local: chrono::NaiveDateTime,
+    months: i64,
+    days: i64,
+) -> Option<chrono::NaiveDateTime> {
+    let m = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
+    let local = if months >= 0 {
+        local.checked_add_months(m)?
+    } else {
+        local.checked_sub_months(m)?
+    };
+    let d = Days::new(days.unsigned_abs());
+    if days >= 0 {
+        local.checked_add_days(d)
+    } else {
+        local.checked_sub_days(d)
+    }
+}
+
+builtin!(
+    Date,
+    ADD_DURATION,
+    "add_duration",
+    &[
+        one("datetime", Ty::STRING),
+        one("duration", Ty::STRING),
+        opt("zone", Ty::STRING),
+        opt("dst", Ty::STRING)
+    ],
+    Ty::STRING,
+    Absent::Propagate,
+    "Adds an ISO 8601 duration (`P1D`, `PT90M`, `-P1M`) to an RFC 3339 instant or a date: years, months, weeks and days are calendar steps in `zone` (the default zone when left out; a day past the month's end becomes its last day), hours, minutes and seconds are exact; the result has `zone`'s offset when named, else the input's; a skipped or repeated result is E318 unless `dst` chooses.",
+    &[
+        Example {
+            call: r#"add_duration("2026-03-28T12:00:00+01:00", "P1D", "Europe/Berlin")"#,
+            result: r#""2026-03-29T12:00:00+02:00""#
+        },
+        Example {
+            call: r#"add_duration("2026-03-28T12:00:00+01:00", "PT24H", "Europe/Berlin")"#,
+            result: r#""2026-03-29T13:00:00+02:00""#
+        },
+        Example {
+            call: r#"add_duration("2026-03-28T12:00:00+01:00", "PT24H")"#,
+            result: r#""2026-03-29T12:00:00+01:00""#
+        },
+        Example {
+            call: r#"add_duration("2024-01-31", "P1M")"#,
+            result: r#""2024-02-29""#
+        },
+        Example {
+            call: r#"add_duration("2026-03-28T02:30:00+01:00", "P1D", "Europe/Berlin")"#,
+            result: "error[E318]"
+        },
+        Example {
+            call: r#"add_duration("2026-03-29", "1 day")"#,
+            result: "error[E314]"
+        },
+    ],
+    |args| {
+        let text = args.str(1)?;
+        let duration = parse_duration(text).ok_or_else(|| {
+            args.error(
+                1,
+                Code::Unparseable,
+                format!("{text:?} is not an ISO 8601 duration"),
+            )
+            .with_help(
+                "write it as P[n]Y[n]M[n]W[n]DT[n]H[n]M[n]S, as in \"P1D\", \"PT90M\", \"-P1M\"",
+            )
+        })?;
+        let overflow = || FnError::new(Code::Overflow, "the date is out of range");
+        if let Ok(date) = NaiveDate::parse_from_str(args.str(0)?.trim(), "%Y-%m-%d") {
+            if duration.exact != TimeDelta::zero() {
+                return Err(args.error(
+                    1,
+                    Code::InvalidArgument,
+                    "a date can only move by years, months, weeks and days",
+                ));
+            }
+            let moved = add_calendar(
+                date.and_time(NaiveTime::MIN),
+                duration.months,
+                duration.days,
+            )
+            .ok_or_else(overflow)?;
+            return Ok(Value::string(moved.format("%Y-%m-%d").to_string()));
+        }
+        let dt = datetime_arg(args, 0)?;
+        let dt = if duration.months != 0 || duration.days != 0 {
+            let tz = zone_or_default(args, 2)?;
+            let local = dt.with_timezone(&tz).naive_local();
+            let moved = add_calendar(local, duration.months, duration.days).ok_or_else(overflow)?;
+            resolve(moved, tz, dst_policy(args, 3)?)?.fixed_offset()
+        } else {
+            dt
+        };
+        let dt = dt.checked_add_signed(duration.exact).ok_or_else(overflow)?;
+        match zone_arg(args, 2)? {
+            Some(tz) => Ok(rfc3339(&dt.with_timezone(&tz))),
+            None => Ok(rfc3339(&dt)),
+        }
+    }
+);
+
+builtin!(
+    Date,
+    TRUNCATE_DATETIME,
+    "truncate_datetime",
+    &[
+        one("datetime", Ty::STRING),
+        one("unit", Ty::STRING),
+        opt("zone", Ty::STRING)
+    ],
+    Ty::STRING,
+    Absent::Propagate,
+    "The start of the year, month, day, hour or minute holding an RFC 3339 instant, in `zone`'s local time (the default zone when left out); a start skipped by daylight saving is the first instant after the gap.",
+    &[
+        Example {
+            call: r#"truncate_datetime("2026-03-29T15:45:10+02:00", "day", "Europe/Berlin")"#,
+            result: r#""2026-03-29T00:00:00+01:00""#
+        },
+        Example {
+            call: r#"truncate_datetime("2026-03-29T15:45:10Z", "hour", "Asia/Kolkata")"#,
+            result: r#""2026-03-29T21:00:00+05:30""#
+        },
+        Example {
+            call: r#"truncate_datetime("2026-03-29T15:45:10Z", "week", "UTC")"#,
+            result: "error[E308]"
+        },
+    ],
+    |args| {
+        let dt = datetime_arg(args, 0)?;
+        let unit = args.str(1)?;
+        let tz = zone_or_default(args, 2)?;
+        let zoned = dt.with_timezone(&tz);
+        let local = zoned.naive_local();
+        let date = local.date();
+        let truncated = match unit {
+            "year" => date
+                .with_day(1)
+                .and_then(|d| d.with_month(1))
+                .map(|d| d.and_time(NaiveTime::MIN)),
+            "month" => date.with_day(1).map(|d| d.and_time(NaiveTime::MIN)),
+            "day" => Some(date.and_time(NaiveTime::MIN)),
+            "hour" => local
+                .with_minute(0)
+                .and_then(|t| t.with_second(0))
+                .and_then(|t| t.with_nanosecond(0)),
+            "minute" => local.with_second(0).and_then(|t| t.with_nanosecond(0)),
+            _ => {
+                return Err(args
+                    .error(1, Code::InvalidArgument, format!("unknown unit `{unit}`"))
+                    .with_help("the units are year, month, day, hour, minute"));
+            }
+        };
+        let truncated =
+            truncated.ok_or_else(|| FnError::new(Code::InvalidArgument, "date out of range"))?;
+        let start = match tz.from_local_datetime(&truncated) {
+            chrono::MappedLocalTime::Ambiguous(a, b) => {
+                // keep the offset the instant had, else the first
+                if b.offset() == zoned.offset() { b } else { a }
+            }
+            _ => resolve(truncated, tz, Dst::Earlier)?,
+        };
+        Ok(rfc3339(&start))
+    }
+);
+
+/// Seconds per unit of `diff_datetime`.
+const DIFF_UNITS: &[(&str, i64)] = &[
+    ("seconds", 1),
+    ("minutes", 60),
+    ("hours", 3600),
+    ("days", 86_400),
+];
+
+builtin!(
+    Date,
+    DIFF_DATETIME,
+    "diff_datetime",
+    &[
+        one("start", Ty::STRING),
+        one("end", Ty::STRING),
+        one("unit", Ty::STRING)
+    ],
+    Ty::NUMBER,
+    Absent::Propagate,
+    "The exact time from `start` to `end` (RFC 3339 instants; negative when `end` is earlier) in ns, us, ms, seconds, minutes, hours or days of 24 hours; a result that is not a whole multiple of the unit is kept as exact decimals, or is E305 when it has none.",
+    &[
+        Example {
+            call: r#"diff_datetime("2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00", "hours")"#,
+            result: "23"
+        },
+        Example {
+            call: r#"diff_datetime("2026-03-29T00:00:00Z", "2026-03-29T00:00:01.5Z", "ms")"#,
+            result: "1500"
+        },
+        Example {
+            call: r#"diff_datetime("2026-03-29T00:00:00Z", "2026-03-29T00:00:01Z", "hours")"#,
+            result: "error[E305]"
+        },
+    ],
+    |args| {
+        let start = datetime_arg(args, 0)?;
+        let end = datetime_arg(args, 1)?;
+        let unit = args.str(2)?;
+        let nanos = Decimal::from_i128_with_scale(epoch_nanos(&end) - epoch_nanos(&start), 0);
+        let seconds = shift(nanos, -9)?;
+        let value = if let Some(e) = ["s", "ms", "us", "ns"].iter().position(|u| *u == unit) {
+            shift(seconds, 3 * i32::try_from(e).unwrap_or(0))?
+        } else if let Some((_, per)) = DIFF_UNITS.iter().find(|(n, _)| *n == unit) {
+            let per = Decimal::from(*per);
+            let q = super::money::exact_quotient(seconds, per);
+            q.ok_or_else(|| {
+                FnError::new(
+                    Code::InexactDivision,
+                    format!("{seconds} seconds is not an exact number of {unit}"),
+                )
+                .with_help(format!("take seconds and round: `divide(diff_datetime(a, b, \"s\"), {per}, 2, \"half_even\")`"))
+            })?
+        } else {
+            return Err(args
+                .error(2, Code::InvalidArgument, format!("unknown unit `{unit}`"))
+                .with_help("the units are ns, us, ms, s, seconds, minutes, hours, days"));
+        };
+        Ok(number(value.normalize()))
+    }
+);
+
+builtin!(
+    Date,
+    DAYS_BETWEEN,
+    "days_between",
+    &[one("start", Ty::STRING), one("end", Ty::STRING)],
+    Ty::NUMBER,
+    Absent::Propagate,
+    "The number of calendar days from one `YYYY-MM-DD` date to another (negative when `end` is earlier).",
+    &[
+        Example {
+            call: r#"days_between("2024-02-28", "2024-03-01")"#,
+            result: "2"
+        },
+        Example {
+            call: r#"days_between("2025-02-28", "2025-03-01")"#,
+            result: "1"
+        },
+    ],
+    |args| {
+        let start = date_arg(args, 0)?;
+        let end = date_arg(args, 1)?;
+        Ok(number(Decimal::from((end - start).num_days())))
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stdlib::date::no_leap;
+
+    #[test]
+    fn durations() {
+        let d = parse_duration("P1Y2M3W4DT5H6M7.5S").map(|d| (d.months, d.days, d.exact));
+        assert_eq!(
+            d,
+            Some((
+                14,
+                25,
+                TimeDelta::new(5 * 3600 + 6 * 60 + 7, 500_000_000).unwrap_or_default()
+            ))
+        );
+        assert!(parse_duration("P").is_none());
+        assert!(parse_duration("PT").is_none());
+        assert!(parse_duration("P1.5D").is_none());
+        assert!(parse_duration("1D").is_none());
+        assert_eq!(
+            parse_duration("-PT1M").map(|d| d.exact),
+            Some(TimeDelta::minutes(-1))
+        );
+    }
+
+    #[test]
+    fn leap_seconds_become_the_next_second() {
+        let dt = DateTime::parse_from_rfc3339("2016-12-31T23:59:60Z").map(no_leap);
+        assert_eq!(
+            dt.map(|d| d.to_rfc3339()).ok(),
+            Some("2017-01-01T00:00:00+00:00".to_string())
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! Text hygiene for legacy targets: Unicode NFC, control characters, ASCII
+//! transliteration, HTML tags and escapes, byte-limited truncation.
+
+use super::signature::{Absent, Example, Ty};
+use super::{builtin, one};
+use crate::eval::Value;
+use unicode_normalization::UnicodeNormalization;
+
+builtin!(
+    Text,
+    NORMALIZE_NFC,
+    "normalize_nfc",
+    &[one("text", Ty::STRING)],
+    Ty::STRING,
+    Absent::Propagate,
+    "The text in Unicode Normalization Form C (composed: `e` + combining acute becomes `é`), so equal-looking strings compare and count equal.",
+    &[Example {
+        call: "length(normalize_nfc(\"Cafe\\u{301}\"))",
+        result: "4"
+    }],
+    |args| Ok(Value::string(args.str(0)?.nfc().collect::<String>()))
+);
+
+builtin!(
+    Text,
+    STRIP_CONTROL,
+    "strip_control",
+    &[one("text", Ty::STRING)],
+    Ty::STRING,
+    Absent::Propagate,
+    "The text without control characters (Unicode Cc: C0, DEL and C1) other than tab, line feed and carriage return, and without zero-width and bidi format characters (U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+FEFF).",
+    &[Example {
+        call: "strip_control(\"a\\u{0}b\\u{7}\\tc\\u{feff}\")",
+        result: r#""ab\tc""#
+    }],
+    |args| {
+        let format_char = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}');
+        Ok(Value::string(
+            args.str(0)?
+                .chars()
+                .filter(|c| {
+                    !((c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || format_char(*c))
+                })
+                .collect::<String>(),
+        ))
+    }
+);
+
+builtin!(
+    Text,
+    TO_ASCII,
+    "to_ascii",
+    &[one("text", Ty::STRING)],
+    Ty::STRING,
+    Absent::Propagate,
+    "ASCII transliteration for targets that take nothing else (`Größe` → `Grosse`, `Łódź` → `Lodz`, `北京` → `Bei Jing`), by the `deunicode` tables; characters with no transliteration become `?`.",
+    &[
+        Example {
+            call: r#"to_ascii("Crème Brûlée, Größe ½")"#,
+            result: r#""Creme Brulee, Grosse 1/2""#
+        },
+        Example {
+            call: r#"to_ascii("Łódź")"#,
+            result: r#""Lodz""#
+        },
+    ],
+    |args| {
+        Ok(Value::string(deunicode::deunicode_with_tofu(
+            args.str(0)?,
+            "?",
+        )))
+    }
+);
+
+/// The character an HTML entity names (the common named ones and all
+/// numeric ones).
+fn entity(name: &str) -> Option<char> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "euro" => '€',
+        "copy" => '©',
+        "reg" => '®',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        _ => return None,
+    })
+}
+
+/// Text without tags, comments, scripts and styles; entities decoded;
+/// `<br>` and block ends become spaces; runs of whitespace become one.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let lower = html.to_ascii_lowercase();
+    let mut i = 0;
+    while i < html.len() {
+        let rest = &html[i..];
+        if rest.starts_with("<!--") {
+            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
+        } else if let Some(tag) = ["<script", "<style"]
+            .iter()
+            .find(|t| lower[i..].starts_with(**t))
+        {
+            let close = format!("</{}", &tag[1..]);
+            i += lower[i..].find(&close).map_or(rest.len(), |e| {
+                e + lower[i + e..]
+                    .find('>')
+                    .map_or(lower.len() - i - e, |g| g + 1)
+            });
+        } else if rest.starts_with('<')
+            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
+        {
+            out.push(' ');
+            i += rest.find('>').map_or(rest.len(), |e| e + 1);
+        } else if rest.starts_with('&')
+            && let Some(end) = rest[1..].find(';').filter(|e| *e <= 10)
+            && let Some(c) = entity(&rest[1..=end])
+        {
+            out.push(c);
+            i += end + 2;
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+builtin!(
+    Text,
+    STRIP_HTML,
+    "strip_html",
+    &[one("html", Ty::STRING)],
+    Ty::STRING,
+    Absent::Propagate,
+    "Plain text from HTML: tags and comments removed (with `<script>` and `<style>` content), entities decoded (named: amp lt gt quot apos nbsp euro copy reg mdash ndash hellip; all numeric), whitespace collapsed to single spaces. Not a sanitiser for output back into HTML: use `escape_html` for that.",
+    &[Example {
+        call: r#"strip_html("<p>Fish &amp; <b>Chips</b></p><script>x()</script><br/>&#8364;5")"#,
+        result: r#""Fish & Chips €5""#
+    }],
+    |args| Ok(Value::string(strip_tags(args.str(0)?)))
+);
+
+builtin!(
+    Text,
+    ESCAPE_HTML,
+    "escape_html",
+    &[one("text", Ty::STRING)],
+    Ty::STRING,
+    Absent::Propagate,
+    "The text with `&`, `<`, `>`, `\"` and `'` written as HTML entities, safe inside HTML text and quoted attributes.",
+    &[Example {
+        call: r#"escape_html("<a href='x'>Tom & \"Jerry\"</a>")"#,
+        result: r#""&lt;a href=&#39;x&#39;&gt;Tom &amp; &quot;Jerry&quot;&lt;/a&gt;""#
+    }],
+    |args| {
+        let mut out = String::new();
+        for c in args.str(0)?.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+        Ok(Value::string(out))
+    }
+);
+
+builtin!(
+    Text,
+    TRUNCATE_BYTES,
+    "truncate_bytes",
+    &[one("text", Ty::STRING), one("max_bytes", Ty::NUMBER)],
+    Ty::STRING,
+    Absent::Propagate,
+    "Cuts text to at most `max_bytes` bytes of UTF-8, for byte-limited fields, never inside a character (see `truncate` for a limit in characters).",
+    &[Example {
+        call: r#"truncate_bytes("Größe", 3)"#,
+        result: r#""Gr""#
+    }],
+    |args| {
+        let max = args.count(1)?;
+        let text = args.str(0)?;
+        let mut end = text.len().min(max);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Ok(Value::string(&text[..end]))
+    }
+);
