@@ -296,7 +296,7 @@ fn test_bless_writes_expectations() {
         stdout.contains("blessed: orders.tests/record_failed/expected_error.json"),
         "{stdout}"
     );
-    assert!(stdout.ends_with("8 passed, 1 failed\n"), "{stdout}");
+    assert!(stdout.ends_with("10 passed, 1 failed\n"), "{stdout}");
     let expected = |case: &str, file: &str| {
         fs::read_to_string(dir.join("orders.tests").join(case).join(file)).expect("blessed")
     };
@@ -311,5 +311,5 @@ fn test_bless_writes_expectations() {
     assert!(expected("fields_differ", "expected.json").contains("\"total\": 12.50"));
     let (code, stdout) = run(&["test"]);
     assert_eq!(code, Some(1));
-    assert!(stdout.ends_with("8 passed, 1 failed\n"), "{stdout}");
+    assert!(stdout.ends_with("10 passed, 1 failed\n"), "{stdout}");
 }

@@ -85,7 +85,9 @@ fn example_cases_pass() {
                 "`{}`: a case named `err_*` has `expected_error.json`, any other `expected.json`",
                 dir.display()
             );
-            let result = testing::run_case(&mapping, dir);
+            // as `mapc test` does: the real clock unless the case pins it
+            let now = chrono::Utc::now().fixed_offset();
+            let result = testing::run_case(&mapping, dir, Some(now));
             if let Some(failure) = &result.failure {
                 failures.push(format!(
                     "{}\n    {}",

@@ -140,7 +140,8 @@ enum Command {
     ///
     /// A case is a folder with `input.json` and `expected.json` (the output)
     /// or `expected_error.json` (`[{"code": "E302", "target": "status"}]`),
-    /// and optionally `params.json`, `now.txt` (RFC 3339) and `ignore.json`
+    /// and optionally `params.json`, `now.txt` (RFC 3339; without it, the
+    /// real clock) and `ignore.json`
     /// (JSON paths not compared, `["$.imported_at"]`). An error case passes
     /// when the record fails with exactly the listed errors (an error not
     /// listed fails it). A failing case shows each field that differs;

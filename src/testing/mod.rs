@@ -8,7 +8,8 @@
 //! orders.tests/<case>/expected.json         the expected output record, or
 //! orders.tests/<case>/expected_error.json   the expected errors: [{"code": "E302", "target": "status"}]
 //! orders.tests/<case>/params.json           optional: {"tenant_id": "acme"}
-//! orders.tests/<case>/now.txt               optional: "now", RFC 3339 (2026-11-23T10:00:00Z)
+//! orders.tests/<case>/now.txt               optional: "now", RFC 3339 (2026-11-23T10:00:00Z);
+//!                                           without it, the caller's clock (`mapc test`: the real one)
 //! orders.tests/<case>/ignore.json           optional: paths not compared, ["$.imported_at", "$.lines[*].id"]
 //! ```
 //!
@@ -38,6 +39,7 @@ pub use diff::{Difference, JsonPath, Step, diff};
 use crate::env::Env;
 use crate::eval::{ApplyError, RuntimeError};
 use crate::mapping::Mapping;
+use chrono::{DateTime, FixedOffset};
 use serde_json::{Value as Json, json};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -230,7 +232,7 @@ impl Case {
     /// # Errors
     /// A file of the case is missing, unreadable or malformed: the message
     /// names it.
-    pub fn load(dir: &Path) -> Result<Case, String> {
+    pub fn load(dir: &Path, now: Option<DateTime<FixedOffset>>) -> Result<Case, String> {
         let input = read_json(&dir.join("input.json"))?;
         let mut env = Env::new();
         let params = dir.join("params.json");
@@ -243,13 +245,15 @@ impl Case {
             }
             Some(_) => return Err(format!("`{}` must hold a JSON object", params.display())),
         }
-        let now = dir.join("now.txt");
-        if now.exists() {
-            let text = std::fs::read_to_string(&now)
-                .map_err(|e| format!("cannot read `{}`: {e}", now.display()))?;
-            let time = chrono::DateTime::parse_from_rfc3339(text.trim())
-                .map_err(|e| format!("`{}` is not an RFC 3339 time: {e}", now.display()))?;
+        let now_file = dir.join("now.txt");
+        if now_file.exists() {
+            let text = std::fs::read_to_string(&now_file)
+                .map_err(|e| format!("cannot read `{}`: {e}", now_file.display()))?;
+            let time = DateTime::parse_from_rfc3339(text.trim())
+                .map_err(|e| format!("`{}` is not an RFC 3339 time: {e}", now_file.display()))?;
             env = env.with_now(time);
+        } else if let Some(now) = now {
+            env = env.with_now(now);
         }
         let ignore_file = dir.join("ignore.json");
         let ignore = match read_optional(&ignore_file)? {
@@ -429,9 +433,11 @@ impl CaseResult {
     }
 }
 
-/// Runs the case in `dir` with `mapping`.
-pub fn run_case(mapping: &Mapping, dir: &Path) -> CaseResult {
-    let case = match Case::load(dir) {
+/// Runs the case in `dir` with `mapping`. "Now" is the case's `now.txt`,
+/// or else `now` (the caller's clock: the library reads none), or else not
+/// set (a mapping that calls `now()` then fails with E319).
+pub fn run_case(mapping: &Mapping, dir: &Path, now: Option<DateTime<FixedOffset>>) -> CaseResult {
+    let case = match Case::load(dir, now) {
         Ok(case) => case,
         Err(message) => {
             return CaseResult {
