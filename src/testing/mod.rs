@@ -472,7 +472,10 @@ fn judge(case: &Case, actual: &Result<Json, ApplyError>) -> Option<CaseFailure> 
         (Some(Expectation::Errors(expected)), Err(error)) => {
             let mut unexpected: Vec<RuntimeError> = error.errors.clone();
             let mut missing = Vec::new();
-            for e in expected {
+            // those naming a target first, so that one naming none does not
+            // take the error another one names
+            let targeted = expected.iter().filter(|e| e.target.is_some());
+            for e in targeted.chain(expected.iter().filter(|e| e.target.is_none())) {
                 let found = unexpected.iter().position(|r| {
                     r.code.as_str() == e.code
                         && e.target
@@ -536,4 +539,75 @@ pub fn bless(dir: &Path, actual: &Result<Json, ApplyError>) -> std::io::Result<P
     let path = dir.join(name);
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn case(expectation: Option<Expectation>) -> Case {
+        Case {
+            dir: PathBuf::from("orders.tests/one"),
+            input: json!({}),
+            env: Env::new(),
+            expectation,
+            ignore: Vec::new(),
+        }
+    }
+
+    fn expected(code: &str, target: Option<&str>) -> ExpectedError {
+        ExpectedError {
+            code: code.into(),
+            target: target.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn errors_match_by_code_and_target_and_extra_errors_fail() {
+        let mapping = Mapping::compile("id = .id required\nname = .name required").unwrap();
+        let actual = mapping.apply(&json!({}));
+        let both = case(Some(Expectation::Errors(vec![
+            expected("E300", None),
+            expected("E300", Some("id")),
+        ])));
+        assert!(judge(&both, &actual).is_none());
+        let one = case(Some(Expectation::Errors(vec![expected(
+            "E300",
+            Some("id"),
+        )])));
+        let failure = judge(&one, &actual).unwrap();
+        assert_eq!(
+            failure.lines()[0],
+            "unexpected error E300 at `name`: required field `name` has no value: the source is \
+             missing (<mapping>:2:1)"
+        );
+        let other = case(Some(Expectation::Errors(vec![expected(
+            "E302",
+            Some("id"),
+        )])));
+        assert_eq!(
+            judge(&other, &actual).unwrap().lines()[0],
+            "expected error E302 at `id`, not reported"
+        );
+    }
+
+    #[test]
+    fn expectation_files_hold_output_or_errors() {
+        let mapping = Mapping::compile("id = .id required\ntotal = 12.50").unwrap();
+        let (name, text) = expectation_file(&mapping.apply(&json!({"id": 1})));
+        assert_eq!(name, "expected.json");
+        assert_eq!(text, "{\n  \"id\": 1,\n  \"total\": 12.50\n}\n");
+        let (name, text) = expectation_file(&mapping.apply(&json!({})));
+        assert_eq!(name, "expected_error.json");
+        assert_eq!(
+            text,
+            "[\n  {\n    \"code\": \"E300\",\n    \"target\": \"id\"\n  }\n]\n"
+        );
+        assert_eq!(
+            expected_errors(&json!({"code": "E302"})).unwrap(),
+            [expected("E302", None)]
+        );
+        assert!(expected_errors(&json!({"target": "x"})).is_err());
+    }
 }
