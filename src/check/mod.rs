@@ -6,9 +6,11 @@
 //! recursive defs, and lowers the tree to the program the evaluator runs.
 //! It reports all problems it finds rather than stopping at the first.
 
+mod calls;
 mod constraints;
 mod data;
 mod expr;
+mod recursion;
 pub(crate) use expr::infer;
 mod modules;
 pub(crate) use modules::param_type_accepts;
