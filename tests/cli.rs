@@ -31,6 +31,8 @@ cases! {
     apply_object,
     apply_array_bad_record,
     apply_ndjson_errors,
+    apply_ndjson_fail,
+    apply_ndjson_reject,
     apply_stdin_object,
     apply_stdin_ndjson,
     apply_pretty,
