@@ -166,7 +166,7 @@ impl NdjsonReader {
             }
             chunk.lines.push(RawLine {
                 number: self.line,
-                start: text_start,
+                start,
                 end: chunk.bytes.len(),
                 cut_from,
             });

@@ -148,6 +148,11 @@ impl Worker<'_> {
                 column: None,
             });
         }
+        // a byte order mark may open the stream
+        let text = match line.number {
+            1 => text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text),
+            _ => text,
+        };
         let text = std::str::from_utf8(text.trim_ascii()).map_err(|e| Problem::Input {
             code: Code::InvalidJson,
             message: "input is not valid UTF-8".to_string(),
