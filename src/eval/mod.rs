@@ -109,7 +109,7 @@ fn run<'a>(
         errors: Vec::new(),
         events,
     };
-    let mut out = Map::new();
+    let mut out = Map::with_capacity(program.body.statements.len());
     machine.block(&program.body, &mut out);
     if machine.errors.is_empty() {
         Ok((Json::Object(out), machine.events))
@@ -343,7 +343,7 @@ fn insert_path(out: &mut Map<String, Json>, path: &[Box<str>], value: Json) {
     let mut current = out;
     for key in parents {
         let entry = current
-            .entry(key.to_string())
+            .entry(String::from(&**key))
             .or_insert_with(|| Json::Object(Map::new()));
         if !entry.is_object() {
             *entry = Json::Object(Map::new());
@@ -351,5 +351,5 @@ fn insert_path(out: &mut Map<String, Json>, path: &[Box<str>], value: Json) {
         let Json::Object(next) = entry else { return };
         current = next;
     }
-    current.insert(last.to_string(), value);
+    current.insert(String::from(&**last), value);
 }

@@ -84,7 +84,7 @@ impl<'de> Visitor<'de> for Projected<'_> {
                 "unreachable: whole values are parsed by serde_json",
             ));
         };
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(fields.len());
         let mut first = true;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if first && key == NUMBER_TOKEN {
