@@ -121,8 +121,8 @@ pub(crate) struct NdjsonReader {
 }
 
 /// A chunk is handed on when it holds this many lines or bytes.
-const CHUNK_LINES: usize = 512;
-const CHUNK_BYTES: usize = 1 << 20;
+const CHUNK_LINES: usize = 256;
+const CHUNK_BYTES: usize = 256 << 10;
 
 impl NdjsonReader {
     pub(crate) fn new(reader: Box<dyn BufRead + Send>, max_line: usize) -> Self {
