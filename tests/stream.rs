@@ -318,3 +318,47 @@ fn stats_count_rejects_and_fields() {
     let error_rate = stats["error_rate"].as_f64().expect("error rate");
     assert!((error_rate - 1.0 / 3.0).abs() < 1e-9);
 }
+
+#[test]
+fn bound_mappings_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<mapc::Mapping>();
+    shared::<mapc::Bound<'static>>();
+}
+
+/// `--on-error fail` on many threads stops early without waiting forever
+/// for the rest of a long stream.
+#[test]
+fn failing_early_in_a_long_stream_stops_every_thread() {
+    let mut input = b"{\"id\": \"a\"}\nnot json\n".to_vec();
+    for i in 0..200_000 {
+        input.extend(format!("{{\"id\": \"r{i}\"}}\n").bytes());
+    }
+    let dir = scratch();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .current_dir(&dir)
+        .args(["apply", "m.map", "-", "--ndjson", "--quiet", "--jobs", "3"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mapc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let _ = writer.join();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "stops, exit 1");
+}

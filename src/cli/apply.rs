@@ -157,6 +157,7 @@ fn apply_document(
     args: &Args,
     reporter: &mut Reporter,
 ) -> Result<Exit, Failure> {
+    let started = Instant::now();
     let bound = bind(mapping, env)?;
     let output = Output::open(args.output.as_deref(), args.pretty)?;
     let mut rejects = match &args.on_error {
@@ -203,6 +204,10 @@ fn apply_document(
                         }
                     }
                 }
+            }
+            if let Some(path) = &args.stats {
+                let elapsed = started.elapsed().as_secs_f64();
+                super::stats::write(path, &totals, elapsed, 1)?;
             }
             if totals.stopped_at.is_none() {
                 finish(output, &Json::Array(mapped))?;
@@ -387,6 +392,9 @@ fn run_parallel(
     let (work_tx, work_rx) = crossbeam_channel::bounded::<Chunk>(in_flight);
     let (done_tx, done_rx) = crossbeam_channel::bounded::<Result<Mapped, io::Error>>(in_flight);
     std::thread::scope(|scope| {
+        // owned here, so that returning early drops them: the reader stops
+        // waiting for a ticket, the workers stop sending
+        let (tickets_tx, done_rx) = (tickets_tx, done_rx);
         let read_done = done_tx.clone();
         scope.spawn(move || {
             while tickets_rx.recv().is_ok() {
