@@ -59,4 +59,6 @@ pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;
 pub use eval::{ApplyError, RuntimeError};
 pub use format::format;
-pub use mapping::{CompileError, Mapping, ParamInfo};
+pub use mapping::{
+    Bound, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo,
+};

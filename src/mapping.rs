@@ -3,10 +3,11 @@
 use crate::check::{self, Options};
 use crate::diagnostics::{Code, Diagnostic, SourceFile, render_all};
 use crate::env::Env;
-use crate::eval::{self, ApplyError, RuntimeError, Value};
+use crate::eval::{self, ApplyError, FieldEvent, RuntimeError, Value};
 use crate::program::Program;
 use crate::projection::{self, Need};
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -66,6 +67,87 @@ impl std::error::Error for CompileError {
     }
 }
 
+/// The largest mapping source [`Mapping::compile`] accepts (1 MiB); a
+/// larger one is error E312.
+pub const MAX_MAPPING_BYTES: usize = 1 << 20;
+
+/// A mapping with its parameters bound (see [`Mapping::bind`]), ready to
+/// map many records. `Send + Sync`: one per thread or shared.
+#[derive(Clone, Debug)]
+pub struct Bound<'a> {
+    program: &'a Program,
+    params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
+}
+
+impl Bound<'_> {
+    /// Maps one record; the same result as [`Mapping::apply_with`].
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]).
+    pub fn apply(&self, record: &Json) -> Result<Json, ApplyError> {
+        eval::apply(self.program, record, self.params.clone(), self.ambient)
+    }
+
+    /// Maps one record like [`Bound::apply`] and, when it maps, adds to
+    /// `counts` which target fields were written as null, from their
+    /// default, or left out.
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]); `counts` is
+    /// then left as it was.
+    pub fn apply_counting(
+        &self,
+        record: &Json,
+        counts: &mut FieldCounts,
+    ) -> Result<Json, ApplyError> {
+        let (json, events) =
+            eval::apply_counting(self.program, record, self.params.clone(), self.ambient)?;
+        for (field, event) in events {
+            let count = counts.fields.entry(field).or_default();
+            match event {
+                FieldEvent::Null => count.null += 1,
+                FieldEvent::Defaulted => count.defaulted += 1,
+                FieldEvent::Omitted => count.omitted += 1,
+            }
+        }
+        Ok(json)
+    }
+}
+
+/// Per target field, how often it got no value from its source, over the
+/// records mapped with [`Bound::apply_counting`]. Fields inside a list are
+/// named with `[]`: `lines[].sku`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldCounts {
+    /// By target path, in order.
+    pub fields: BTreeMap<String, FieldCount>,
+}
+
+impl FieldCounts {
+    /// Adds another set of counts (from another thread) to these.
+    pub fn merge(&mut self, other: FieldCounts) {
+        for (field, count) in other.fields {
+            let mine = self.fields.entry(field).or_default();
+            mine.null += count.null;
+            mine.defaulted += count.defaulted;
+            mine.omitted += count.omitted;
+        }
+    }
+}
+
+/// How often one target field got no value from its source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldCount {
+    /// Written as `null`.
+    pub null: u64,
+    /// Written from its `default`.
+    pub defaulted: u64,
+    /// Left out.
+    pub omitted: u64,
+}
+
 /// A parameter a mapping declares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -98,6 +180,15 @@ impl Mapping {
         source: &str,
         options: &Options,
     ) -> Result<Mapping, CompileError> {
+        if source.len() > MAX_MAPPING_BYTES {
+            return Err(CompileError::Invalid(vec![Diagnostic::error(
+                Code::Limit,
+                format!(
+                    "mapping `{name}` is {} bytes; the limit is {MAX_MAPPING_BYTES} bytes",
+                    source.len()
+                ),
+            )]));
+        }
         let file = SourceFile::new(name, source);
         match check::check(file, options) {
             Ok((program, warnings)) => Ok(Mapping {
@@ -161,6 +252,19 @@ impl Mapping {
     /// The text is not one valid JSON value.
     pub fn parse_record(&self, text: &str) -> Result<Json, serde_json::Error> {
         projection::parse(text, &self.need)
+    }
+
+    /// Binds `env`'s parameters once, for applying the mapping to many
+    /// records: [`Bound::apply`] does no parameter lookup per record.
+    ///
+    /// # Errors
+    /// A parameter that is missing, unknown or of the wrong type.
+    pub fn bind<'a>(&'a self, env: &'a Env) -> Result<Bound<'a>, ApplyError> {
+        Ok(Bound {
+            program: &self.program,
+            params: self.bind_params(env)?,
+            ambient: env.ambient(),
+        })
     }
 
     /// Maps one record with an empty environment.

@@ -249,6 +249,7 @@ impl Checker {
         let is_table = scope.module.tables.contains_key(name);
         let names: Vec<String> = scope.vars.iter().map(|(n, _, _)| n.clone()).collect();
         let suggestion = did_you_mean(name, names.iter().map(String::as_str)).map(str::to_string);
+        let is_target = self.target_names.contains(name);
         let d = self.error(
             Code::UnknownVariable,
             loc,
@@ -265,6 +266,13 @@ impl Checker {
             ));
         } else if let Some(s) = suggestion {
             d.help.push(format!("did you mean `{s}`?"));
+        } else if is_target {
+            d.notes.push(format!(
+                "`{name}` is a target field: rules write the output, they cannot read it back"
+            ));
+            d.help.push(format!(
+                "bind the value once with `let {name} = ...` and use it in both rules, or read the input field `.{name}`"
+            ));
         } else if !name.starts_with('.') {
             d.help
                 .push(format!("to read the input field, write `.{name}`"));

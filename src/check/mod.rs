@@ -113,6 +113,9 @@ struct Checker {
     /// and of those already loaded.
     loading: Vec<PathBuf>,
     loaded: HashMap<PathBuf, Module>,
+    /// The first key of every target written, for help on a rule that
+    /// tries to read another rule's output.
+    target_names: std::collections::HashSet<String>,
     /// Loaded modules whose text has syntax errors.
     broken: Vec<PathBuf>,
 }
@@ -129,6 +132,7 @@ impl Checker {
             slots: 0,
             loading: Vec::new(),
             loaded: HashMap::new(),
+            target_names: std::collections::HashSet::new(),
             broken: Vec::new(),
         }
     }

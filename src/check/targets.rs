@@ -65,6 +65,9 @@ impl Checker {
     }
 
     fn add_target(&mut self, file: u32, written: &mut Written, path: Vec<String>, span: Span) {
+        if let Some(first) = path.first() {
+            self.target_names.insert(first.clone());
+        }
         self.conflicts(file, written, &path, span);
         written.push((path, span));
     }

@@ -1,13 +1,18 @@
 //! `mapc apply MAPPING [INPUT]`: map one object, an array of them, or an
 //! NDJSON stream, reporting each bad record and going on with the others.
 
-use super::input::{NdjsonReader, Source};
+use super::input::{Chunk, NdjsonReader, Source};
 use super::output::Output;
+use super::progress::Progress;
 use super::report::{Reporter, invalid_json};
+use super::stream::{Mapped, OnError, Settings, Totals, Worker, parse_on_error};
 use super::{Exit, Failure, load_mapping};
-use mapc::{Env, Mapping};
+use mapc::{Bound, Env, Mapping};
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::io;
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// The arguments of `mapc apply`.
 #[derive(Debug, clap::Args)]
@@ -30,6 +35,34 @@ pub(crate) struct Args {
     /// read (repeatable)
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     params: Vec<(String, String)>,
+    /// The IANA time zone in which times without an offset are read when
+    /// the mapping names none (the machine's own zone is never used)
+    #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
+    time_zone: Option<mapc::Tz>,
+    /// What to do with a record that fails: `skip` reports it on stderr,
+    /// leaves it out and goes on (exit 1 at the end), `fail` reports it and
+    /// stops (nothing after it is written; an `--output` file is not
+    /// created), `reject=FILE` writes it to FILE (NDJSON: line, original
+    /// input, every error) and goes on
+    #[arg(long, value_name = "POLICY", default_value = "skip", value_parser = parse_on_error)]
+    on_error: OnError,
+    /// Map NDJSON on N threads, output still in input order [default: the
+    /// number of cores]
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Write the run's figures to FILE as JSON: counts, rejects by code and
+    /// by target field, records per second, null and defaulted fields
+    #[arg(long, value_name = "FILE")]
+    stats: Option<PathBuf>,
+    /// No progress bar, and no summary when no record failed
+    #[arg(short, long)]
+    quiet: bool,
+    /// Reject NDJSON lines longer than this (error E312)
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    max_line_bytes: usize,
+    /// Reject records whose output is longer than this (error E312)
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    max_output_bytes: usize,
 }
 
 /// `name=value`, split at the first `=`.
@@ -43,13 +76,16 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 /// Runs `mapc apply`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
-    let env = environment(&mapping, &args.params)?;
+    let env = environment(&mapping, &args.params, args.time_zone)?;
     let source = Source::new(args.input.as_deref());
     let ndjson = args.ndjson || source.looks_like_ndjson();
     if ndjson && args.pretty {
         return Err(Failure::usage(
             "`--pretty` cannot be used with NDJSON (each record must stay on one line)",
         ));
+    }
+    if args.jobs == Some(0) {
+        return Err(Failure::usage("`--jobs` must be at least 1"));
     }
     let mut reporter = Reporter::default();
     if ndjson {
@@ -61,9 +97,17 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
 
 /// The parameters, each typed by the mapping's declaration, checked once
 /// before the first record.
-fn environment(mapping: &Mapping, params: &[(String, String)]) -> Result<Env, Failure> {
+fn environment(
+    mapping: &Mapping,
+    params: &[(String, String)],
+    time_zone: Option<mapc::Tz>,
+) -> Result<Env, Failure> {
     let declared = mapping.params();
+    // the real clock: the library itself never reads it
     let mut env = Env::new().with_now(chrono::Utc::now().fixed_offset());
+    if let Some(zone) = time_zone {
+        env = env.with_time_zone(zone);
+    }
     for (i, (name, text)) in params.iter().enumerate() {
         if params[..i].iter().any(|(earlier, _)| earlier == name) {
             return Err(Failure::usage(format_args!(
@@ -126,7 +170,13 @@ fn apply_document(
     args: &Args,
     reporter: &mut Reporter,
 ) -> Result<Exit, Failure> {
+    let started = Instant::now();
+    let bound = bind(mapping, env)?;
     let output = Output::open(args.output.as_deref(), args.pretty)?;
+    let mut rejects = match &args.on_error {
+        OnError::Reject(path) => Some(Output::open(Some(path), false)?),
+        _ => None,
+    };
     let bytes = source.read_all()?;
     let document: Json = match serde_json::from_slice(&bytes) {
         Ok(document) => document,
@@ -140,32 +190,88 @@ fn apply_document(
     match document {
         Json::Array(records) => {
             let mut mapped = Vec::with_capacity(records.len());
-            let mut failed = 0;
+            let mut totals = Totals::default();
             for (index, record) in records.iter().enumerate() {
-                match mapping.apply_with(record, env) {
-                    Ok(value) => mapped.push(value),
+                totals.read += 1;
+                match bound.apply(record) {
+                    Ok(value) => {
+                        totals.written += 1;
+                        mapped.push(value);
+                    }
                     Err(error) => {
-                        failed += 1;
+                        let errors: Vec<_> = error
+                            .errors
+                            .iter()
+                            .map(|e| (e.code, e.target.clone()))
+                            .collect();
+                        totals.add_failed(&errors);
+                        if let Some(rejects) = rejects.as_mut() {
+                            rejects.write(&document_reject(index, record, &error))?;
+                            continue;
+                        }
                         let context = format!("record at index {index} of {source}");
                         reporter.apply_error(&error, Some(&context));
+                        if args.on_error == OnError::Fail {
+                            totals.stopped_at = Some(index as u64);
+                            break;
+                        }
                     }
                 }
             }
-            finish(output, &Json::Array(mapped))?;
-            Ok(summary(reporter, failed, records.len()))
+            if let Some(path) = &args.stats {
+                let elapsed = started.elapsed().as_secs_f64();
+                super::stats::write(path, &totals, elapsed, 1)?;
+            }
+            if totals.stopped_at.is_none() {
+                finish(output, &Json::Array(mapped))?;
+                if let Some(rejects) = rejects {
+                    rejects.finish()?;
+                }
+            }
+            Ok(summary(reporter, &totals, args.quiet, "index"))
         }
-        record => match mapping.apply_with(&record, env) {
+        record => match bound.apply(&record) {
             Ok(value) => {
                 finish(output, &value)?;
                 Ok(Exit::Success)
             }
             Err(error) => {
-                // nothing to write: `output` is dropped and leaves no file
-                reporter.apply_error(&error, Some(&format!("the record in {source}")));
+                if let Some(mut rejects) = rejects {
+                    rejects.write(&document_reject(0, &record, &error))?;
+                    rejects.finish()?;
+                } else {
+                    // nothing to write: `output` is dropped and leaves no file
+                    reporter.apply_error(&error, Some(&format!("the record in {source}")));
+                }
                 Ok(Exit::RecordsFailed)
             }
         },
     }
+}
+
+/// A reject-file line for a record of a JSON document: its index and the
+/// record itself, with every error.
+fn document_reject(index: usize, record: &Json, error: &mapc::ApplyError) -> Json {
+    let errors = error
+        .errors
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "code": e.code.as_str(),
+                "message": e.message,
+                "target": e.target,
+                "source": e.source_path,
+            })
+        })
+        .collect();
+    serde_json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
+}
+
+fn bind<'a>(mapping: &'a Mapping, env: &'a Env) -> Result<Bound<'a>, Failure> {
+    // `environment` checked the parameters already
+    mapping
+        .bind(env)
+        .map_err(|e| Failure::usage(format_args!("{e}")))
 }
 
 fn finish(mut output: Output, value: &Json) -> Result<(), Failure> {
@@ -173,8 +279,9 @@ fn finish(mut output: Output, value: &Json) -> Result<(), Failure> {
     output.finish()
 }
 
-/// NDJSON, streamed: one line in, one line out, in constant memory. A line
-/// that is not valid JSON is a failed record like any other.
+/// NDJSON, streamed in chunks of lines, in constant memory: one line in,
+/// one line out, in input order, on `--jobs` threads. A line that is not
+/// UTF-8 or not JSON is a failed record like any other.
 fn apply_ndjson(
     mapping: &Mapping,
     env: &Env,
@@ -182,42 +289,202 @@ fn apply_ndjson(
     args: &Args,
     reporter: &mut Reporter,
 ) -> Result<Exit, Failure> {
-    let mut reader = NdjsonReader::new(source.open()?);
-    let mut output = Output::open(args.output.as_deref(), false)?;
-    let (mut total, mut failed) = (0, 0);
-    while let Some(line) = reader.next_line().map_err(|e| source.read_failure(&e))? {
-        total += 1;
-        let context = || format!("record on line {} of {source}", line.number);
-        let record = match line.record {
-            Ok(record) => record,
-            Err(error) => {
-                failed += 1;
-                let context = format!("{}, column {}", context(), error.column());
-                reporter.diagnostic(&invalid_json(&error, &context));
-                continue;
-            }
+    let started = Instant::now();
+    let settings = Settings {
+        on_error: args.on_error.clone(),
+        max_output: args.max_output_bytes,
+        max_line: args.max_line_bytes,
+        count_fields: args.stats.is_some(),
+        source: source.to_string(),
+    };
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let mut reader = NdjsonReader::new(source.open()?, settings.max_line);
+    let mut sink = Sink {
+        output: Output::open(args.output.as_deref(), false)?,
+        rejects: match &args.on_error {
+            OnError::Reject(path) => Some(Output::open(Some(path), false)?),
+            _ => None,
+        },
+        totals: Totals::default(),
+        reporter,
+        progress: Progress::new(args.quiet, source.len()),
+    };
+    let bound = bind(mapping, env)?;
+    if jobs <= 1 {
+        let worker = Worker {
+            mapping,
+            bound,
+            settings: &settings,
         };
-        match mapping.apply_with(&record, env) {
-            Ok(value) => output.write(&value)?,
-            Err(error) => {
-                failed += 1;
-                reporter.apply_error(&error, Some(&context()));
+        while let Some(chunk) = reader.next_chunk().map_err(|e| source.read_failure(&e))? {
+            let mut mapped = worker.map_chunk(&chunk);
+            if sink.take(&mut mapped)? {
+                break;
             }
         }
+    } else {
+        run_parallel(&mut reader, &mut sink, mapping, &bound, &settings, jobs).map_err(
+            |e| match e {
+                Stop::Read(e) => source.read_failure(&e),
+                Stop::Write(failure) => failure,
+            },
+        )?;
     }
-    output.finish()?;
-    Ok(summary(reporter, failed, total))
+    let Sink {
+        output,
+        rejects,
+        totals,
+        reporter,
+        progress,
+    } = sink;
+    progress.finish();
+    if totals.stopped_at.is_none() {
+        output.finish()?;
+    }
+    if let Some(rejects) = rejects {
+        rejects.finish()?;
+    }
+    if let Some(path) = &args.stats {
+        let elapsed = started.elapsed().as_secs_f64();
+        super::stats::write(path, &totals, elapsed, jobs)?;
+    }
+    Ok(summary(reporter, &totals, args.quiet, "line"))
 }
 
-/// The exit code of a run over many records, with a closing line on stderr
-/// when some failed.
-fn summary(reporter: &mut Reporter, failed: usize, total: usize) -> Exit {
-    if failed == 0 {
-        return Exit::Success;
+/// Where mapped chunks go, in order: the output, the reject file, stderr,
+/// the figures and the progress bar.
+struct Sink<'r> {
+    output: Output,
+    rejects: Option<Output>,
+    totals: Totals,
+    reporter: &'r mut Reporter,
+    progress: Progress,
+}
+
+impl Sink<'_> {
+    /// Writes one chunk's results; `true` when the run must stop.
+    fn take(&mut self, mapped: &mut Mapped) -> Result<bool, Failure> {
+        self.output.write_bytes(&mapped.output)?;
+        for failed in &mapped.failed {
+            match self.rejects.as_mut() {
+                Some(rejects) => rejects.write_bytes(&failed.reject)?,
+                None => self.reporter.text(&failed.report),
+            }
+        }
+        self.totals.add(mapped);
+        self.progress
+            .update(self.totals.read, self.totals.bytes, self.totals.rejected);
+        Ok(mapped.stop)
     }
-    let noun = if total == 1 { "record" } else { "records" };
-    reporter.line(&format!("error: {failed} of {total} {noun} failed"));
-    Exit::RecordsFailed
+}
+
+enum Stop {
+    Read(io::Error),
+    Write(Failure),
+}
+
+/// A reader thread cuts the input into chunks, `jobs` workers map them, and
+/// this thread writes them back in order. At most `4 × jobs` chunks are in
+/// flight at once (a ticket per chunk), so memory stays bounded however
+/// long the stream and however slow one chunk is.
+fn run_parallel(
+    reader: &mut NdjsonReader,
+    sink: &mut Sink<'_>,
+    mapping: &Mapping,
+    bound: &Bound<'_>,
+    settings: &Settings,
+    jobs: usize,
+) -> Result<(), Stop> {
+    let in_flight = 4 * jobs;
+    let (tickets_tx, tickets_rx) = crossbeam_channel::bounded::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = tickets_tx.send(());
+    }
+    let (work_tx, work_rx) = crossbeam_channel::bounded::<Chunk>(in_flight);
+    let (done_tx, done_rx) = crossbeam_channel::bounded::<Result<Mapped, io::Error>>(in_flight);
+    std::thread::scope(|scope| {
+        // owned here, so that returning early drops them: the reader stops
+        // waiting for a ticket, the workers stop sending
+        let (tickets_tx, done_rx) = (tickets_tx, done_rx);
+        let read_done = done_tx.clone();
+        scope.spawn(move || {
+            while tickets_rx.recv().is_ok() {
+                match reader.next_chunk() {
+                    Ok(Some(chunk)) => {
+                        if work_tx.send(chunk).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = read_done.send(Err(e));
+                        break;
+                    }
+                }
+            }
+        });
+        for _ in 0..jobs {
+            let work_rx = work_rx.clone();
+            let done_tx = done_tx.clone();
+            let bound = bound.clone();
+            scope.spawn(move || {
+                let worker = Worker {
+                    mapping,
+                    bound,
+                    settings,
+                };
+                for chunk in work_rx {
+                    if done_tx.send(Ok(worker.map_chunk(&chunk))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop((work_rx, done_tx));
+        // everything below ends by dropping `done_rx` and `tickets_tx`,
+        // which stops the reader and the workers
+        let mut pending: BTreeMap<u64, Mapped> = BTreeMap::new();
+        let mut next = 0;
+        for message in done_rx {
+            let mapped = message.map_err(Stop::Read)?;
+            pending.insert(mapped.seq, mapped);
+            while let Some(mut mapped) = pending.remove(&next) {
+                next += 1;
+                if sink.take(&mut mapped).map_err(Stop::Write)? {
+                    return Ok(());
+                }
+                let _ = tickets_tx.send(());
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The exit code of a run over many records, with the summary on stderr:
+/// always for NDJSON; for a JSON array when a record failed.
+fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str) -> Exit {
+    let exit = if totals.rejected == 0 {
+        Exit::Success
+    } else {
+        Exit::RecordsFailed
+    };
+    let always = unit == "line" && !quiet;
+    if exit == Exit::Success && !always {
+        return exit;
+    }
+    let mut text = totals.summary();
+    if unit == "index" {
+        text = text.replace("stopped at line", "stopped at index");
+    }
+    let prefix = if exit == Exit::Success {
+        "summary"
+    } else {
+        "error"
+    };
+    reporter.line(&format!("{prefix}: {text}"));
+    exit
 }
 
 #[cfg(test)]
@@ -244,4 +511,10 @@ mod tests {
         assert!(parse_param("novalue").is_err());
         assert!(parse_param("=x").is_err());
     }
+}
+
+/// `--time-zone Europe/Berlin`
+fn parse_zone(text: &str) -> Result<mapc::Tz, String> {
+    text.parse::<mapc::Tz>()
+        .map_err(|_| format!("`{text}` is not an IANA time zone such as `Europe/Berlin` or `UTC`"))
 }

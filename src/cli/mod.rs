@@ -12,8 +12,11 @@ mod fmt;
 mod functions;
 mod input;
 mod output;
+mod progress;
 mod report;
 mod schema;
+mod stats;
+mod stream;
 mod test;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -24,7 +27,8 @@ use std::process::ExitCode;
 pub(crate) enum Exit {
     /// All records mapped (or the mapping is valid).
     Success = 0,
-    /// Some records failed; they were reported and the others written.
+    /// Some records failed: rejected or skipped (the others written), or
+    /// the run stopped at the first (`--on-error fail`).
     RecordsFailed = 1,
     /// Bad arguments, an unreadable or unwritable file, a bad `--param`.
     Usage = 2,
@@ -45,7 +49,8 @@ impl Exit {
         match self {
             Exit::Success => "all records mapped (or mapping valid)",
             Exit::RecordsFailed => {
-                "some records failed (they are reported on stderr; the others were written); \
+                "some records failed: reported on stderr (or in the reject file) and left out, \
+                 the others were written; with `--on-error fail` the run stopped at the first; \
                  for `test`: a case failed; for `fmt --check`: a file is not formatted"
             }
             Exit::Usage => {
@@ -103,11 +108,14 @@ enum Command {
     ///
     /// One JSON object in gives one object out; a JSON array gives an array
     /// of the mapped records, in order; NDJSON (`*.ndjson`, `*.jsonl`, or
-    /// `--ndjson`) gives NDJSON, streamed one line at a time. A record that
-    /// fails is reported on stderr with every error it has and left out of
-    /// the output; the other records are still written (exit 1). An NDJSON
-    /// line that is not JSON is such a record (E400); a whole input document
-    /// that is not JSON is reported the same way, with nothing written.
+    /// `--ndjson`) gives NDJSON, streamed in constant memory on `--jobs`
+    /// threads, in input order, with a summary on stderr (records read,
+    /// written, rejected by code). A record that fails is reported with
+    /// every error it has; `--on-error` says whether the run stops there
+    /// (`fail`, the default), goes on (`skip`) or writes it to a reject file
+    /// (`reject=FILE`). An NDJSON line that is not UTF-8 or not JSON is such
+    /// a record (E400); a whole input document that is not JSON is reported
+    /// the same way, with nothing written.
     Apply(apply::Args),
     /// Check mappings and show every diagnostic
     ///

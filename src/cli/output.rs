@@ -25,7 +25,10 @@ impl Output {
     pub(crate) fn open(path: Option<&Path>, pretty: bool) -> Result<Output, Failure> {
         let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output {
-                writer: Some(BufWriter::new(Box::new(io::stdout().lock()))),
+                writer: Some(BufWriter::with_capacity(
+                    1 << 16,
+                    Box::new(io::stdout().lock()),
+                )),
                 file: None,
                 pretty,
             });
@@ -42,7 +45,7 @@ impl Output {
         let temp = path.with_file_name(temp_name);
         let file = File::create(&temp).map_err(|e| write_failure(path, &e))?;
         Ok(Output {
-            writer: Some(BufWriter::new(Box::new(file))),
+            writer: Some(BufWriter::with_capacity(1 << 16, Box::new(file))),
             file: Some((temp, path.to_path_buf())),
             pretty,
         })
@@ -62,6 +65,18 @@ impl Output {
             }
             .map_err(io::Error::from)
             .and_then(|()| writer.write_all(b"\n")),
+            None => Ok(()),
+        };
+        result.map_err(|e| self.failure(&e))
+    }
+
+    /// Writes bytes as they are (whole lines, already serialised).
+    ///
+    /// # Errors
+    /// The output cannot be written.
+    pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        let result = match self.writer.as_mut() {
+            Some(writer) => writer.write_all(bytes),
             None => Ok(()),
         };
         result.map_err(|e| self.failure(&e))

@@ -46,6 +46,16 @@ impl Reporter {
         }
     }
 
+    /// Reports already-rendered diagnostics (nothing when empty).
+    pub(crate) fn text(&mut self, rendered: &str) {
+        if rendered.is_empty() {
+            return;
+        }
+        let separator = if self.written > 0 { "\n" } else { "" };
+        eprint(&format!("{separator}{rendered}"));
+        self.written += 1;
+    }
+
     /// Reports a line of text (a summary) after the diagnostics.
     pub(crate) fn line(&mut self, text: &str) {
         let separator = if self.written > 0 { "\n" } else { "" };

@@ -36,7 +36,7 @@ impl<'a> Machine<'a> {
                 let mut out = Map::new();
                 for (key, value) in entries {
                     if let Some(json) = self.eval(value)?.into_json() {
-                        out.insert(key.to_string(), json);
+                        out.insert(String::from(&**key), json);
                     }
                 }
                 Ok(Value::Json(Cow::Owned(Json::Object(out))))

@@ -56,6 +56,32 @@ pub(crate) struct Machine<'a> {
     target: Vec<TargetStep<'a>>,
     errors: Vec<RuntimeError>,
     ambient: crate::env::Ambient,
+    /// Fields written as null or from their default, when counted.
+    events: Option<Vec<(String, FieldEvent)>>,
+}
+
+/// What happened to a target field that got no value from its source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FieldEvent {
+    /// Written as `null`.
+    Null,
+    /// Written from its `default`.
+    Defaulted,
+    /// Left out (`optional`, or `policy missing = omit`).
+    Omitted,
+}
+
+/// Applies `program` to `record`, and says which fields were written as
+/// null, from their default, or left out (target paths, `[]` for list
+/// elements).
+pub(crate) fn apply_counting<'a>(
+    program: &'a Program,
+    record: &'a Json,
+    params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
+) -> Result<(Json, Vec<(String, FieldEvent)>), ApplyError> {
+    run(program, record, params, ambient, Some(Vec::new()))
+        .map(|(json, events)| (json, events.unwrap_or_default()))
 }
 
 /// Applies `program` to `record` with parameter values already bound and
@@ -66,6 +92,18 @@ pub(crate) fn apply<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
 ) -> Result<Json, ApplyError> {
+    run(program, record, params, ambient, None).map(|(json, _)| json)
+}
+
+type Events = Option<Vec<(String, FieldEvent)>>;
+
+fn run<'a>(
+    program: &'a Program,
+    record: &'a Json,
+    params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
+    events: Events,
+) -> Result<(Json, Events), ApplyError> {
     let mut machine = Machine {
         program,
         root: record,
@@ -76,11 +114,12 @@ pub(crate) fn apply<'a>(
         target: Vec::new(),
         errors: Vec::new(),
         ambient,
+        events,
     };
-    let mut out = Map::new();
+    let mut out = Map::with_capacity(program.body.statements.len());
     machine.block(&program.body, &mut out);
     if machine.errors.is_empty() {
-        Ok(Json::Object(out))
+        Ok((Json::Object(out), machine.events))
     } else {
         Err(ApplyError {
             errors: machine.errors,
@@ -116,6 +155,26 @@ impl<'a> Machine<'a> {
             }
         }
         out
+    }
+
+    /// Counts a field event under the target's path, list indices as `[]`.
+    fn count(&mut self, event: FieldEvent) {
+        let Some(events) = self.events.as_mut() else {
+            return;
+        };
+        let mut name = String::new();
+        for step in &self.target {
+            match step {
+                TargetStep::Key(k) => {
+                    if !name.is_empty() {
+                        name.push('.');
+                    }
+                    name.push_str(k);
+                }
+                TargetStep::Index(_) => name.push_str("[]"),
+            }
+        }
+        events.push((name, event));
     }
 
     /// Runs the statements of a block, writing its fields into `out`.
@@ -179,15 +238,27 @@ impl<'a> Machine<'a> {
             && let Some(default) = &rule.default
         {
             value = self.eval(default)?;
+            if self.events.is_some() && !self.is_absent(&value) {
+                self.count(FieldEvent::Defaulted);
+            }
         }
         if !self.is_absent(&value) {
             self.check_constraints(rule, &value)?;
+            if self.events.is_some() && value.is_null() {
+                self.count(FieldEvent::Null);
+            }
             return Ok(value.into_json());
         }
         let absent = rule.absent.unwrap_or(self.program.policy.missing);
         match absent {
-            Absent::Null => Ok(Some(Json::Null)),
-            Absent::Omit => Ok(None),
+            Absent::Null => {
+                self.count(FieldEvent::Null);
+                Ok(Some(Json::Null))
+            }
+            Absent::Omit => {
+                self.count(FieldEvent::Omitted);
+                Ok(None)
+            }
             Absent::Error => {
                 let what = match &value {
                     Value::Null => "is null",
@@ -300,7 +371,7 @@ fn insert_path(out: &mut Map<String, Json>, path: &[Box<str>], value: Json) {
     let mut current = out;
     for key in parents {
         let entry = current
-            .entry(key.to_string())
+            .entry(String::from(&**key))
             .or_insert_with(|| Json::Object(Map::new()));
         if !entry.is_object() {
             *entry = Json::Object(Map::new());
@@ -308,5 +379,5 @@ fn insert_path(out: &mut Map<String, Json>, path: &[Box<str>], value: Json) {
         let Json::Object(next) = entry else { return };
         current = next;
     }
-    current.insert(last.to_string(), value);
+    current.insert(String::from(&**last), value);
 }

@@ -135,10 +135,9 @@ impl<'a> Value<'a> {
         match self {
             Value::Missing | Value::Null => Ok(Value::Missing),
             Value::Json(Cow::Borrowed(Json::Object(map))) => {
-                Ok(map.get(key).map_or(Value::Missing, Value::from_json))
+                Ok(get(map, key).map_or(Value::Missing, Value::from_json))
             }
-            Value::Json(Cow::Owned(Json::Object(map))) => Ok(map
-                .get(key)
+            Value::Json(Cow::Owned(Json::Object(map))) => Ok(get(map, key)
                 .cloned()
                 .map_or(Value::Missing, Value::from_json_owned)),
             _ => Err(()),
@@ -241,6 +240,17 @@ impl<'a> Value<'a> {
         } else {
             text
         }
+    }
+}
+
+/// A key of an object. Small objects (most of a projected record) are
+/// scanned: comparing a few short keys is cheaper than hashing one.
+fn get<'m>(map: &'m serde_json::Map<String, Json>, key: &str) -> Option<&'m Json> {
+    const SCAN: usize = 8;
+    if map.len() <= SCAN {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
 

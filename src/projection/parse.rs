@@ -84,7 +84,7 @@ impl<'de> Visitor<'de> for Projected<'_> {
                 "unreachable: whole values are parsed by serde_json",
             ));
         };
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(fields.len());
         let mut first = true;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if first && key == NUMBER_TOKEN {
@@ -92,7 +92,7 @@ impl<'de> Visitor<'de> for Projected<'_> {
                 return Ok(Json::Number(Number::from_string_unchecked(text)));
             }
             first = false;
-            match fields.get(key.as_ref()) {
+            match field(fields, &key) {
                 Some(need) => {
                     let value = map.next_value_seed(Projected(need))?;
                     out.insert(key.into_owned(), value);
@@ -103,6 +103,24 @@ impl<'de> Visitor<'de> for Projected<'_> {
             }
         }
         Ok(Json::Object(out))
+    }
+}
+
+/// The need of `key`. A few needed keys (the usual case) are scanned,
+/// lengths first: most keys of a record are not needed, and a length
+/// comparison turns them away without comparing text.
+fn field<'n>(
+    fields: &'n std::collections::BTreeMap<Box<str>, Need>,
+    key: &str,
+) -> Option<&'n Need> {
+    const SCAN: usize = 16;
+    if fields.len() <= SCAN {
+        fields
+            .iter()
+            .find(|(k, _)| k.len() == key.len() && k.as_ref() == key)
+            .map(|(_, need)| need)
+    } else {
+        fields.get(key)
     }
 }
 

@@ -1,0 +1,84 @@
+//! `cargo bench`: the core of mapc without the CLI.
+//!
+//! * `compile/300_lines`: checking and lowering a 300-line mapping (target:
+//!   under 5 ms).
+//! * `apply/charges/*`: one Stripe-like record (`benches/charge.json`, as
+//!   made by the peer benchmark's generator) through `benches/charges.map`:
+//!   parsed whole into `serde_json::Value`, or projected with
+//!   `Mapping::parse_record`, then mapped and serialised.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mapc::{Env, Mapping};
+use std::hint::black_box;
+
+const CHARGES: &str = include_str!("charges.map");
+const RECORD: &str = include_str!("charge.json");
+
+/// A 300-line mapping: a table, a def, and rules of every common shape.
+pub fn big_mapping() -> String {
+    let mut text = String::from(
+        "table status (ignore_case) {\n  \"paid\", \"authorized\" => \"PAID\"\n  \"pending\" => \"PENDING\"\n  _ => \"UNKNOWN\"\n}\n\
+         def address(a) {\n  street = a.line1 | trim\n  city = a.city required\n}\n",
+    );
+    let mut lines = text.lines().count();
+    let mut i = 0;
+    while lines < 300 {
+        let rule = match i % 6 {
+            0 => format!("f{i} = .customer.email | trim | lower optional\n"),
+            1 => format!("f{i} = .amount / 100 default 0\n"),
+            2 => format!("f{i} = lookup(.status, status)\n"),
+            3 => format!("f{i} = address(.billing_details.address)\n"),
+            4 => format!("f{i} = if .paid then concat(\"x\", .id) else null\n"),
+            _ => format!("f{i} = join([.a{i}, .b.c, .d[0]], \", \")\n"),
+        };
+        text.push_str(&rule);
+        lines += 1;
+        i += 1;
+    }
+    text
+}
+
+fn compile(c: &mut Criterion) {
+    let source = big_mapping();
+    assert!(
+        Mapping::compile(&source).is_ok(),
+        "the 300-line mapping compiles"
+    );
+    c.bench_function("compile/300_lines", |b| {
+        b.iter(|| Mapping::compile(black_box(&source)).is_ok())
+    });
+    c.bench_function("compile/charges", |b| {
+        b.iter(|| Mapping::compile(black_box(CHARGES)).is_ok())
+    });
+}
+
+fn apply(c: &mut Criterion) {
+    let mapping = Mapping::compile(CHARGES).expect("charges.map compiles");
+    let env = Env::new();
+    let bound = mapping.bind(&env).expect("no parameters");
+    let mut out = Vec::with_capacity(1024);
+    c.bench_function("apply/charges/full_parse", |b| {
+        b.iter(|| {
+            let record: serde_json::Value =
+                serde_json::from_str(black_box(RECORD)).expect("valid JSON");
+            let value = bound.apply(&record).expect("maps");
+            out.clear();
+            serde_json::to_writer(&mut out, &value).expect("serialises");
+        })
+    });
+    c.bench_function("apply/charges/projected_parse", |b| {
+        b.iter(|| {
+            let record = mapping.parse_record(black_box(RECORD)).expect("valid JSON");
+            let value = bound.apply(&record).expect("maps");
+            out.clear();
+            serde_json::to_writer(&mut out, &value).expect("serialises");
+        })
+    });
+    let record = mapping.parse_record(RECORD).expect("valid JSON");
+    c.bench_function("apply/charges/eval_only", |b| {
+        b.iter(|| bound.apply(black_box(&record)).is_ok())
+    });
+}
+
+criterion_group!(benches, compile, apply);
+criterion_main!(benches);

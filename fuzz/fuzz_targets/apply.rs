@@ -1,0 +1,60 @@
+//! Arbitrary JSON records against the shipped mappings: never a panic, and
+//! the projected parse (`Mapping::parse_record`) maps every record exactly
+//! as the full parse does.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mapc::{Env, Mapping};
+use std::sync::OnceLock;
+
+const MAPPINGS: &[&str] = &[
+    include_str!("../../benches/charges.map"),
+    include_str!("../../tests/cli/apply_ndjson_errors/order.map"),
+    include_str!("../../tests/cli/param_good/invoice.map"),
+    include_str!("../mappings/everything.map"),
+];
+
+/// Each mapping with a value for every parameter it declares.
+fn mappings() -> &'static [(Mapping, Env)] {
+    static COMPILED: OnceLock<Vec<(Mapping, Env)>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        MAPPINGS
+            .iter()
+            .map(|source| {
+                let mapping = Mapping::compile(source).expect("a shipped mapping compiles");
+                let mut env = Env::new();
+                for param in mapping.params() {
+                    let value = match param.ty {
+                        "string" => serde_json::json!("t"),
+                        "number" => serde_json::json!(2),
+                        "bool" => serde_json::json!(true),
+                        _ => serde_json::json!(null),
+                    };
+                    env.set_param(param.name, value);
+                }
+                (mapping, env)
+            })
+            .collect()
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(full) = serde_json::from_str::<serde_json::Value>(text) else {
+        return;
+    };
+    for (mapping, env) in mappings() {
+        let whole = mapping.apply_with(&full, env);
+        let projected = mapping
+            .parse_record(text)
+            .expect("a text serde_json parses is a text the projection parses");
+        let part = mapping.apply_with(&projected, env);
+        match (whole, part) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "projection changed the output"),
+            (Err(a), Err(b)) => assert_eq!(a.errors.len(), b.errors.len()),
+            (a, b) => panic!("projection changed the outcome: {a:?} vs {b:?}"),
+        }
+    }
+});

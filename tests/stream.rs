@@ -1,0 +1,374 @@
+//! `mapc apply` on NDJSON streams with corrupt lines: every record read is
+//! written or rejected (read = written + rejected), every good record comes
+//! out exactly as `Mapping::apply` maps it alone, in input order, and every
+//! reject carries its line byte for byte.
+
+use base64::Engine as _;
+use mapc::Mapping;
+use proptest::prelude::*;
+use serde_json::Value as Json;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const MAPPING: &str = r#"
+order_id = .id                          required
+email    = .customer.email | trim | lower
+total    = .amount_cents / 100
+status   = .status | lower              default "pending"
+tags     = for t in .tags { name = t.name }
+"#;
+
+/// A fresh scratch folder with the mapping in it.
+fn scratch() -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "mapc-stream-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    std::fs::write(dir.join("m.map"), MAPPING).expect("mapping written");
+    dir
+}
+
+fn run(dir: &Path, input: &[u8], extra: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .current_dir(dir)
+        .args(["apply", "m.map", "-", "--ndjson", "--quiet"])
+        .args([
+            "--on-error",
+            "reject=rejects.ndjson",
+            "--stats",
+            "stats.json",
+        ])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mapc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("mapc finishes");
+    writer.join().expect("writer thread");
+    output
+}
+
+/// One line of a generated stream.
+#[derive(Clone, Debug)]
+enum Line {
+    Good(Json),
+    Truncated(Json, usize),
+    NotUtf8(Json, usize),
+    Blank(&'static str),
+    Deep(usize),
+    Bom(Json),
+    NotObject,
+}
+
+fn record() -> impl Strategy<Value = Json> {
+    (
+        prop::option::of("[a-z0-9-]{1,8}"),
+        prop_oneof![
+            (0i64..100_000).prop_map(Json::from),
+            "[0-9]{1,4}".prop_map(Json::from),
+            Just(Json::Null),
+        ],
+        prop::option::of(" ?[A-Za-z@.]{0,10} ?"),
+        prop::option::of(prop::sample::select(vec!["Paid", "SHIPPED", ""])),
+        prop::collection::vec("[a-z]{0,5}", 0..3),
+        "[a-z ]{0,20}",
+    )
+        .prop_map(|(id, amount, email, status, tags, unused)| {
+            let mut object = serde_json::Map::new();
+            if let Some(id) = id {
+                object.insert("id".into(), Json::from(id));
+            }
+            object.insert("amount_cents".into(), amount);
+            if let Some(email) = email {
+                object.insert(
+                    "customer".into(),
+                    serde_json::json!({"email": email, "x": 1}),
+                );
+            }
+            if let Some(status) = status {
+                object.insert("status".into(), Json::from(status));
+            }
+            let tags: Vec<Json> = tags
+                .into_iter()
+                .map(|t| serde_json::json!({"name": t, "n": 1}))
+                .collect();
+            object.insert("tags".into(), Json::Array(tags));
+            object.insert(
+                "unused".into(),
+                serde_json::json!({"text": unused, "list": [1, 2]}),
+            );
+            Json::Object(object)
+        })
+}
+
+fn line() -> impl Strategy<Value = Line> {
+    prop_oneof![
+        6 => record().prop_map(Line::Good),
+        1 => (record(), any::<usize>()).prop_map(|(r, at)| Line::Truncated(r, at)),
+        1 => (record(), any::<usize>()).prop_map(|(r, at)| Line::NotUtf8(r, at)),
+        1 => prop::sample::select(vec!["", "  ", "\t"]).prop_map(Line::Blank),
+        1 => (100usize..300).prop_map(Line::Deep),
+        1 => record().prop_map(Line::Bom),
+        1 => Just(Line::NotObject),
+    ]
+}
+
+/// The bytes of a line, without its line ending.
+fn bytes(line: &Line) -> Vec<u8> {
+    match line {
+        Line::Good(r) => r.to_string().into_bytes(),
+        Line::Truncated(r, at) => {
+            let text = r.to_string().into_bytes();
+            text[..at % text.len()].to_vec()
+        }
+        Line::NotUtf8(r, at) => {
+            let mut text = r.to_string().into_bytes();
+            let at = at % text.len();
+            text.insert(at, 0xff);
+            text
+        }
+        Line::Blank(s) => s.as_bytes().to_vec(),
+        Line::Deep(depth) => {
+            let mut text = "[".repeat(*depth).into_bytes();
+            text.extend("]".repeat(*depth).bytes());
+            text
+        }
+        Line::Bom(r) => {
+            let mut text = b"\xEF\xBB\xBF".to_vec();
+            text.extend(r.to_string().bytes());
+            text
+        }
+        Line::NotObject => b"[1, 2]".to_vec(),
+    }
+}
+
+/// Checks one run: the equation, the outputs and the rejects.
+fn check_stream(lines: &[Line], crlf: bool, final_newline: bool, jobs: &str) {
+    let mapping = Mapping::compile(MAPPING).expect("mapping compiles");
+    let mut input = Vec::new();
+    let mut texts = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let text = bytes(line);
+        input.extend(&text);
+        let mut kept = text.clone();
+        if crlf {
+            kept.push(b'\r');
+            input.push(b'\r');
+        }
+        if i + 1 < lines.len() || final_newline {
+            input.push(b'\n');
+        }
+        texts.push(kept);
+    }
+    // what each line should give: its output, or a reject
+    let mut expected_out = Vec::new();
+    let mut expected_rejects = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let mut body: &[u8] = text;
+        if i == 0 {
+            body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        }
+        if body.trim_ascii().is_empty() {
+            continue;
+        }
+        let mapped = serde_json::from_slice::<Json>(body.trim_ascii())
+            .ok()
+            .and_then(|record| mapping.apply(&record).ok());
+        match mapped {
+            Some(value) => expected_out.push(value.to_string()),
+            None => expected_rejects.push((i as u64 + 1, text.clone())),
+        }
+    }
+
+    let dir = scratch();
+    let output = run(&dir, &input, &["--jobs", jobs]);
+    let code = output.status.code();
+    let stats: Json =
+        serde_json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats written"))
+            .expect("stats are JSON");
+    let rejects_text = std::fs::read(dir.join("rejects.ndjson")).expect("rejects written");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let read = stats["records"]["read"].as_u64().expect("read");
+    let written = stats["records"]["written"].as_u64().expect("written");
+    let rejected = stats["records"]["rejected"].as_u64().expect("rejected");
+    assert_eq!(read, written + rejected, "read = written + rejected");
+    assert_eq!(read as usize, expected_out.len() + expected_rejects.len());
+    let expected_code = if rejected == 0 { 0 } else { 1 };
+    assert_eq!(
+        code,
+        Some(expected_code),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let out = String::from_utf8(output.stdout).expect("output is UTF-8");
+    let out: Vec<&str> = out.lines().collect();
+    assert_eq!(out, expected_out, "good records map as they do alone");
+
+    let rejects: Vec<Json> = rejects_text
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).expect("a reject line is JSON"))
+        .collect();
+    assert_eq!(rejects.len() as u64, rejected);
+    for (reject, (number, text)) in rejects.iter().zip(&expected_rejects) {
+        assert_eq!(reject["line"].as_u64(), Some(*number));
+        let carried = match (reject["input"].as_str(), reject["input_base64"].as_str()) {
+            (Some(text), None) => text.as_bytes().to_vec(),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .expect("base64"),
+            _ => panic!("a reject carries its input once: {reject}"),
+        };
+        assert_eq!(&carried, text, "the input line byte for byte");
+        let errors = reject["errors"].as_array().expect("errors");
+        assert!(!errors.is_empty());
+        for e in errors {
+            assert!(e["code"].as_str().is_some_and(|c| c.starts_with('E')));
+            assert!(e["message"].is_string());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_record_is_written_or_rejected(
+        lines in prop::collection::vec(line(), 0..40),
+        crlf in any::<bool>(),
+        final_newline in any::<bool>(),
+        jobs in prop::sample::select(vec!["1", "2", "3"]),
+    ) {
+        check_stream(&lines, crlf, final_newline, jobs);
+    }
+}
+
+#[test]
+fn a_ten_megabyte_line_is_mapped_or_rejected_at_the_limit() {
+    let big = serde_json::json!({"id": "big", "amount_cents": 1, "unused": "x".repeat(10 << 20)});
+    let mut input = b"{\"id\": \"a\"}\n".to_vec();
+    input.extend(big.to_string().bytes());
+    input.extend(b"\n{\"id\": \"b\"}\n");
+    check_stream(
+        &[
+            Line::Good(serde_json::json!({"id": "a"})),
+            Line::Good(big.clone()),
+            Line::Good(serde_json::json!({"id": "b"})),
+        ],
+        false,
+        true,
+        "2",
+    );
+
+    let dir = scratch();
+    let output = run(&dir, &input, &["--max-line-bytes", "1000000"]);
+    assert_eq!(output.status.code(), Some(1));
+    let rejects = std::fs::read_to_string(dir.join("rejects.ndjson")).expect("rejects");
+    let _ = std::fs::remove_dir_all(&dir);
+    let reject: Json = serde_json::from_str(rejects.trim()).expect("one reject");
+    assert_eq!(reject["line"], 2);
+    assert_eq!(reject["errors"][0]["code"], "E312");
+    assert_eq!(
+        reject["input_bytes"].as_u64(),
+        Some(big.to_string().len() as u64)
+    );
+    assert_eq!(reject["input"].as_str().map(str::len), Some(1_000_000));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+}
+
+#[test]
+fn stats_count_rejects_and_fields() {
+    let input = b"{\"id\": \"a\", \"status\": \"X\"}\n{\"amount_cents\": \"3\"}\n{\"id\": \"c\"}\n";
+    let dir = scratch();
+    let output = run(&dir, input, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stats: Json =
+        serde_json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats"))
+            .expect("JSON");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        stats["records"],
+        serde_json::json!({"read": 3, "written": 2, "rejected": 1})
+    );
+    assert_eq!(
+        stats["rejected_by_code"],
+        serde_json::json!({"E300": 1, "E301": 1})
+    );
+    assert_eq!(
+        stats["rejected_by_target"],
+        serde_json::json!({"order_id": 1, "total": 1})
+    );
+    assert_eq!(stats["fields"]["status"]["defaulted"], 1);
+    assert_eq!(stats["fields"]["email"]["null"], 2);
+    assert_eq!(stats["fields"]["total"]["null"], 2);
+    assert!(stats["records_per_second"].is_number());
+    let error_rate = stats["error_rate"].as_f64().expect("error rate");
+    assert!((error_rate - 1.0 / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn bound_mappings_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<mapc::Mapping>();
+    shared::<mapc::Bound<'static>>();
+}
+
+/// `--on-error fail` on many threads stops early without waiting forever
+/// for the rest of a long stream.
+#[test]
+fn failing_early_in_a_long_stream_stops_every_thread() {
+    let mut input = b"{\"id\": \"a\"}\nnot json\n".to_vec();
+    for i in 0..200_000 {
+        input.extend(format!("{{\"id\": \"r{i}\"}}\n").bytes());
+    }
+    let dir = scratch();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .current_dir(&dir)
+        .args([
+            "apply",
+            "m.map",
+            "-",
+            "--ndjson",
+            "--quiet",
+            "--jobs",
+            "3",
+            "--on-error",
+            "fail",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mapc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let _ = writer.join();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "stops, exit 1");
+}
