@@ -487,6 +487,12 @@ fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str) ->
     exit
 }
 
+/// `--time-zone Europe/Berlin`
+fn parse_zone(text: &str) -> Result<mapc::Tz, String> {
+    text.parse::<mapc::Tz>()
+        .map_err(|_| format!("`{text}` is not an IANA time zone such as `Europe/Berlin` or `UTC`"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,10 +517,4 @@ mod tests {
         assert!(parse_param("novalue").is_err());
         assert!(parse_param("=x").is_err());
     }
-}
-
-/// `--time-zone Europe/Berlin`
-fn parse_zone(text: &str) -> Result<mapc::Tz, String> {
-    text.parse::<mapc::Tz>()
-        .map_err(|_| format!("`{text}` is not an IANA time zone such as `Europe/Berlin` or `UTC`"))
 }
