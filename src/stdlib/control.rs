@@ -59,5 +59,7 @@ builtin!(
             result: r#""missing""#
         }
     ],
-    |args| Ok(Value::string(args.get(0).type_name()))
+    |args| Ok(Value::String(std::borrow::Cow::Borrowed(
+        args.get(0).type_name()
+    )))
 );

@@ -50,11 +50,42 @@ where
         "unix_s" => Some(dt.timestamp().to_string()),
         "unix_ms" => Some(dt.timestamp_millis().to_string()),
         pattern => {
+            let items = parsed_pattern(pattern)?;
             let mut out = String::new();
-            write!(out, "{}", dt.format(pattern)).ok()?;
+            write!(out, "{}", dt.format_with_items(items.iter())).ok()?;
             Some(out)
         }
     }
+}
+
+thread_local! {
+    /// Parsed strftime patterns: a mapping formats with the same few
+    /// patterns on every record, so each is parsed once per thread.
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<chrono::format::Item<'static>>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The items of a strftime pattern, from the per-thread cache; `None` when
+/// it has an error item.
+fn parsed_pattern(pattern: &str) -> Option<std::rc::Rc<Vec<chrono::format::Item<'static>>>> {
+    PATTERNS.with(|cache| {
+        if let Some(items) = cache.try_borrow().ok()?.get(pattern) {
+            return Some(std::rc::Rc::clone(items));
+        }
+        let items = chrono::format::StrftimeItems::new(pattern)
+            .parse_to_owned()
+            .ok()?;
+        let items = std::rc::Rc::new(items);
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return Some(items);
+        };
+        // patterns come from the mapping, so there are few; bound it anyway
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), std::rc::Rc::clone(&items));
+        Some(items)
+    })
 }
 
 builtin!(
