@@ -1,21 +1,10 @@
 //! Booleans and units of measure: every accepted spelling, the refusals,
 //! exact factors and explicit rounding.
 
-use mapc::Mapping;
-use serde_json::{Value as Json, json};
+mod common;
 
-fn map(source: &str, record: Json) -> String {
-    let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{e}"));
-    match mapping.apply(&record) {
-        Ok(out) => out.to_string(),
-        Err(e) => e
-            .errors
-            .iter()
-            .map(|r| format!("{}: {}", r.code.as_str(), r.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
-}
+use common::map;
+use serde_json::json;
 
 #[test]
 fn booleans_from_the_usual_spellings_only() {

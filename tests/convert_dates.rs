@@ -2,7 +2,10 @@
 //! Europe and America, leap days, leap seconds, `01/02/2026`, no zone, no
 //! clock), checked exactly.
 
-use mapc::{Env, Mapping, Tz};
+mod common;
+
+use common::map_in;
+use mapc::{Env, Tz};
 use serde_json::{Value as Json, json};
 
 fn env() -> Env {
@@ -10,20 +13,6 @@ fn env() -> Env {
     Env::new()
         .with_now(now)
         .with_time_zone(Tz::America__New_York)
-}
-
-/// The output as compact JSON, or the errors as `E3xx: message` lines.
-fn map_in(env: &Env, source: &str, record: Json) -> String {
-    let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{e}"));
-    match mapping.apply_with(&record, env) {
-        Ok(out) => out.to_string(),
-        Err(e) => e
-            .errors
-            .iter()
-            .map(|r| format!("{}: {}", r.code.as_str(), r.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
 }
 
 fn map(source: &str, record: Json) -> String {

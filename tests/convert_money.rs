@@ -2,23 +2,10 @@
 //! `-0`, 28-digit decimals, JPY and KWD, unknown currencies, ambiguous
 //! separators), checked digit for digit.
 
-use mapc::Mapping;
-use serde_json::{Value as Json, json};
+mod common;
 
-/// Applies `source` to `record`: the output as compact JSON text, or the
-/// errors as `E3xx: message` lines.
-fn map(source: &str, record: Json) -> String {
-    let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{e}"));
-    match mapping.apply(&record) {
-        Ok(out) => out.to_string(),
-        Err(e) => e
-            .errors
-            .iter()
-            .map(|r| format!("{}: {}", r.code.as_str(), r.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
-}
+use common::map;
+use serde_json::{Value as Json, json};
 
 fn json(text: &str) -> Json {
     serde_json::from_str(text).expect("test JSON")
