@@ -3,8 +3,7 @@
 
 use super::args::{FnError, number};
 use super::date::{
-    Dst, date_arg, datetime_arg, dst_policy, resolve, rfc3339, valid_pattern, zone_arg,
-    zone_or_default,
+    Dst, date_arg, datetime_arg, dst_policy, resolve, rfc3339, zone_arg, zone_or_default,
 };
 use super::percent::shift;
 use super::signature::{Absent, Example, Ty};
@@ -124,7 +123,7 @@ builtin!(
     ],
     |args| {
         let format = args.str(1)?;
-        if !NAMED_OUTPUT_FORMATS.contains(&format) && !valid_pattern(format) {
+        if !NAMED_OUTPUT_FORMATS.contains(&format) && parsed_pattern(format).is_none() {
             return Err(args
                 .error(
                     1,
@@ -136,7 +135,12 @@ builtin!(
                     NAMED_OUTPUT_FORMATS.join(", ")
                 )));
         }
-        let text = if let Ok(date) = NaiveDate::parse_from_str(args.str(0)?.trim(), "%Y-%m-%d") {
+        // a `YYYY-MM-DD` date has at most 10 characters; an instant has more
+        let input = args.str(0)?.trim();
+        let date = (input.len() <= 10)
+            .then(|| NaiveDate::parse_from_str(input, "%Y-%m-%d").ok())
+            .flatten();
+        let text = if let Some(date) = date {
             let mut out = String::new();
             match format {
                 "date" => Some(date.format("%Y-%m-%d").to_string()),
