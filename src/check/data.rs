@@ -18,7 +18,9 @@
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile, did_you_mean};
 use crate::mapping::Mapping;
-use crate::syntax::{self, ArgumentValue, Block, Else, Expr, ExprKind, Item, Span, Statement};
+use crate::syntax::{
+    self, ArgumentValue, Block, Child, Else, Expr, ExprKind, Item, Span, Statement,
+};
 use serde_json::Value as Json;
 use std::sync::Arc;
 
@@ -310,26 +312,10 @@ impl SourceWalk<'_> {
                 self.block(&for_loop.body);
                 self.env.truncate(depth);
             }
-            ExprKind::Literal(_) | ExprKind::Root | ExprKind::Param(_) | ExprKind::Variable(_) => {}
-            ExprKind::List(items) => items.iter().for_each(|i| self.expr(i)),
-            ExprKind::Object(fields) => fields.iter().for_each(|(_, v)| self.expr(v)),
-            ExprKind::Block(block) => self.block(block),
-            ExprKind::Binary(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Unary(_, a) | ExprKind::Group(a) => self.expr(a),
-            ExprKind::If(c, t, o) => {
-                self.expr(c);
-                self.expr(t);
-                if let Some(o) = o {
-                    self.expr(o);
-                }
-            }
-            ExprKind::Match(subject, arms) => {
-                self.expr(subject);
-                arms.iter().for_each(|arm| self.expr(&arm.value));
-            }
+            _ => e.for_each_child(|child| match child {
+                Child::Expr(inner) => self.expr(inner),
+                Child::Block(block) => self.block(block),
+            }),
         }
     }
 }
@@ -441,14 +427,7 @@ impl Mapping {
             env: Vec::new(),
             found: Vec::new(),
         };
-        let statements: Vec<&Statement> = ast
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Statement(s) => Some(s),
-                _ => None,
-            })
-            .collect();
+        let statements: Vec<&Statement> = ast.statements().collect();
         walk.statements(statements.into_iter());
         let what = if schema { "source schema" } else { "sample" };
         walk.found
@@ -473,14 +452,7 @@ impl Mapping {
     /// `name` names the schema in messages (its file).
     pub fn check_target(&self, schema: &Json, name: &str) -> Vec<Diagnostic> {
         let (file, ast) = self.main_ast();
-        let statements: Vec<&Statement> = ast
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Statement(s) => Some(s),
-                _ => None,
-            })
-            .collect();
+        let statements: Vec<&Statement> = ast.statements().collect();
         let mut written = Vec::new();
         targets(&ast, &[], &statements, &mut written, 0);
         let mut out = Vec::new();

@@ -137,10 +137,7 @@ impl Checker {
                 self.broken.push(canonical.clone());
             }
             self.diagnostics.extend(errors);
-            if let Some(rule) = ast.items.iter().find_map(|item| match item {
-                syntax::Item::Statement(s) => Some(s),
-                _ => None,
-            }) {
+            if let Some(rule) = ast.statements().next() {
                 let first = match rule {
                     syntax::Statement::Let(l) => l.span,
                     syntax::Statement::If(i) => i.span,

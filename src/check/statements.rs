@@ -4,7 +4,7 @@ use super::{Checker, Module};
 use crate::diagnostics::Code;
 use crate::program::{self, Absent, Loc};
 use crate::stdlib::Ty;
-use crate::syntax::{self, Item, RuleOption, Statement};
+use crate::syntax::{self, RuleOption, Statement};
 
 /// The names visible where an expression is checked.
 pub(super) struct Scope<'m> {
@@ -33,14 +33,7 @@ impl Checker {
             vars: Vec::new(),
             def: None,
         };
-        let statements: Vec<&Statement> = ast
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Statement(s) => Some(s),
-                _ => None,
-            })
-            .collect();
+        let statements: Vec<&Statement> = ast.statements().collect();
         self.check_targets(module.file, statements.iter().copied());
         self.statements(&mut scope, statements.into_iter())
     }

@@ -18,7 +18,7 @@
 use super::Checker;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::{
-    self, ArgumentValue, Block, Else, Expr, ExprKind, Ident, IfStatement, Item, RuleOption,
+    self, ArgumentValue, Block, Child, Else, Expr, ExprKind, Ident, IfStatement, Item, RuleOption,
     Statement,
 };
 use std::collections::HashSet;
@@ -55,14 +55,7 @@ impl Checker {
                 walk.close(depth);
             }
         }
-        let statements: Vec<&Statement> = ast
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Statement(s) => Some(s),
-                _ => None,
-            })
-            .collect();
+        let statements: Vec<&Statement> = ast.statements().collect();
         walk.statements(statements.iter().copied());
         walk.close(0);
         if !statements.is_empty() {
@@ -258,10 +251,6 @@ impl Walk {
                 // a bare table name as an argument: `lookup(.x, statuses)`
                 self.tables.insert(name.clone());
             }
-            ExprKind::Access(base, _) => self.expr(base),
-            ExprKind::List(items) => items.iter().for_each(|i| self.expr(i)),
-            ExprKind::Object(fields) => fields.iter().for_each(|(_, v)| self.expr(v)),
-            ExprKind::Block(block) => self.block(block),
             ExprKind::Call(_, args) => {
                 for arg in args {
                     match &arg.value {
@@ -274,22 +263,6 @@ impl Walk {
                         }
                     }
                 }
-            }
-            ExprKind::Pipe(a, b) | ExprKind::Binary(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Unary(_, a) | ExprKind::Group(a) => self.expr(a),
-            ExprKind::If(c, t, o) => {
-                self.expr(c);
-                self.expr(t);
-                if let Some(o) = o {
-                    self.expr(o);
-                }
-            }
-            ExprKind::Match(subject, arms) => {
-                self.expr(subject);
-                arms.iter().for_each(|arm| self.expr(&arm.value));
             }
             ExprKind::For(for_loop) => {
                 self.expr(&for_loop.list);
@@ -304,6 +277,10 @@ impl Walk {
                 self.block(&for_loop.body);
                 self.close(depth);
             }
+            _ => e.for_each_child(|child| match child {
+                Child::Expr(inner) => self.expr(inner),
+                Child::Block(block) => self.block(block),
+            }),
         }
     }
 }

@@ -471,3 +471,72 @@ impl UnaryOp {
         }
     }
 }
+
+/// Something directly inside an expression, for walkers.
+#[derive(Clone, Copy, Debug)]
+pub enum Child<'a> {
+    /// A sub-expression.
+    Expr(&'a Expr),
+    /// A block of statements (a nested target block, a `for` body).
+    Block(&'a Block),
+}
+
+impl Expr {
+    /// Calls `visit` with every expression and block directly inside this
+    /// one, in source order: call arguments and lambda bodies, a `for`'s
+    /// list, filter and body, and so on. A walker handles the kinds that
+    /// bind names (`for`, lambdas) itself when scoping matters, and leaves
+    /// the rest to this.
+    pub fn for_each_child<'a>(&'a self, mut visit: impl FnMut(Child<'a>)) {
+        match &self.kind {
+            ExprKind::Literal(_) | ExprKind::Root | ExprKind::Param(_) | ExprKind::Variable(_) => {}
+            ExprKind::Access(base, _) | ExprKind::Unary(_, base) | ExprKind::Group(base) => {
+                visit(Child::Expr(base));
+            }
+            ExprKind::List(items) => items.iter().for_each(|i| visit(Child::Expr(i))),
+            ExprKind::Object(fields) => fields.iter().for_each(|(_, v)| visit(Child::Expr(v))),
+            ExprKind::Block(block) => visit(Child::Block(block)),
+            ExprKind::Call(_, args) => {
+                for arg in args {
+                    match &arg.value {
+                        ArgumentValue::Expr(e) | ArgumentValue::Lambda(_, e) => {
+                            visit(Child::Expr(e))
+                        }
+                    }
+                }
+            }
+            ExprKind::Pipe(a, b) | ExprKind::Binary(_, a, b) => {
+                visit(Child::Expr(a));
+                visit(Child::Expr(b));
+            }
+            ExprKind::If(c, t, o) => {
+                visit(Child::Expr(c));
+                visit(Child::Expr(t));
+                if let Some(o) = o {
+                    visit(Child::Expr(o));
+                }
+            }
+            ExprKind::Match(subject, arms) => {
+                visit(Child::Expr(subject));
+                arms.iter().for_each(|arm| visit(Child::Expr(&arm.value)));
+            }
+            ExprKind::For(for_loop) => {
+                visit(Child::Expr(&for_loop.list));
+                if let Some(filter) = &for_loop.filter {
+                    visit(Child::Expr(filter));
+                }
+                visit(Child::Block(&for_loop.body));
+            }
+        }
+    }
+}
+
+impl Ast {
+    /// The top-level statements (rules, `let`, `if`), in order.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Statement(s) => Some(s),
+            _ => None,
+        })
+    }
+}
