@@ -30,7 +30,7 @@ use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
 use crate::diagnostics::{Code, did_you_mean};
 use crate::eval::Value;
-use chrono::format::{Item, Parsed, StrftimeItems};
+use chrono::format::Parsed;
 use chrono::{
     DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset,
     SecondsFormat, TimeDelta, TimeZone, Timelike,
@@ -203,7 +203,39 @@ const ISO_LOCAL: &[&str] = &[
 
 /// Is `pattern` a valid strftime pattern?
 pub(crate) fn valid_pattern(pattern: &str) -> bool {
-    !StrftimeItems::new(pattern).any(|item| matches!(item, Item::Error))
+    parsed_pattern(pattern).is_some()
+}
+
+thread_local! {
+    /// Parsed strftime patterns: a mapping formats with the same few
+    /// patterns on every record, so each is parsed once per thread.
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<chrono::format::Item<'static>>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The items of a strftime pattern, from the per-thread cache; `None` when
+/// it has an error item.
+pub(crate) fn parsed_pattern(
+    pattern: &str,
+) -> Option<std::rc::Rc<Vec<chrono::format::Item<'static>>>> {
+    PATTERNS.with(|cache| {
+        if let Some(items) = cache.try_borrow().ok()?.get(pattern) {
+            return Some(std::rc::Rc::clone(items));
+        }
+        let items = chrono::format::StrftimeItems::new(pattern)
+            .parse_to_owned()
+            .ok()?;
+        let items = std::rc::Rc::new(items);
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return Some(items);
+        };
+        // patterns come from the mapping, so there are few; bound it anyway
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), std::rc::Rc::clone(&items));
+        Some(items)
+    })
 }
 
 /// Reads `text` with one named format or strftime pattern.
@@ -230,7 +262,7 @@ pub(crate) fn read(text: &str, format: &str) -> Option<Reading> {
             .or_else(|| read(text, "date")),
         pattern => {
             let mut parsed = Parsed::new();
-            chrono::format::parse(&mut parsed, text, StrftimeItems::new(pattern)).ok()?;
+            chrono::format::parse(&mut parsed, text, parsed_pattern(pattern)?.iter()).ok()?;
             if let Ok(dt) = parsed.to_datetime() {
                 return Some(Reading::Instant(dt));
             }

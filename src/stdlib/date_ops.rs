@@ -3,7 +3,8 @@
 
 use super::args::{FnError, number};
 use super::date::{
-    Dst, date_arg, datetime_arg, dst_policy, resolve, rfc3339, zone_arg, zone_or_default,
+    Dst, date_arg, datetime_arg, dst_policy, parsed_pattern, resolve, rfc3339, zone_arg,
+    zone_or_default,
 };
 use super::percent::shift;
 use super::signature::{Absent, Example, Ty};
@@ -55,36 +56,6 @@ where
             Some(out)
         }
     }
-}
-
-thread_local! {
-    /// Parsed strftime patterns: a mapping formats with the same few
-    /// patterns on every record, so each is parsed once per thread.
-    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<chrono::format::Item<'static>>>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-/// The items of a strftime pattern, from the per-thread cache; `None` when
-/// it has an error item.
-fn parsed_pattern(pattern: &str) -> Option<std::rc::Rc<Vec<chrono::format::Item<'static>>>> {
-    PATTERNS.with(|cache| {
-        if let Some(items) = cache.try_borrow().ok()?.get(pattern) {
-            return Some(std::rc::Rc::clone(items));
-        }
-        let items = chrono::format::StrftimeItems::new(pattern)
-            .parse_to_owned()
-            .ok()?;
-        let items = std::rc::Rc::new(items);
-        let Ok(mut cache) = cache.try_borrow_mut() else {
-            return Some(items);
-        };
-        // patterns come from the mapping, so there are few; bound it anyway
-        if cache.len() >= 256 {
-            cache.clear();
-        }
-        cache.insert(pattern.to_string(), std::rc::Rc::clone(&items));
-        Some(items)
-    })
 }
 
 builtin!(
