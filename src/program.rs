@@ -98,8 +98,11 @@ pub(crate) struct Table {
     pub ignore_case: bool,
     /// Keys in declaration order, for error messages.
     pub keys: Vec<Json>,
-    /// Normalised key → value.
-    pub index: HashMap<String, Json>,
+    /// String keys (lower-cased when the table ignores case) → value: a
+    /// lookup of a string borrows it, no key is built per record.
+    strings: HashMap<String, Json>,
+    /// Numbers (by value), booleans and null, by [`scalar_key`] → value.
+    others: HashMap<String, Json>,
     pub fallback: Option<Json>,
     /// `from csv "path" key "k" value "v"`, for docs.
     pub csv: Option<CsvSource>,
@@ -257,13 +260,67 @@ pub(crate) enum NodeKind {
     },
 }
 
-/// The key a table uses for a scalar: type-tagged so that `1` and `"1"`
-/// differ; numbers by value so that `1.0` and `1` are the same.
-pub(crate) fn table_key(value: &crate::eval::Value<'_>, ignore_case: bool) -> Option<String> {
+impl Table {
+    /// An empty table.
+    pub(crate) fn new(name: String, ignore_case: bool, csv: Option<CsvSource>) -> Self {
+        Table {
+            name,
+            ignore_case,
+            keys: Vec::new(),
+            strings: HashMap::new(),
+            others: HashMap::new(),
+            fallback: None,
+            csv,
+        }
+    }
+
+    /// Can `value` be a key (a string, number, boolean or null)?
+    pub(crate) fn can_hold(value: &crate::eval::Value<'_>) -> bool {
+        use crate::eval::Value;
+        matches!(
+            value,
+            Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
+        )
+    }
+
+    /// The value for a key; `None` when it is not there (or not a scalar).
+    pub(crate) fn get(&self, key: &crate::eval::Value<'_>) -> Option<&Json> {
+        use crate::eval::Value;
+        match key {
+            Value::String(s) if self.ignore_case => self.strings.get(&s.to_lowercase()),
+            Value::String(s) => self.strings.get(s.as_ref()),
+            other => self.others.get(&scalar_key(other)?),
+        }
+    }
+
+    /// Adds a key, unless it is there already: then the value it has.
+    /// `Err` when the key is not a scalar.
+    pub(crate) fn insert(&mut self, key: Json, value: Json) -> Result<Option<&Json>, ()> {
+        use crate::eval::Value;
+        let (map, normalised) = match Value::from_json(&key) {
+            Value::String(s) if self.ignore_case => (&mut self.strings, s.to_lowercase()),
+            Value::String(s) => (&mut self.strings, s.into_owned()),
+            other => (&mut self.others, scalar_key(&other).ok_or(())?),
+        };
+        if map.contains_key(&normalised) {
+            return Ok(map.get(&normalised));
+        }
+        map.insert(normalised, value);
+        self.keys.push(key);
+        Ok(None)
+    }
+
+    /// Every value of the table (without the fallback).
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Json> {
+        self.strings.values().chain(self.others.values())
+    }
+}
+
+/// The key a table uses for a non-string scalar: numbers by value, so that
+/// `1.0` and `1` are the same key.
+fn scalar_key(value: &crate::eval::Value<'_>) -> Option<String> {
     use crate::eval::Value;
     Some(match value {
-        Value::String(s) if ignore_case => format!("s:{}", s.to_lowercase()),
-        Value::String(s) => format!("s:{s}"),
         Value::Number(n) => match n.to_decimal() {
             Some(d) => format!("n:{}", d.normalize()),
             None => format!("n:{}", n.text()),

@@ -2,11 +2,9 @@
 
 use super::Checker;
 use crate::diagnostics::{Code, did_you_mean};
-use crate::eval::Value;
-use crate::program::{self, Loc, table_key};
+use crate::program::{self, Loc};
 use crate::syntax;
 use serde_json::Value as Json;
-use std::collections::HashMap;
 use std::path::Path;
 
 impl Checker {
@@ -38,18 +36,15 @@ impl Checker {
                 }
             }
         }
-        let mut compiled = program::Table {
-            name: table.name.name.clone(),
+        let mut compiled = program::Table::new(
+            table.name.name.clone(),
             ignore_case,
-            keys: Vec::new(),
-            index: HashMap::new(),
-            fallback: None,
-            csv: table.csv.as_ref().map(|c| program::CsvSource {
+            table.csv.as_ref().map(|c| program::CsvSource {
                 path: c.path.value.clone(),
                 key: c.key.value.clone(),
                 value: c.value.value.clone(),
             }),
-        };
+        );
         if let Some(csv) = &table.csv {
             let rows = self.csv_rows(file, csv, base_dir)?;
             for (line, key, value) in rows {
@@ -99,17 +94,20 @@ impl Checker {
         loc: Loc,
         origin: &str,
     ) {
-        let Some(normalised) = table_key(&Value::from_json(&key), table.ignore_case) else {
-            self.error(
-                Code::InvalidOption,
-                loc,
-                format!("a table key must be a string, number, boolean or null, not {key}"),
-                "",
-            );
-            return;
+        let existing = match table.insert(key.clone(), value.clone()) {
+            Ok(existing) => existing.cloned(),
+            Err(()) => {
+                self.error(
+                    Code::InvalidOption,
+                    loc,
+                    format!("a table key must be a string, number, boolean or null, not {key}"),
+                    "",
+                );
+                return;
+            }
         };
-        match table.index.get(&normalised) {
-            Some(existing) if *existing != value => {
+        match existing {
+            Some(existing) if existing != value => {
                 let d = self.error(
                     Code::DuplicateKey,
                     loc,
@@ -141,10 +139,7 @@ impl Checker {
                 }
                 self.diagnostics.push(d);
             }
-            None => {
-                table.index.insert(normalised, value);
-                table.keys.push(key);
-            }
+            None => {}
         }
     }
 

@@ -91,9 +91,7 @@ fn presence_of(absent: Absent) -> Presence {
 fn table_doc(table: &program::Table) -> TableDoc {
     let mut entries: Vec<TableRow> = Vec::new();
     for key in &table.keys {
-        let Some(value) = program::table_key(&Value::from_json(key), table.ignore_case)
-            .and_then(|k| table.index.get(&k))
-        else {
+        let Some(value) = table.get(&Value::from_json(key)) else {
             continue;
         };
         match entries.last_mut() {
@@ -161,7 +159,6 @@ impl Walker<'_> {
         match &node.kind {
             NodeKind::Lookup { table, .. } => match self.program.tables.get(*table) {
                 Some(t) => t
-                    .index
                     .values()
                     .chain(t.fallback.as_ref())
                     .fold(Ty(0), |ty, v| ty.or(json_type(v))),

@@ -2,7 +2,7 @@
 
 use super::{Flow, Machine, Origin, Result, TargetStep, Value};
 use crate::diagnostics::{Code, did_you_mean};
-use crate::program::{Block, Node, NodeKind, table_key};
+use crate::program::{Block, Node, NodeKind};
 use crate::stdlib::args::Args;
 use crate::stdlib::{Absent, Function, Implementation, ListOp, sort_keyed};
 use rust_decimal::Decimal;
@@ -266,7 +266,7 @@ impl<'a> Machine<'a> {
         if self.is_unset(&v) {
             return Ok(unset_result(v));
         }
-        let Some(key) = table_key(&v, table.ignore_case) else {
+        if !crate::program::Table::can_hold(&v) {
             let message = format!(
                 "cannot look up {} {} in table `{}`",
                 v.type_name(),
@@ -275,7 +275,7 @@ impl<'a> Machine<'a> {
             );
             return self.fail(Code::TypeMismatch, value, message, Some(&v));
         };
-        if let Some(found) = table.index.get(&key) {
+        if let Some(found) = table.get(&v) {
             return Ok(Value::from_json(found));
         }
         if let Some(fallback) = &table.fallback {
