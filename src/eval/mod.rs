@@ -293,7 +293,9 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// Does this value count as "no value" under the mapping's policies?
+    /// Does a rule's value count as "no value" under the mapping's
+    /// policies? Unlike [`Machine::is_unset`], a source null is a value
+    /// here when `policy null = keep` (the field is then written as null).
     fn is_absent(&self, value: &Value<'_>) -> bool {
         match value {
             Value::Missing => true,
@@ -303,7 +305,8 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// Is this "no value" for `??` and lookups: missing, null, or blank when
+    /// Is this "no value" for `??`, lookups and functions: missing, null
+    /// (whatever `policy null` says: `null ?? x` is `x`), or blank when
     /// `policy blank = missing`?
     fn is_unset(&self, value: &Value<'_>) -> bool {
         match value {
