@@ -60,5 +60,5 @@ pub use env::Env;
 pub use eval::{ApplyError, RuntimeError};
 pub use format::format;
 pub use mapping::{
-    Bound, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo,
+    Bound, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo, Record,
 };

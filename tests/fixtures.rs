@@ -180,7 +180,9 @@ fn apply_fixtures() {
             if case.inputs.len() > 1 {
                 out.push_str(&format!("--- record {}\n", i + 1));
             }
-            match mapping.apply_with(input, &env) {
+            let result = mapping.apply_with(input, &env);
+            streamed_agrees(&name, &mapping, &env, input, &result);
+            match result {
                 Ok(json) => {
                     assert!(
                         !name.starts_with("err_"),
@@ -206,6 +208,39 @@ fn apply_fixtures() {
         assert_no_trailing_whitespace(&file_name(path), &out);
         insta::assert_snapshot!(out);
     });
+}
+
+/// Reading the record's text with [`Mapping::read`] (only what the
+/// mapping reads, as `mapc apply` streams NDJSON) maps it exactly as the
+/// whole record maps: the same output text, or the same errors.
+fn streamed_agrees(
+    name: &str,
+    mapping: &Mapping,
+    env: &Env,
+    input: &serde_json::Value,
+    whole: &Result<serde_json::Value, mapc::ApplyError>,
+) {
+    let Ok(bound) = mapping.bind(env) else {
+        assert!(
+            whole.is_err(),
+            "{name}: parameters fail to bind but apply works"
+        );
+        return;
+    };
+    let text = input.to_string();
+    let record = mapping.read(&text).expect("a fixture input is JSON");
+    let render = |result: &Result<serde_json::Value, mapc::ApplyError>| match result {
+        Ok(json) => json.to_string(),
+        Err(error) => {
+            let diagnostics: Vec<_> = error.errors.iter().map(|e| e.to_diagnostic(None)).collect();
+            render_all(&diagnostics)
+        }
+    };
+    assert_eq!(
+        render(&bound.apply_record(&record)),
+        render(whole),
+        "{name}: the record read with `Mapping::read` maps differently"
+    );
 }
 
 /// Every diagnostic code has a fixture whose snapshot shows it (as an error

@@ -158,24 +158,21 @@ impl Worker<'_> {
             message: "input is not valid UTF-8".to_string(),
             column: Some(e.valid_up_to() + 1),
         })?;
-        let record = self
-            .mapping
-            .parse_record(text)
-            .map_err(|e| Problem::Input {
-                code: Code::InvalidJson,
-                message: format!("input is not valid JSON: {}", json_message(&e)),
-                column: Some(e.column()),
-            })?;
+        let record = self.mapping.read(text).map_err(|e| Problem::Input {
+            code: Code::InvalidJson,
+            message: format!("input is not valid JSON: {}", json_message(&e)),
+            column: Some(e.column()),
+        })?;
         let value = if self.settings.count_fields {
             let mut counts = FieldCounts::default();
             let value = self
                 .bound
-                .apply_counting(&record, &mut counts)
+                .apply_record_counting(&record, &mut counts)
                 .map_err(Problem::Apply)?;
             fields.merge(counts);
             value
         } else {
-            self.bound.apply(&record).map_err(Problem::Apply)?
+            self.bound.apply_record(&record).map_err(Problem::Apply)?
         };
         let start = out.len();
         // writing to a Vec fails only on a value serde_json cannot print

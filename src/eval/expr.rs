@@ -13,7 +13,7 @@ impl<'a> Machine<'a> {
     pub(super) fn eval(&mut self, node: &'a Node) -> Result<Value<'a>> {
         match &node.kind {
             NodeKind::Const(json) => Ok(Value::from_json(json)),
-            NodeKind::Root => Ok(Value::from_json(self.root)),
+            NodeKind::Root => Ok(self.root.clone()),
             NodeKind::Local(slot) => {
                 if self.poisoned[*slot] {
                     return Err(Flow::Reported);

@@ -48,7 +48,7 @@ type Result<T, E = Flow> = std::result::Result<T, E>;
 
 pub(crate) struct Machine<'a> {
     program: &'a Program,
-    root: &'a Json,
+    root: Value<'a>,
     params: Vec<Value<'a>>,
     frame: Vec<Value<'a>>,
     origins: Vec<Origin<'a>>,
@@ -76,11 +76,11 @@ pub(crate) enum FieldEvent {
 /// elements).
 pub(crate) fn apply_counting<'a>(
     program: &'a Program,
-    record: &'a Json,
+    root: Value<'a>,
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
 ) -> Result<(Json, Vec<(String, FieldEvent)>), ApplyError> {
-    run(program, record, params, ambient, Some(Vec::new()))
+    run(program, root, params, ambient, Some(Vec::new()))
         .map(|(json, events)| (json, events.unwrap_or_default()))
 }
 
@@ -88,25 +88,25 @@ pub(crate) fn apply_counting<'a>(
 /// "now" and the default zone from `ambient`.
 pub(crate) fn apply<'a>(
     program: &'a Program,
-    record: &'a Json,
+    root: Value<'a>,
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
 ) -> Result<Json, ApplyError> {
-    run(program, record, params, ambient, None).map(|(json, _)| json)
+    run(program, root, params, ambient, None).map(|(json, _)| json)
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
 
 fn run<'a>(
     program: &'a Program,
-    record: &'a Json,
+    root: Value<'a>,
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
     events: Events,
 ) -> Result<(Json, Events), ApplyError> {
     let mut machine = Machine {
         program,
-        root: record,
+        root,
         params,
         frame: vec![Value::Missing; program.slots],
         origins: vec![Origin::Unknown; program.slots],

@@ -3,6 +3,7 @@
 //! of its own, distinct from JSON `null`.
 
 use super::number::Num;
+use crate::projection::Tree;
 use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -25,6 +26,10 @@ pub(crate) enum Value<'a> {
     List(Vec<Value<'a>>),
     /// A JSON array or object: from the input, or built by the mapping.
     Json(Cow<'a, Json>),
+    /// An object or array of a projected record, holding only what the
+    /// mapping reads of it (a value used whole is read whole, as
+    /// [`Tree::Whole`]).
+    Partial(&'a Tree<'a>),
 }
 
 impl<'a> Value<'a> {
@@ -36,6 +41,18 @@ impl<'a> Value<'a> {
             Json::Number(n) => Value::Number(Num::Text(Cow::Borrowed(n.as_str()))),
             Json::String(s) => Value::String(Cow::Borrowed(s)),
             Json::Array(_) | Json::Object(_) => Value::Json(Cow::Borrowed(json)),
+        }
+    }
+
+    /// A value that borrows a projected record's `tree`.
+    pub(crate) fn from_tree(tree: &'a Tree<'a>) -> Value<'a> {
+        match tree {
+            Tree::Null => Value::Null,
+            Tree::Bool(b) => Value::Bool(*b),
+            Tree::Number(text) => Value::Number(Num::Text(Cow::Borrowed(text))),
+            Tree::String(s) => Value::String(Cow::Borrowed(s)),
+            Tree::Whole(json) => Value::from_json(json),
+            Tree::Array(_) | Tree::Object(_) => Value::Partial(tree),
         }
     }
 
@@ -71,6 +88,7 @@ impl<'a> Value<'a> {
                 Json::Array(items.into_iter().filter_map(Value::into_json).collect())
             }
             Value::Json(j) => j.into_owned(),
+            Value::Partial(tree) => tree.to_json(),
         })
     }
 
@@ -98,6 +116,8 @@ impl<'a> Value<'a> {
                 Json::Object(o) => o.is_empty(),
                 _ => false,
             },
+            Value::Partial(Tree::Array(items)) => items.is_empty(),
+            Value::Partial(Tree::Object(entries)) => entries.is_empty(),
             _ => false,
         }
     }
@@ -115,6 +135,8 @@ impl<'a> Value<'a> {
                 Json::Array(_) => "list",
                 _ => "object",
             },
+            Value::Partial(Tree::Array(_)) => "list",
+            Value::Partial(_) => "object",
         }
     }
 
@@ -126,7 +148,11 @@ impl<'a> Value<'a> {
     }
 
     pub(crate) fn is_list(&self) -> bool {
-        matches!(self, Value::List(_)) || matches!(self, Value::Json(j) if j.is_array())
+        match self {
+            Value::List(_) | Value::Partial(Tree::Array(_)) => true,
+            Value::Json(j) => j.is_array(),
+            _ => false,
+        }
     }
 
     /// `value.key`: `Ok(Missing)` when there is no such key, or when the
@@ -140,6 +166,10 @@ impl<'a> Value<'a> {
             Value::Json(Cow::Owned(Json::Object(map))) => Ok(get(map, key)
                 .cloned()
                 .map_or(Value::Missing, Value::from_json_owned)),
+            Value::Partial(Tree::Object(entries)) => Ok(entries
+                .iter()
+                .find(|(k, _)| k.len() == key.len() && k == key)
+                .map_or(Value::Missing, |(_, v)| Value::from_tree(v))),
             _ => Err(()),
         }
     }
@@ -166,6 +196,9 @@ impl<'a> Value<'a> {
             }
             Value::Json(Cow::Owned(Json::Array(items))) => Ok(position(items.len())
                 .map_or(Value::Missing, |i| Value::from_json_owned(items[i].clone()))),
+            Value::Partial(Tree::Array(items)) => {
+                Ok(position(items.len()).map_or(Value::Missing, |i| Value::from_tree(&items[i])))
+            }
             _ => Err(()),
         }
     }
@@ -180,6 +213,7 @@ impl<'a> Value<'a> {
             Value::Json(Cow::Owned(Json::Array(items))) => {
                 Ok(items.into_iter().map(Value::from_json_owned).collect())
             }
+            Value::Partial(Tree::Array(items)) => Ok(items.iter().map(Value::from_tree).collect()),
             other => Err(other),
         }
     }
@@ -198,6 +232,8 @@ impl<'a> Value<'a> {
                 a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.equals(y))
             }
             (Value::Json(a), Value::Json(b)) => json_equals(a, b),
+            (Value::Partial(a), b) => b.equals(&Value::Json(Cow::Owned(a.to_json()))),
+            (a, Value::Partial(b)) => a.equals(&Value::Json(Cow::Owned(b.to_json()))),
             _ => false,
         }
     }

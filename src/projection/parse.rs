@@ -92,7 +92,7 @@ impl<'de> Visitor<'de> for Projected<'_> {
                 return Ok(Json::Number(Number::from_string_unchecked(text)));
             }
             first = false;
-            match field(fields, &key) {
+            match Need::field(fields, &key) {
                 Some(need) => {
                     let value = map.next_value_seed(Projected(need))?;
                     out.insert(key.into_owned(), value);
@@ -103,24 +103,6 @@ impl<'de> Visitor<'de> for Projected<'_> {
             }
         }
         Ok(Json::Object(out))
-    }
-}
-
-/// The need of `key`. A few needed keys (the usual case) are scanned,
-/// lengths first: most keys of a record are not needed, and a length
-/// comparison turns them away without comparing text.
-fn field<'n>(
-    fields: &'n std::collections::BTreeMap<Box<str>, Need>,
-    key: &str,
-) -> Option<&'n Need> {
-    const SCAN: usize = 16;
-    if fields.len() <= SCAN {
-        fields
-            .iter()
-            .find(|(k, _)| k.len() == key.len() && k.as_ref() == key)
-            .map(|(_, need)| need)
-    } else {
-        fields.get(key)
     }
 }
 

@@ -1,0 +1,623 @@
+//! The fast projected parse: one pass over a record's JSON text that builds
+//! a [`Tree`] of only what a [`Need`] asks for, and checks the rest for
+//! syntax without building it.
+//!
+//! It accepts exactly the texts serde_json accepts (a differential test
+//! holds it to that). It never explains a rejection: the caller then parses
+//! the text with serde_json, which names the problem and its column, so
+//! there is one source of JSON error messages.
+
+use super::Need;
+use super::tree::Tree;
+use std::borrow::Cow;
+
+/// serde_json's nesting limit; deeper input is rejected as it is.
+const MAX_DEPTH: usize = 128;
+
+/// The text is not valid JSON (or not what this parser can vouch for).
+#[derive(Debug)]
+pub(crate) struct Rejected;
+
+type Result<T> = std::result::Result<T, Rejected>;
+
+/// Parses one JSON text, keeping only what `need` asks for.
+pub(crate) fn project<'t>(text: &'t str, need: &Need) -> Result<Tree<'t>> {
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+        frames: Vec::new(),
+    };
+    scanner.whitespace();
+    let tree = scanner.value(need)?;
+    scanner.whitespace();
+    if scanner.pos == scanner.bytes.len() {
+        Ok(tree)
+    } else {
+        Err(Rejected)
+    }
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    /// Objects and arrays being built around the current position.
+    depth: usize,
+    /// Objects (`{`) and arrays (`[`) being skipped around it.
+    frames: Vec<u8>,
+}
+
+impl<'t> Scanner<'t> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<()> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Rejected)
+        }
+    }
+
+    fn value(&mut self, need: &Need) -> Result<Tree<'t>> {
+        match (self.peek(), need) {
+            (Some(b'{'), Need::Fields(fields)) => self.object(fields),
+            (Some(b'['), Need::Fields(_)) => self.array(need),
+            (Some(b'{' | b'['), Need::All) => {
+                let start = self.pos;
+                if self.depth + self.skip()? >= MAX_DEPTH {
+                    return Err(Rejected);
+                }
+                serde_json::from_str(&self.text[start..self.pos])
+                    .map(Tree::Whole)
+                    .map_err(|_| Rejected)
+            }
+            (Some(b'"'), _) => self.string().map(Tree::String),
+            (Some(b't'), _) => self.literal(b"true").map(|()| Tree::Bool(true)),
+            (Some(b'f'), _) => self.literal(b"false").map(|()| Tree::Bool(false)),
+            (Some(b'n'), _) => self.literal(b"null").map(|()| Tree::Null),
+            (Some(b'-' | b'0'..=b'9'), _) => self.number().map(Tree::Number),
+            _ => Err(Rejected),
+        }
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        // serde_json refuses the 128th level
+        if self.depth >= MAX_DEPTH {
+            Err(Rejected)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn object(&mut self, fields: &[(Box<str>, Need)]) -> Result<Tree<'t>> {
+        self.enter()?;
+        self.pos += 1;
+        let mut entries: Vec<(Cow<'t, str>, Tree<'t>)> = Vec::new();
+        self.whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Tree::Object(entries));
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(Rejected);
+            }
+            let key = self.string()?;
+            self.whitespace();
+            self.expect(b':')?;
+            self.whitespace();
+            match Need::field(fields, &key) {
+                Some(need) => {
+                    let value = self.value(need)?;
+                    match entries.iter_mut().find(|(k, _)| *k == key) {
+                        Some(entry) => entry.1 = value,
+                        None => entries.push((key, value)),
+                    }
+                }
+                None => {
+                    self.skip()?;
+                }
+            }
+            self.whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.whitespace();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Tree::Object(entries));
+                }
+                _ => return Err(Rejected),
+            }
+        }
+    }
+
+    fn array(&mut self, need: &Need) -> Result<Tree<'t>> {
+        self.enter()?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Tree::Array(items));
+        }
+        loop {
+            items.push(self.value(need)?);
+            self.whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.whitespace();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Tree::Array(items));
+                }
+                _ => return Err(Rejected),
+            }
+        }
+    }
+
+    /// Skips one value, checking its syntax, and says how deeply it
+    /// nests. Without a limit, as serde_json skips; iterative, so a deep
+    /// value cannot overflow the stack.
+    fn skip(&mut self) -> Result<usize> {
+        let base = self.frames.len();
+        let mut deepest = 0;
+        loop {
+            match self.peek() {
+                Some(open @ (b'{' | b'[')) => {
+                    self.pos += 1;
+                    self.whitespace();
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        self.pos += 1;
+                        deepest = deepest.max(self.frames.len() - base + 1);
+                    } else {
+                        self.frames.push(open);
+                        deepest = deepest.max(self.frames.len() - base);
+                        if open == b'{' {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'"') => self.skip_string()?,
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                Some(b'-' | b'0'..=b'9') => {
+                    self.number()?;
+                }
+                _ => return Err(Rejected),
+            }
+            // after a value: close what ends here, or go on to the next one
+            loop {
+                let Some(&frame) = self.frames.get(base..).and_then(<[u8]>::last) else {
+                    return Ok(deepest);
+                };
+                self.whitespace();
+                match (self.peek(), frame) {
+                    (Some(b','), _) => {
+                        self.pos += 1;
+                        self.whitespace();
+                        if frame == b'{' {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    (Some(b'}'), b'{') | (Some(b']'), b'[') => {
+                        self.pos += 1;
+                        self.frames.pop();
+                    }
+                    _ => return Err(Rejected),
+                }
+            }
+        }
+    }
+
+    /// A skipped object's key and its colon.
+    fn key(&mut self) -> Result<()> {
+        if self.peek() != Some(b'"') {
+            return Err(Rejected);
+        }
+        self.skip_string()?;
+        self.whitespace();
+        self.expect(b':')?;
+        self.whitespace();
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.bytes[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(Rejected)
+        }
+    }
+
+    /// A number, as the text serde_json's arbitrary-precision mode keeps:
+    /// as written, except that an exponent is written `e` with a sign.
+    fn number(&mut self) -> Result<Cow<'t, str>> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            // one leading zero only: `01` is not a number
+            Some(b'0') if !matches!(self.bytes.get(self.pos + 1), Some(b'0'..=b'9')) => {
+                self.pos += 1;
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(Rejected),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(Rejected);
+            }
+            self.digits();
+        }
+        let Some(b'e' | b'E') = self.peek() else {
+            return Ok(Cow::Borrowed(&self.text[start..self.pos]));
+        };
+        let mantissa = &self.text[start..self.pos];
+        let written_as_kept =
+            self.peek() == Some(b'e') && matches!(self.bytes.get(self.pos + 1), Some(b'+' | b'-'));
+        self.pos += 1;
+        let sign = match self.peek() {
+            Some(b'-') => {
+                self.pos += 1;
+                '-'
+            }
+            Some(b'+') => {
+                self.pos += 1;
+                '+'
+            }
+            _ => '+',
+        };
+        let digits = self.pos;
+        if !matches!(self.peek(), Some(b'0'..=b'9')) {
+            return Err(Rejected);
+        }
+        self.digits();
+        Ok(if written_as_kept {
+            Cow::Borrowed(&self.text[start..self.pos])
+        } else {
+            Cow::Owned(format!("{mantissa}e{sign}{}", &self.text[digits..self.pos]))
+        })
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Moves to the next `"`, `\` or control character in a string, and
+    /// returns it.
+    fn next_special(&mut self) -> Result<u8> {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let bytes = self.bytes;
+        let mut i = self.pos;
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let x = u64::from_le_bytes(word);
+            // per byte: below 0x20, or zero in x ^ '"' or in x ^ '\\'; the
+            // lowest flagged byte is exact (a borrow only runs upwards)
+            let quote = x ^ (ONES * u64::from(b'"'));
+            let backslash = x ^ (ONES * u64::from(b'\\'));
+            let control = x.wrapping_sub(ONES * 0x20) & !x;
+            let quote = quote.wrapping_sub(ONES) & !quote;
+            let backslash = backslash.wrapping_sub(ONES) & !backslash;
+            let found = (control | quote | backslash) & HIGH;
+            if found != 0 {
+                self.pos = i + (found.trailing_zeros() / 8) as usize;
+                return Ok(bytes[self.pos]);
+            }
+            i += 8;
+        }
+        while let Some(&b) = bytes.get(i) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                self.pos = i;
+                return Ok(b);
+            }
+            i += 1;
+        }
+        Err(Rejected)
+    }
+
+    /// A string's content, borrowed when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'t, str>> {
+        self.pos += 1;
+        let start = self.pos;
+        match self.next_special()? {
+            b'"' => {
+                let text = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(Cow::Borrowed(text));
+            }
+            b'\\' => {}
+            _ => return Err(Rejected),
+        }
+        let mut owned = String::from(&self.text[start..self.pos]);
+        loop {
+            // at a backslash
+            self.pos += 1;
+            let escape = self.peek().ok_or(Rejected)?;
+            self.pos += 1;
+            match escape {
+                b'"' => owned.push('"'),
+                b'\\' => owned.push('\\'),
+                b'/' => owned.push('/'),
+                b'b' => owned.push('\u{8}'),
+                b'f' => owned.push('\u{c}'),
+                b'n' => owned.push('\n'),
+                b'r' => owned.push('\r'),
+                b't' => owned.push('\t'),
+                b'u' => owned.push(self.unicode_escape()?),
+                _ => return Err(Rejected),
+            }
+            let from = self.pos;
+            let special = self.next_special()?;
+            owned.push_str(&self.text[from..self.pos]);
+            match special {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(owned));
+                }
+                b'\\' => {}
+                _ => return Err(Rejected),
+            }
+        }
+    }
+
+    /// The character of `\uXXXX` (after the `u`), with its low surrogate
+    /// when it is a high one. A lone surrogate is rejected, as serde_json
+    /// rejects it in a string it builds.
+    fn unicode_escape(&mut self) -> Result<char> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if !self.bytes[self.pos..].starts_with(b"\\u") {
+                    return Err(Rejected);
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(Rejected);
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(Rejected),
+            _ => first,
+        };
+        char::from_u32(code).ok_or(Rejected)
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or(Rejected)?;
+        let mut code = 0;
+        for &d in digits {
+            let v = (d as char).to_digit(16).ok_or(Rejected)?;
+            code = code * 16 + v;
+        }
+        self.pos += 4;
+        Ok(code)
+    }
+
+    /// Skips a string, checking its escapes (any `\uXXXX` is accepted
+    /// here, as serde_json accepts it in a string it skips).
+    fn skip_string(&mut self) -> Result<()> {
+        self.pos += 1;
+        loop {
+            match self.next_special()? {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1;
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.hex4()?;
+                        }
+                        _ => return Err(Rejected),
+                    }
+                }
+                _ => return Err(Rejected),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The scanner against serde_json: on any text, either both accept it
+    //! and build the same projected value (number texts included), or both
+    //! reject it.
+
+    use super::super::{Need, parse::parse};
+    use super::project;
+    use proptest::prelude::*;
+
+    fn keys() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["a", "b", "id", "é", "a\\\"b", "\\u0061", ""])
+            .prop_map(str::to_string)
+    }
+
+    fn scalar() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "null",
+            "true",
+            "false",
+            "0",
+            "-0",
+            "12",
+            "-3.50",
+            "1e5",
+            "1E5",
+            "1e+5",
+            "2.5E-3",
+            "123456789012345678901234567890",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "tru",
+            "nul",
+            "\"\"",
+            "\"plain\"",
+            "\"é ü 😀\"",
+            "\"a\\nb\\t\\\"q\\\" \\\\ \\/\"",
+            "\"\\u00e9\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud800\"",
+            "\"\\udc00x\"",
+            "\"\\u12\"",
+            "\"\\x\"",
+            "\"tab\there\"",
+            "\"long string of more than eight bytes, with a \\\" in it\"",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn json() -> impl Strategy<Value = String> {
+        scalar().prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+                prop::collection::vec(
+                    (keys(), inner, prop::sample::select(vec!["", " ", "\n\t"])),
+                    0..5
+                )
+                .prop_map(|entries| {
+                    let body: Vec<String> = entries
+                        .into_iter()
+                        .map(|(k, v, ws)| format!("{ws}\"{k}\"{ws}:{ws}{v}{ws}"))
+                        .collect();
+                    format!("{{{}}}", body.join(","))
+                }),
+            ]
+        })
+    }
+
+    fn need() -> impl Strategy<Value = Need> {
+        let leaf = prop_oneof![Just(Need::All), Just(Need::nothing())];
+        leaf.prop_recursive(3, 12, 3, |inner| {
+            prop::collection::vec((keys(), inner), 0..3).prop_map(|fields| {
+                let mut need = Need::nothing();
+                for (key, below) in fields {
+                    // keys as the mapping names them: without escapes
+                    let key = key.replace("\\\"", "\"").replace("\\u0061", "a");
+                    need.add(&[key.into()], below);
+                }
+                need
+            })
+        })
+    }
+
+    /// A text, sometimes damaged: a byte cut out, inserted or the end cut.
+    fn text() -> impl Strategy<Value = String> {
+        (
+            json(),
+            0..4usize,
+            any::<prop::sample::Index>(),
+            prop::sample::select(vec![",", "]", "}", "\"", "\\", ":", " ", "0", "\u{1}"]),
+        )
+            .prop_map(|(text, damage, at, insert)| {
+                let mut at = at.index(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match damage {
+                    1 => format!("{}{}", &text[..at], insert) + &text[at..],
+                    2 => text[..at].to_string(),
+                    3 => {
+                        let mut end = at + 1;
+                        while end < text.len() && !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text[..at].to_string() + text.get(end..).unwrap_or("")
+                    }
+                    _ => text,
+                }
+            })
+    }
+
+    fn agree(text: &str, need: &Need) -> Result<(), TestCaseError> {
+        let fast = project(text, need);
+        let serde = parse(text, need);
+        match (fast, serde) {
+            (Ok(tree), Ok(json)) => prop_assert_eq!(tree.to_json(), json, "text {:?}", text),
+            (Err(_), Err(_)) => {}
+            (fast, serde) => prop_assert!(
+                false,
+                "text {text:?}: the scanner says {:?}, serde_json says {:?}",
+                fast.map(|t| t.to_json()),
+                serde
+            ),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn agrees_with_serde_json(text in text(), need in need()) {
+            agree(&text, &need)?;
+        }
+    }
+
+    #[test]
+    fn numbers_keep_serde_json_text() {
+        for (text, kept) in [
+            ("1E5", "1e+5"),
+            ("1e5", "1e+5"),
+            ("-2.5E-3", "-2.5e-3"),
+            ("-0", "-0"),
+        ] {
+            let tree = project(text, &Need::All).expect("a number");
+            assert_eq!(tree.to_json().to_string(), kept);
+            agree(text, &Need::All).expect("serde_json agrees");
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited_where_built_and_not_where_skipped() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let need = Need::nothing();
+        for n in [1, 126, 127, 128, 129, 5000] {
+            agree(&deep(n), &need).expect("agrees");
+            agree(&deep(n), &Need::All).expect("agrees");
+            let skipped = format!("{{\"skipped\": {}}}", deep(n));
+            assert!(project(&skipped, &need).is_ok(), "{n} levels skipped");
+        }
+    }
+}
