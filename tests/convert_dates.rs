@@ -281,6 +281,18 @@ fn formats_name_their_precision() {
         map(source, json!({"t": "2026-07-04T18:05:09.98765Z"})),
         r#"{"auto":"2026-07-04T18:05:09.987650Z","seconds":"2026-07-04T18:05:09Z","millis":"2026-07-04T18:05:09.987Z","nanos":"2026-07-04T18:05:09.987650000Z","date":"2026-07-05","unix_s":"1783188309","rfc2822":"Sat, 4 Jul 2026 19:05:09 +0100","us":"07/04/2026 01:05 PM"}"#
     );
+    // patterns with and without an offset, a zone name or a timestamp
+    let source = r#"
+        plain = format_datetime(.t, "%Y-%m-%d %H:%M:%S", "Asia/Kolkata")
+        offset = format_datetime(.t, "%H:%M %z %:z", "Asia/Kolkata")
+        zone = format_datetime(.t, "%H:%M %Z", "Europe/London")
+        timestamp = format_datetime(.t, "%s", "Asia/Kolkata")
+        rfc = format_datetime(.t, "%+", "Asia/Kolkata")
+    "#;
+    assert_eq!(
+        map(source, json!({"t": "2026-07-04T18:05:09Z"})),
+        r#"{"plain":"2026-07-04 23:35:09","offset":"23:35 +0530 +05:30","zone":"19:05 BST","timestamp":"1783188309","rfc":"2026-07-04T23:35:09+05:30"}"#
+    );
     let out = map(r#"x = format_datetime("2026-07-04", "%H:%M")"#, json!({}));
     assert!(out.starts_with("E308: "), "{out}");
     let out = map(

@@ -52,7 +52,31 @@ where
         pattern => {
             let items = parsed_pattern(pattern)?;
             let mut out = String::new();
-            write!(out, "{}", dt.format_with_items(items.iter())).ok()?;
+            // chrono renders the offset to a string before formatting; a
+            // pattern that shows no offset, zone or timestamp is formatted without it
+            let shows_offset = items.iter().any(|item| {
+                matches!(
+                    item,
+                    chrono::format::Item::Fixed(
+                        chrono::format::Fixed::TimezoneName
+                            | chrono::format::Fixed::TimezoneOffset
+                            | chrono::format::Fixed::TimezoneOffsetColon
+                            | chrono::format::Fixed::TimezoneOffsetDoubleColon
+                            | chrono::format::Fixed::TimezoneOffsetTripleColon
+                            | chrono::format::Fixed::TimezoneOffsetColonZ
+                            | chrono::format::Fixed::TimezoneOffsetZ
+                            | chrono::format::Fixed::RFC2822
+                            | chrono::format::Fixed::RFC3339
+                            | chrono::format::Fixed::Internal(_)
+                    ) | chrono::format::Item::Numeric(chrono::format::Numeric::Timestamp, _)
+                )
+            });
+            if shows_offset {
+                write!(out, "{}", dt.format_with_items(items.iter())).ok()?;
+            } else {
+                let local = dt.naive_local();
+                write!(out, "{}", local.format_with_items(items.iter())).ok()?;
+            }
             Some(out)
         }
     }
