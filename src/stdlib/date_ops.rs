@@ -12,6 +12,7 @@ use super::unix_time::epoch_nanos;
 use super::{builtin, one, opt};
 use crate::diagnostics::Code;
 use crate::eval::Value;
+use chrono::format::{Item, Numeric, Pad};
 use chrono::{
     DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, TimeZone,
     Timelike,
@@ -57,7 +58,7 @@ where
             let shows_offset = items.iter().any(|item| {
                 matches!(
                     item,
-                    chrono::format::Item::Fixed(
+                    Item::Fixed(
                         chrono::format::Fixed::TimezoneName
                             | chrono::format::Fixed::TimezoneOffset
                             | chrono::format::Fixed::TimezoneOffsetColon
@@ -68,18 +69,56 @@ where
                             | chrono::format::Fixed::RFC2822
                             | chrono::format::Fixed::RFC3339
                             | chrono::format::Fixed::Internal(_)
-                    ) | chrono::format::Item::Numeric(chrono::format::Numeric::Timestamp, _)
+                    ) | Item::Numeric(Numeric::Timestamp, _)
                 )
             });
             if shows_offset {
                 write!(out, "{}", dt.format_with_items(items.iter())).ok()?;
             } else {
                 let local = dt.naive_local();
-                write!(out, "{}", local.format_with_items(items.iter())).ok()?;
+                match format_numeric(&local, &items) {
+                    Some(text) => out = text,
+                    None => write!(out, "{}", local.format_with_items(items.iter())).ok()?,
+                }
             }
             Some(out)
         }
     }
+}
+
+/// The common patterns made only of zero-padded numbers and literals
+/// (`%Y-%m-%dT%H:%M:%SZ`, `%d/%m/%Y`), written directly: chrono's general
+/// formatter costs more than the rest of a typical rule. `None` for any
+/// other pattern, a year outside 0–9999 or a leap second (chrono then
+/// formats it).
+fn format_numeric(local: &chrono::NaiveDateTime, items: &[Item<'static>]) -> Option<String> {
+    let mut out = String::with_capacity(32);
+    for item in items {
+        match item {
+            Item::Literal(text) | Item::Space(text) => out.push_str(text),
+            Item::OwnedLiteral(text) | Item::OwnedSpace(text) => out.push_str(text),
+            Item::Numeric(numeric, Pad::Zero) => {
+                let (value, width) = match numeric {
+                    Numeric::Year => (u32::try_from(local.year()).ok()?, 4),
+                    Numeric::Month => (local.month(), 2),
+                    Numeric::Day => (local.day(), 2),
+                    Numeric::Hour => (local.hour(), 2),
+                    Numeric::Minute => (local.minute(), 2),
+                    Numeric::Second if local.nanosecond() < 1_000_000_000 => (local.second(), 2),
+                    _ => return None,
+                };
+                if value > 9999 {
+                    return None;
+                }
+                // zero-padded digits, most significant first
+                for place in [1000, 100, 10, 1].into_iter().skip(4 - width) {
+                    out.push(char::from(b'0' + u8::try_from(value / place % 10).ok()?));
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 builtin!(
@@ -499,6 +538,51 @@ builtin!(
 mod tests {
     use super::*;
     use crate::stdlib::date::no_leap;
+
+    #[test]
+    fn numeric_patterns_are_written_as_chrono_writes_them() {
+        let instants = [
+            "2026-07-04T18:05:09Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999Z",
+            "2016-12-31T23:59:60Z",
+            "2026-03-29T01:30:00+05:45",
+        ];
+        let patterns = [
+            "%Y-%m-%dT%H:%M:%SZ",
+            "%d/%m/%Y",
+            "%Y%m%d %H%M%S",
+            "at %H:%M on %d.%m.%Y",
+            "%e %b",
+            "%-d/%-m",
+            "%Y-%m-%d %H:%M:%S%.3f",
+        ];
+        for instant in instants {
+            let dt = DateTime::parse_from_rfc3339(instant).expect("an instant");
+            let local = dt.naive_local();
+            for pattern in patterns {
+                let items = parsed_pattern(pattern).expect("a pattern");
+                let chrono = local.format_with_items(items.iter()).to_string();
+                if let Some(fast) = format_numeric(&local, &items) {
+                    assert_eq!(fast, chrono, "{pattern} of {instant}");
+                }
+            }
+        }
+        // the fast path is taken for the plain patterns, not for the others
+        let dt = DateTime::parse_from_rfc3339("2026-07-04T18:05:09Z").expect("an instant");
+        let taken = |p| format_numeric(&dt.naive_local(), &parsed_pattern(p).expect("a pattern"));
+        assert_eq!(taken("%d/%m/%Y").as_deref(), Some("04/07/2026"));
+        assert_eq!(taken("%-d/%-m"), None);
+        assert_eq!(taken("%e %b"), None);
+        let leap = DateTime::parse_from_rfc3339("2016-12-31T23:59:60Z").expect("a leap second");
+        assert_eq!(
+            format_numeric(
+                &leap.naive_local(),
+                &parsed_pattern("%S").expect("a pattern")
+            ),
+            None
+        );
+    }
 
     #[test]
     fn durations() {
