@@ -321,6 +321,18 @@ impl Mapping {
         projection::read(text, &self.need).map(|tree| Record { tree })
     }
 
+    /// For the fuzz targets only (feature `fuzzing`): whether the fast
+    /// projected parse behind [`Mapping::read`] agrees with serde_json on
+    /// `text`, about validity and about the value read.
+    ///
+    /// # Errors
+    /// How the two disagree.
+    #[cfg(feature = "fuzzing")]
+    #[doc(hidden)]
+    pub fn fuzz_scanner_agrees(&self, text: &str) -> Result<(), String> {
+        projection::scanner_agrees(text, &self.need)
+    }
+
     /// Binds `env`'s parameters once, for applying the mapping to many
     /// records: [`Bound::apply`] does no parameter lookup per record.
     ///

@@ -16,6 +16,20 @@ mod tree;
 pub(crate) use analysis::analyse;
 pub(crate) use tree::Tree;
 
+/// For the fuzz targets: do the scanner and serde_json give the same
+/// verdict and the same projected value for `text`?
+#[cfg(feature = "fuzzing")]
+pub(crate) fn scanner_agrees(text: &str, need: &Need) -> Result<(), String> {
+    match (scan::project(text, need), parse::parse(text, need)) {
+        (Ok(tree), Ok(json)) if tree.to_json() == json => Ok(()),
+        (Err(_), Err(_)) => Ok(()),
+        (fast, serde) => Err(format!(
+            "the scanner gives {:?}, serde_json {serde:?}",
+            fast.map(|tree| tree.to_json())
+        )),
+    }
+}
+
 /// Parses one JSON text, keeping only what `need` asks for. The fast
 /// scanner reads nearly every record; what it rejects is parsed again by
 /// serde_json, which names the error (or, should the two ever disagree,
