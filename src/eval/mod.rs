@@ -9,6 +9,7 @@ mod error;
 mod expr;
 pub(crate) mod number;
 mod ops;
+mod output;
 mod paths;
 mod value;
 
@@ -18,7 +19,8 @@ pub(crate) use value::Value;
 
 use crate::diagnostics::Code;
 use crate::program::{Absent, Block, Node, Program, Statement};
-use serde_json::{Map, Value as Json};
+use output::Object;
+use serde_json::Value as Json;
 
 /// Where a variable's value came from, to name source paths in errors.
 #[derive(Clone, Copy)]
@@ -81,7 +83,7 @@ pub(crate) fn apply_counting<'a>(
     ambient: crate::env::Ambient,
 ) -> Result<(Json, Vec<(String, FieldEvent)>), ApplyError> {
     run(program, record, params, ambient, Some(Vec::new()))
-        .map(|(json, events)| (json, events.unwrap_or_default()))
+        .map(|(out, events)| (out.into_json(), events.unwrap_or_default()))
 }
 
 /// Applies `program` to `record` with parameter values already bound and
@@ -92,7 +94,7 @@ pub(crate) fn apply<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
 ) -> Result<Json, ApplyError> {
-    run(program, record, params, ambient, None).map(|(json, _)| json)
+    run(program, record, params, ambient, None).map(|(out, _)| out.into_json())
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
@@ -103,7 +105,7 @@ fn run<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
     events: Events,
-) -> Result<(Json, Events), ApplyError> {
+) -> Result<(Object<'a>, Events), ApplyError> {
     let mut machine = Machine {
         program,
         root: record,
@@ -116,10 +118,10 @@ fn run<'a>(
         ambient,
         events,
     };
-    let mut out = Map::with_capacity(program.body.statements.len());
+    let mut out = Object::with_capacity(program.body.statements.len());
     machine.block(&program.body, &mut out);
     if machine.errors.is_empty() {
-        Ok((Json::Object(out), machine.events))
+        Ok((out, machine.events))
     } else {
         Err(ApplyError {
             errors: machine.errors,
@@ -178,7 +180,7 @@ impl<'a> Machine<'a> {
     }
 
     /// Runs the statements of a block, writing its fields into `out`.
-    fn block(&mut self, block: &'a Block, out: &mut Map<String, Json>) {
+    fn block(&mut self, block: &'a Block, out: &mut Object<'a>) {
         for statement in &block.statements {
             match statement {
                 Statement::Let { label, slot, value } => {
@@ -221,7 +223,7 @@ impl<'a> Machine<'a> {
                         Err(flow) => Err(flow),
                     };
                     match result {
-                        Ok(Some(value)) => insert_path(out, &rule.target, value),
+                        Ok(Some(value)) => out.insert(&rule.target, value),
                         Ok(None) => {}
                         Err(flow) => self.record(flow),
                     }
@@ -232,7 +234,7 @@ impl<'a> Machine<'a> {
     }
 
     /// The value a rule writes; `None` to leave the field out.
-    fn rule_value(&mut self, rule: &'a crate::program::Rule) -> Result<Option<Json>> {
+    fn rule_value(&mut self, rule: &'a crate::program::Rule) -> Result<Option<Value<'a>>> {
         let mut value = self.eval(&rule.value)?;
         if self.is_absent(&value)
             && let Some(default) = &rule.default
@@ -247,13 +249,13 @@ impl<'a> Machine<'a> {
             if self.events.is_some() && value.is_null() {
                 self.count(FieldEvent::Null);
             }
-            return Ok(value.into_json());
+            return Ok(Some(value));
         }
         let absent = rule.absent.unwrap_or(self.program.policy.missing);
         match absent {
             Absent::Null => {
                 self.count(FieldEvent::Null);
-                Ok(Some(Json::Null))
+                Ok(Some(Value::Null))
             }
             Absent::Omit => {
                 self.count(FieldEvent::Omitted);
@@ -364,23 +366,4 @@ impl<'a> Machine<'a> {
         error.value = value.map(Value::describe);
         Err(Flow::Error(Box::new(error)))
     }
-}
-
-/// Writes `value` at the nested `path` in `out`, creating objects.
-fn insert_path(out: &mut Map<String, Json>, path: &[Box<str>], value: Json) {
-    let Some((last, parents)) = path.split_last() else {
-        return;
-    };
-    let mut current = out;
-    for key in parents {
-        let entry = current
-            .entry(String::from(&**key))
-            .or_insert_with(|| Json::Object(Map::new()));
-        if !entry.is_object() {
-            *entry = Json::Object(Map::new());
-        }
-        let Json::Object(next) = entry else { return };
-        current = next;
-    }
-    current.insert(String::from(&**last), value);
 }
