@@ -27,6 +27,8 @@
 //!   pretty JSON or its rendered runtime errors. In a case named `err_*`
 //!   every record must fail; in any other case every record must succeed.
 
+mod common;
+
 use mapc::diagnostics::render_all;
 use mapc::syntax;
 use mapc::{Env, Mapping, Options};
@@ -180,6 +182,12 @@ fn apply_fixtures() {
             if case.inputs.len() > 1 {
                 out.push_str(&format!("--- record {}\n", i + 1));
             }
+            common::assert_apply_to_agrees(
+                &format!("{name}, record {}", i + 1),
+                &mapping,
+                &env,
+                input,
+            );
             match mapping.apply_with(input, &env) {
                 Ok(json) => {
                     assert!(

@@ -97,6 +97,41 @@ pub(crate) fn apply<'a>(
     run(program, record, params, ambient, None).map(|(out, _)| out.into_json())
 }
 
+/// Applies `program` to `record` and appends the output to `out` as
+/// compact JSON: the bytes `serde_json::to_writer` writes for
+/// [`apply`]'s result. Nothing is appended when the record fails. The
+/// field events are counted when `counting`.
+pub(crate) fn apply_to<'a>(
+    program: &'a Program,
+    record: &'a Json,
+    params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
+    counting: bool,
+    out: &mut Vec<u8>,
+) -> Result<Vec<(String, FieldEvent)>, ApplyError> {
+    let events = counting.then(Vec::new);
+    let (object, events) = run(program, record, params, ambient, events)?;
+    let start = out.len();
+    if let Err(error) = serde_json::to_writer(&mut *out, &object) {
+        // an output object holds no value without a JSON form, and a Vec
+        // takes every byte: this does not happen
+        out.truncate(start);
+        return Err(ApplyError {
+            errors: vec![RuntimeError {
+                code: Code::Limit,
+                message: format!("cannot write the output record: {error}"),
+                target: None,
+                source_path: None,
+                value: None,
+                help: None,
+                file: std::sync::Arc::clone(&program.files[0]),
+                span: crate::syntax::Span::default(),
+            }],
+        });
+    }
+    Ok(events.unwrap_or_default())
+}
+
 type Events = Option<Vec<(String, FieldEvent)>>;
 
 fn run<'a>(
