@@ -1,6 +1,7 @@
-//! Arbitrary JSON records against the shipped mappings: never a panic, and
-//! the projected parse (`Mapping::parse_record`) maps every record exactly
-//! as the full parse does.
+//! Arbitrary JSON records against the shipped mappings: never a panic, the
+//! projected parse (`Mapping::parse_record`) maps every record exactly as
+//! the full parse does, and `Bound::apply_to` writes exactly the bytes
+//! serde_json writes for `apply`'s output.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -51,6 +52,17 @@ fuzz_target!(|data: &[u8]| {
             .parse_record(text)
             .expect("a text serde_json parses is a text the projection parses");
         let part = mapping.apply_with(&projected, env);
+        let mut written = Vec::new();
+        let bound = mapping.bind(env).expect("every parameter has a value");
+        match (&part, bound.apply_to(&projected, None, &mut written)) {
+            (Ok(json), Ok(())) => assert_eq!(
+                written,
+                serde_json::to_vec(json).expect("serialises"),
+                "apply_to wrote other bytes"
+            ),
+            (Err(_), Err(_)) => assert!(written.is_empty(), "a failed record wrote output"),
+            (a, b) => panic!("apply_to changed the outcome: {a:?} vs {b:?}"),
+        }
         match (whole, part) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "projection changed the output"),
             (Err(a), Err(b)) => assert_eq!(a.errors.len(), b.errors.len()),
