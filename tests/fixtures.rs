@@ -27,6 +27,8 @@
 //!   pretty JSON or its rendered runtime errors. In a case named `err_*`
 //!   every record must fail; in any other case every record must succeed.
 
+mod common;
+
 use mapc::diagnostics::render_all;
 use mapc::syntax;
 use mapc::{Env, Mapping, Options};
@@ -180,9 +182,13 @@ fn apply_fixtures() {
             if case.inputs.len() > 1 {
                 out.push_str(&format!("--- record {}\n", i + 1));
             }
-            let result = mapping.apply_with(input, &env);
-            streamed_agrees(&name, &mapping, &env, input, &result);
-            match result {
+            common::assert_apply_to_agrees(
+                &format!("{name}, record {}", i + 1),
+                &mapping,
+                &env,
+                input,
+            );
+            match mapping.apply_with(input, &env) {
                 Ok(json) => {
                     assert!(
                         !name.starts_with("err_"),
@@ -208,39 +214,6 @@ fn apply_fixtures() {
         assert_no_trailing_whitespace(&file_name(path), &out);
         insta::assert_snapshot!(out);
     });
-}
-
-/// Reading the record's text with [`Mapping::read`] (only what the
-/// mapping reads, as `mapc apply` streams NDJSON) maps it exactly as the
-/// whole record maps: the same output text, or the same errors.
-fn streamed_agrees(
-    name: &str,
-    mapping: &Mapping,
-    env: &Env,
-    input: &serde_json::Value,
-    whole: &Result<serde_json::Value, mapc::ApplyError>,
-) {
-    let Ok(bound) = mapping.bind(env) else {
-        assert!(
-            whole.is_err(),
-            "{name}: parameters fail to bind but apply works"
-        );
-        return;
-    };
-    let text = input.to_string();
-    let record = mapping.read(&text).expect("a fixture input is JSON");
-    let render = |result: &Result<serde_json::Value, mapc::ApplyError>| match result {
-        Ok(json) => json.to_string(),
-        Err(error) => {
-            let diagnostics: Vec<_> = error.errors.iter().map(|e| e.to_diagnostic(None)).collect();
-            render_all(&diagnostics)
-        }
-    };
-    assert_eq!(
-        render(&bound.apply_record(&record)),
-        render(whole),
-        "{name}: the record read with `Mapping::read` maps differently"
-    );
 }
 
 /// Every diagnostic code has a fixture whose snapshot shows it (as an error

@@ -24,8 +24,10 @@
 //! After a deliberate change, `cargo run -- test --bless mappings` rewrites
 //! the expectations; read the diff: an expectation is a promise.
 
+mod common;
+
 use mapc::Mapping;
-use mapc::testing::{self, TestFile};
+use mapc::testing::{self, Case, TestFile};
 use std::path::{Path, PathBuf};
 
 fn discover() -> Vec<TestFile> {
@@ -88,6 +90,11 @@ fn example_cases_pass() {
             // as `mapc test` does: the real clock unless the case pins it
             let now = chrono::Utc::now().fixed_offset();
             let result = testing::run_case(&mapping, dir, Some(now));
+            // the CLI writes records with `apply_to`: the same bytes
+            if let Ok(case) = Case::load(dir, Some(now)) {
+                let name = dir.display().to_string();
+                common::assert_apply_to_agrees(&name, &mapping, &case.env, &case.input);
+            }
             if let Some(failure) = &result.failure {
                 failures.push(format!(
                     "{}\n    {}",

@@ -1,6 +1,7 @@
-//! Arbitrary JSON records against the shipped mappings: never a panic, and
-//! the projected read (`Mapping::read`, as `mapc apply` streams) maps every
-//! record exactly as the full parse does.
+//! Arbitrary JSON records against the shipped mappings: never a panic, the
+//! projected read (`Mapping::read`, as `mapc apply` streams) maps every
+//! record exactly as the full parse does, and `Bound::apply_record_to`
+//! writes exactly the bytes serde_json writes for that output.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -50,9 +51,18 @@ fuzz_target!(|data: &[u8]| {
         let record = mapping
             .read(text)
             .expect("a text serde_json parses is a text the projection parses");
-        let part = mapping
-            .bind(env)
-            .and_then(|bound| bound.apply_record(&record));
+        let bound = mapping.bind(env).expect("every parameter has a value");
+        let part = bound.apply_record(&record);
+        let mut written = Vec::new();
+        match (&part, bound.apply_record_to(&record, None, &mut written)) {
+            (Ok(json), Ok(())) => assert_eq!(
+                written,
+                serde_json::to_vec(json).expect("serialises"),
+                "apply_record_to wrote other bytes"
+            ),
+            (Err(_), Err(_)) => assert!(written.is_empty(), "a failed record wrote output"),
+            (a, b) => panic!("apply_record_to changed the outcome: {a:?} vs {b:?}"),
+        }
         match (whole, part) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "projection changed the output"),
             (Err(a), Err(b)) => assert_eq!(a.errors.len(), b.errors.len()),

@@ -187,17 +187,14 @@ fn apply_document(
         }
     };
     drop(bytes);
+    let mut mapped = Records::new(args.pretty);
     match document {
         Json::Array(records) => {
-            let mut mapped = Vec::with_capacity(records.len());
             let mut totals = Totals::default();
             for (index, record) in records.iter().enumerate() {
                 totals.read += 1;
-                match bound.apply(record) {
-                    Ok(value) => {
-                        totals.written += 1;
-                        mapped.push(value);
-                    }
+                match mapped.add(&bound, record) {
+                    Ok(()) => totals.written += 1,
                     Err(error) => {
                         let errors: Vec<_> = error
                             .errors
@@ -223,16 +220,16 @@ fn apply_document(
                 super::stats::write(path, &totals, elapsed, 1)?;
             }
             if totals.stopped_at.is_none() {
-                finish(output, &Json::Array(mapped))?;
+                mapped.finish(output, true)?;
                 if let Some(rejects) = rejects {
                     rejects.finish()?;
                 }
             }
             Ok(summary(reporter, &totals, args.quiet, "index"))
         }
-        record => match bound.apply(&record) {
-            Ok(value) => {
-                finish(output, &value)?;
+        record => match mapped.add(&bound, &record) {
+            Ok(()) => {
+                mapped.finish(output, false)?;
                 Ok(Exit::Success)
             }
             Err(error) => {
@@ -274,9 +271,66 @@ fn bind<'a>(mapping: &'a Mapping, env: &'a Env) -> Result<Bound<'a>, Failure> {
         .map_err(|e| Failure::usage(format_args!("{e}")))
 }
 
-fn finish(mut output: Output, value: &Json) -> Result<(), Failure> {
-    output.write(value)?;
-    output.finish()
+/// The mapped records of a JSON document: with `--pretty` their values,
+/// printed when the run ends; otherwise their compact JSON text, written
+/// as each record maps, without building the values.
+enum Records {
+    Values(Vec<Json>),
+    Text(Vec<u8>),
+}
+
+impl Records {
+    fn new(pretty: bool) -> Records {
+        if pretty {
+            Records::Values(Vec::new())
+        } else {
+            Records::Text(Vec::new())
+        }
+    }
+
+    /// Maps `record` and adds its output (as text, after a comma when it
+    /// is not the first).
+    fn add(&mut self, bound: &Bound<'_>, record: &Json) -> Result<(), mapc::ApplyError> {
+        match self {
+            Records::Values(values) => values.push(bound.apply(record)?),
+            Records::Text(text) => {
+                let mark = text.len();
+                if mark > 0 {
+                    text.push(b',');
+                }
+                bound
+                    .apply_to(record, None, text)
+                    .inspect_err(|_| text.truncate(mark))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the records as one JSON array, or (not `array`) the one
+    /// record, and a newline.
+    fn finish(self, mut output: Output, array: bool) -> Result<(), Failure> {
+        match self {
+            Records::Values(mut values) => {
+                let value = if array {
+                    Json::Array(values)
+                } else {
+                    values.pop().unwrap_or_default()
+                };
+                output.write(&value)?;
+            }
+            Records::Text(text) => {
+                if array {
+                    output.write_bytes(b"[")?;
+                    output.write_bytes(&text)?;
+                    output.write_bytes(b"]\n")?;
+                } else {
+                    output.write_bytes(&text)?;
+                    output.write_bytes(b"\n")?;
+                }
+            }
+        }
+        output.finish()
+    }
 }
 
 /// NDJSON, streamed in chunks of lines, in constant memory: one line in,

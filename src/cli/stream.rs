@@ -163,21 +163,11 @@ impl Worker<'_> {
             message: format!("input is not valid JSON: {}", json_message(&e)),
             column: Some(e.column()),
         })?;
-        let value = if self.settings.count_fields {
-            let mut counts = FieldCounts::default();
-            let value = self
-                .bound
-                .apply_record_counting(&record, &mut counts)
-                .map_err(Problem::Apply)?;
-            fields.merge(counts);
-            value
-        } else {
-            self.bound.apply_record(&record).map_err(Problem::Apply)?
-        };
         let start = out.len();
-        // writing to a Vec fails only on a value serde_json cannot print
-        serde_json::to_writer(&mut *out, &value)
-            .map_err(|e| Problem::Output(format!("cannot write the output record: {e}")))?;
+        let counts = self.settings.count_fields.then_some(fields);
+        self.bound
+            .apply_record_to(&record, counts, out)
+            .map_err(Problem::Apply)?;
         let size = out.len() - start;
         if size > self.settings.max_output {
             return Err(Problem::Output(format!(

@@ -1,6 +1,6 @@
 //! Evaluating expressions.
 
-use super::{Flow, Machine, Origin, Result, TargetStep, Value};
+use super::{Flow, Machine, Object, Origin, Result, TargetStep, Value};
 use crate::diagnostics::{Code, did_you_mean};
 use crate::program::{Block, Node, NodeKind};
 use crate::stdlib::args::Args;
@@ -162,10 +162,10 @@ impl<'a> Machine<'a> {
                         }
                     }
                     self.target.push(TargetStep::Index(out.len()));
-                    let mut object = Map::new();
+                    let mut object = Object::default();
                     self.block(body, &mut object);
                     self.target.pop();
-                    out.push(Json::Object(object));
+                    out.push(object.into_json());
                 }
                 Ok(Value::Json(Cow::Owned(Json::Array(out))))
             }
@@ -206,9 +206,9 @@ impl<'a> Machine<'a> {
 
     /// A block as an object value.
     fn object(&mut self, block: &'a Block) -> Value<'a> {
-        let mut out = Map::new();
+        let mut out = Object::default();
         self.block(block, &mut out);
-        Value::Json(Cow::Owned(Json::Object(out)))
+        Value::Json(Cow::Owned(out.into_json()))
     }
 
     fn call(

@@ -9,6 +9,7 @@ mod error;
 mod expr;
 pub(crate) mod number;
 mod ops;
+mod output;
 mod paths;
 mod value;
 
@@ -18,7 +19,8 @@ pub(crate) use value::Value;
 
 use crate::diagnostics::Code;
 use crate::program::{Absent, Block, Node, Program, Statement};
-use serde_json::{Map, Value as Json};
+use output::Object;
+use serde_json::Value as Json;
 
 /// Where a variable's value came from, to name source paths in errors.
 #[derive(Clone, Copy)]
@@ -81,7 +83,7 @@ pub(crate) fn apply_counting<'a>(
     ambient: crate::env::Ambient,
 ) -> Result<(Json, Vec<(String, FieldEvent)>), ApplyError> {
     run(program, root, params, ambient, Some(Vec::new()))
-        .map(|(json, events)| (json, events.unwrap_or_default()))
+        .map(|(out, events)| (out.into_json(), events.unwrap_or_default()))
 }
 
 /// Applies `program` to `record` with parameter values already bound and
@@ -92,7 +94,42 @@ pub(crate) fn apply<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
 ) -> Result<Json, ApplyError> {
-    run(program, root, params, ambient, None).map(|(json, _)| json)
+    run(program, root, params, ambient, None).map(|(out, _)| out.into_json())
+}
+
+/// Applies `program` to `record` and appends the output to `out` as
+/// compact JSON: the bytes `serde_json::to_writer` writes for
+/// [`apply`]'s result. Nothing is appended when the record fails. The
+/// field events are counted when `counting`.
+pub(crate) fn apply_to<'a>(
+    program: &'a Program,
+    root: Value<'a>,
+    params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
+    counting: bool,
+    out: &mut Vec<u8>,
+) -> Result<Vec<(String, FieldEvent)>, ApplyError> {
+    let events = counting.then(Vec::new);
+    let (object, events) = run(program, root, params, ambient, events)?;
+    let start = out.len();
+    if let Err(error) = serde_json::to_writer(&mut *out, &object) {
+        // an output object holds no value without a JSON form, and a Vec
+        // takes every byte: this does not happen
+        out.truncate(start);
+        return Err(ApplyError {
+            errors: vec![RuntimeError {
+                code: Code::Limit,
+                message: format!("cannot write the output record: {error}"),
+                target: None,
+                source_path: None,
+                value: None,
+                help: None,
+                file: std::sync::Arc::clone(&program.files[0]),
+                span: crate::syntax::Span::default(),
+            }],
+        });
+    }
+    Ok(events.unwrap_or_default())
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
@@ -103,7 +140,7 @@ fn run<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
     events: Events,
-) -> Result<(Json, Events), ApplyError> {
+) -> Result<(Object<'a>, Events), ApplyError> {
     let mut machine = Machine {
         program,
         root,
@@ -116,10 +153,10 @@ fn run<'a>(
         ambient,
         events,
     };
-    let mut out = Map::with_capacity(program.body.statements.len());
+    let mut out = Object::with_capacity(program.body.statements.len());
     machine.block(&program.body, &mut out);
     if machine.errors.is_empty() {
-        Ok((Json::Object(out), machine.events))
+        Ok((out, machine.events))
     } else {
         Err(ApplyError {
             errors: machine.errors,
@@ -178,7 +215,7 @@ impl<'a> Machine<'a> {
     }
 
     /// Runs the statements of a block, writing its fields into `out`.
-    fn block(&mut self, block: &'a Block, out: &mut Map<String, Json>) {
+    fn block(&mut self, block: &'a Block, out: &mut Object<'a>) {
         for statement in &block.statements {
             match statement {
                 Statement::Let { label, slot, value } => {
@@ -221,7 +258,7 @@ impl<'a> Machine<'a> {
                         Err(flow) => Err(flow),
                     };
                     match result {
-                        Ok(Some(value)) => insert_path(out, &rule.target, value),
+                        Ok(Some(value)) => out.insert(&rule.target, value),
                         Ok(None) => {}
                         Err(flow) => self.record(flow),
                     }
@@ -232,7 +269,7 @@ impl<'a> Machine<'a> {
     }
 
     /// The value a rule writes; `None` to leave the field out.
-    fn rule_value(&mut self, rule: &'a crate::program::Rule) -> Result<Option<Json>> {
+    fn rule_value(&mut self, rule: &'a crate::program::Rule) -> Result<Option<Value<'a>>> {
         let mut value = self.eval(&rule.value)?;
         if self.is_absent(&value)
             && let Some(default) = &rule.default
@@ -247,13 +284,13 @@ impl<'a> Machine<'a> {
             if self.events.is_some() && value.is_null() {
                 self.count(FieldEvent::Null);
             }
-            return Ok(value.into_json());
+            return Ok(Some(value));
         }
         let absent = rule.absent.unwrap_or(self.program.policy.missing);
         match absent {
             Absent::Null => {
                 self.count(FieldEvent::Null);
-                Ok(Some(Json::Null))
+                Ok(Some(Value::Null))
             }
             Absent::Omit => {
                 self.count(FieldEvent::Omitted);
@@ -364,23 +401,4 @@ impl<'a> Machine<'a> {
         error.value = value.map(Value::describe);
         Err(Flow::Error(Box::new(error)))
     }
-}
-
-/// Writes `value` at the nested `path` in `out`, creating objects.
-fn insert_path(out: &mut Map<String, Json>, path: &[Box<str>], value: Json) {
-    let Some((last, parents)) = path.split_last() else {
-        return;
-    };
-    let mut current = out;
-    for key in parents {
-        let entry = current
-            .entry(String::from(&**key))
-            .or_insert_with(|| Json::Object(Map::new()));
-        if !entry.is_object() {
-            *entry = Json::Object(Map::new());
-        }
-        let Json::Object(next) = entry else { return };
-        current = next;
-    }
-    current.insert(String::from(&**last), value);
 }

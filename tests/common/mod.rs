@@ -1,6 +1,6 @@
-//! Helpers shared by the conversion test files.
+//! Helpers shared by the test files.
 
-use mapc::{Env, Mapping};
+use mapc::{Env, FieldCounts, Mapping};
 use serde_json::Value as Json;
 
 /// Applies `source` to `record` in `env`: the output as compact JSON text, or
@@ -22,4 +22,53 @@ pub fn map_in(env: &Env, source: &str, record: Json) -> String {
 #[allow(dead_code)]
 pub fn map(source: &str, record: Json) -> String {
     map_in(&Env::new(), source, record)
+}
+
+/// `Bound::apply_to` appends exactly the bytes `serde_json::to_vec` gives
+/// for `Mapping::apply_with`'s output (and nothing when the record fails),
+/// and counts the fields as `Bound::apply_counting` does.
+#[allow(dead_code)]
+pub fn assert_apply_to_agrees(name: &str, mapping: &Mapping, env: &Env, record: &Json) {
+    let expected = mapping.apply_with(record, env);
+    let Ok(bound) = mapping.bind(env) else {
+        assert!(expected.is_err(), "{name}: binds no parameters but applies");
+        return;
+    };
+    const BEFORE: &[u8] = b"[earlier output]";
+    // the record's text read as `mapc apply` streams it: only what the
+    // mapping reads
+    let text = record.to_string();
+    let read = mapping.read(&text).expect("a JSON record reads");
+    for (counting, streamed) in [(false, false), (true, false), (false, true), (true, true)] {
+        let mut out = BEFORE.to_vec();
+        let mut counts = FieldCounts::default();
+        let result = if streamed {
+            bound.apply_record_to(&read, counting.then_some(&mut counts), &mut out)
+        } else {
+            bound.apply_to(record, counting.then_some(&mut counts), &mut out)
+        };
+        let name = &format!("{name}{}", if streamed { " (read)" } else { "" });
+        let written = out.strip_prefix(BEFORE).expect("earlier output kept");
+        match (&expected, result) {
+            (Ok(json), Ok(())) => {
+                let json = serde_json::to_vec(json).expect("serialises");
+                assert_eq!(
+                    String::from_utf8_lossy(written),
+                    String::from_utf8_lossy(&json),
+                    "{name}: apply_to wrote other bytes than apply"
+                );
+            }
+            (Err(expected), Err(error)) => {
+                assert!(written.is_empty(), "{name}: a failed record wrote output");
+                assert_eq!(error.to_string(), expected.to_string(), "{name}");
+            }
+            (Ok(_), Err(error)) => panic!("{name}: apply maps it, apply_to fails: {error}"),
+            (Err(error), Ok(())) => panic!("{name}: apply_to maps it, apply fails: {error}"),
+        }
+        if counting {
+            let mut expected_counts = FieldCounts::default();
+            let _ = bound.apply_counting(record, &mut expected_counts);
+            assert_eq!(counts, expected_counts, "{name}: field counts");
+        }
+    }
 }
