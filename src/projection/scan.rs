@@ -102,16 +102,9 @@ impl<'t> Scanner<'t> {
     }
 
     fn object(&mut self, fields: &[(Box<str>, Need)]) -> Result<Tree<'t>> {
-        self.enter()?;
-        self.pos += 1;
         let mut entries: Vec<(Cow<'t, str>, Tree<'t>)> = Vec::new();
-        self.whitespace();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(Tree::Object(entries));
-        }
-        loop {
+        let mut more = self.open(b'}')?;
+        while more {
             if self.peek() != Some(b'"') {
                 return Err(Rejected);
             }
@@ -131,47 +124,51 @@ impl<'t> Scanner<'t> {
                     self.skip()?;
                 }
             }
-            self.whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.whitespace();
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(Tree::Object(entries));
-                }
-                _ => return Err(Rejected),
-            }
+            more = self.comma_or_close(b'}')?;
         }
+        Ok(Tree::Object(entries))
     }
 
     fn array(&mut self, need: &Need) -> Result<Tree<'t>> {
+        let mut items = Vec::new();
+        let mut more = self.open(b']')?;
+        while more {
+            items.push(self.value(need)?);
+            more = self.comma_or_close(b']')?;
+        }
+        Ok(Tree::Array(items))
+    }
+
+    /// Enters the object or array that opens here: `true` when an element
+    /// follows, `false` when it closes at once (`{}`, `[]`).
+    fn open(&mut self, close: u8) -> Result<bool> {
         self.enter()?;
         self.pos += 1;
-        let mut items = Vec::new();
         self.whitespace();
-        if self.peek() == Some(b']') {
+        if self.peek() == Some(close) {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Tree::Array(items));
+            return Ok(false);
         }
-        loop {
-            items.push(self.value(need)?);
-            self.whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.whitespace();
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(Tree::Array(items));
-                }
-                _ => return Err(Rejected),
+        Ok(true)
+    }
+
+    /// After an element: `true` at a comma (another element follows),
+    /// `false` at the closing bracket (which leaves the object or array).
+    fn comma_or_close(&mut self, close: u8) -> Result<bool> {
+        self.whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.whitespace();
+                Ok(true)
             }
+            Some(byte) if byte == close => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            _ => Err(Rejected),
         }
     }
 
