@@ -5,7 +5,7 @@
 //! pipes are calls. Nothing is looked up by name or parsed per record.
 
 use crate::diagnostics::SourceFile;
-use crate::stdlib::{Function, ListOp};
+use crate::stdlib::{Function, ListOp, Ty};
 use crate::syntax::{BinaryOp, Span};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -120,7 +120,16 @@ pub(crate) struct CsvSource {
 pub(crate) struct Def {
     pub name: String,
     pub params: Vec<usize>,
-    pub body: Block,
+    pub body: DefBody,
+}
+
+/// What a call of a def gives.
+#[derive(Debug)]
+pub(crate) enum DefBody {
+    /// The object a block builds.
+    Block(Block),
+    /// The value of an expression.
+    Value(Node),
 }
 
 #[derive(Debug, Default)]
@@ -241,6 +250,9 @@ pub(crate) enum NodeKind {
     DefCall {
         def: usize,
         args: Vec<Node>,
+        /// What the call gives: an object for a block def, anything for a
+        /// value def.
+        returns: Ty,
     },
     Neg(Box<Node>),
     Not(Box<Node>),

@@ -4,7 +4,7 @@
 use super::Checker;
 use super::statements::Scope;
 use crate::diagnostics::{Code, did_you_mean};
-use crate::program::{Loc, Node, NodeKind};
+use crate::program::{self, Loc, Node, NodeKind};
 use crate::stdlib::{self, Arity, Function, Implementation, Ty};
 use crate::syntax::{BinaryOp, Expr, ExprKind, Ident};
 use serde_json::Value as Json;
@@ -440,7 +440,14 @@ impl Checker {
             ));
         }
         Node {
-            kind: NodeKind::DefCall { def, args: nodes },
+            kind: NodeKind::DefCall {
+                def,
+                args: nodes,
+                returns: match self.defs[def].compiled.body {
+                    program::DefBody::Block(_) => Ty::OBJECT,
+                    program::DefBody::Value(_) => Ty::ANY,
+                },
+            },
             loc,
         }
     }

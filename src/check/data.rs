@@ -19,7 +19,7 @@
 use crate::diagnostics::{Code, Diagnostic, SourceFile, did_you_mean};
 use crate::mapping::Mapping;
 use crate::syntax::{
-    self, ArgumentValue, Block, Child, Else, Expr, ExprKind, Item, Span, Statement,
+    self, ArgumentValue, Block, Child, DefBody, Else, Expr, ExprKind, Item, Span, Statement,
 };
 use serde_json::Value as Json;
 use std::sync::Arc;
@@ -385,9 +385,15 @@ fn nested(ast: &syntax::Ast, path: &[Seg], value: &Expr, out: &mut Vec<Written>,
                 Item::Def(d) if d.name.name == name.name => Some(d),
                 _ => None,
             });
-            if let Some(def) = def {
-                let statements: Vec<&Statement> = def.body.statements.iter().collect();
-                targets(ast, path, &statements, out, depth);
+            match def.map(|d| &d.body) {
+                Some(DefBody::Block(block)) => {
+                    let statements: Vec<&Statement> = block.statements.iter().collect();
+                    targets(ast, path, &statements, out, depth);
+                }
+                Some(DefBody::Value(value)) if depth < 16 => {
+                    nested(ast, path, value, out, depth + 1);
+                }
+                _ => {}
             }
         }
         ExprKind::Group(inner) => nested(ast, path, inner, out, depth),

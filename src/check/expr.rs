@@ -314,7 +314,8 @@ pub(crate) fn infer(node: &Node) -> Ty {
             Json::Object(_) => Ty::OBJECT,
         },
         NodeKind::List(_) | NodeKind::For { .. } => Ty::LIST,
-        NodeKind::Object(_) | NodeKind::Block(_) | NodeKind::DefCall { .. } => Ty::OBJECT,
+        NodeKind::Object(_) | NodeKind::Block(_) => Ty::OBJECT,
+        NodeKind::DefCall { returns, .. } => *returns,
         NodeKind::Call(f, _) => f.returns,
         NodeKind::ListCall { op, .. } => match op {
             stdlib::ListOp::Map | stdlib::ListOp::Filter | stdlib::ListOp::SortBy => Ty::LIST,

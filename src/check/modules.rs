@@ -78,7 +78,16 @@ impl Checker {
                     compiled: program::Def {
                         name: def.name.name.clone(),
                         params: Vec::new(),
-                        body: program::Block::default(),
+                        // the body is checked once every def is declared
+                        body: match def.body {
+                            syntax::DefBody::Block(_) => {
+                                program::DefBody::Block(program::Block::default())
+                            }
+                            syntax::DefBody::Value(_) => program::DefBody::Value(program::Node {
+                                kind: program::NodeKind::Const(serde_json::Value::Null),
+                                loc,
+                            }),
+                        },
                     },
                     param_names: def.params.iter().map(|p| p.name.clone()).collect(),
                     loc,

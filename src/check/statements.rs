@@ -59,7 +59,10 @@ impl Checker {
             params.push(slot);
             scope.vars.push((param.name.clone(), slot, Ty::ANY));
         }
-        let body = self.block(&mut scope, &def.body);
+        let body = match &def.body {
+            syntax::DefBody::Block(block) => program::DefBody::Block(self.block(&mut scope, block)),
+            syntax::DefBody::Value(value) => program::DefBody::Value(self.expr(&mut scope, value)),
+        };
         let entry = &mut self.defs[index];
         entry.compiled.params = params;
         entry.compiled.body = body;

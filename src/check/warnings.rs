@@ -18,8 +18,8 @@
 use super::Checker;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::{
-    self, ArgumentValue, Block, Child, Else, Expr, ExprKind, Ident, IfStatement, Item, RuleOption,
-    Statement,
+    self, ArgumentValue, Block, Child, DefBody, Else, Expr, ExprKind, Ident, IfStatement, Item,
+    RuleOption, Statement,
 };
 use std::collections::HashSet;
 
@@ -51,7 +51,10 @@ impl Checker {
                 for param in &def.params {
                     walk.bind(param, false);
                 }
-                walk.block(&def.body);
+                match &def.body {
+                    DefBody::Block(block) => walk.block(block),
+                    DefBody::Value(value) => walk.expr(value),
+                }
                 walk.close(depth);
             }
         }

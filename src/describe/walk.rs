@@ -6,7 +6,7 @@ use super::{
 };
 use crate::check::infer;
 use crate::eval::Value;
-use crate::program::{self, Absent, Block, Node, NodeKind, ParamType, Program, Statement};
+use crate::program::{self, Absent, Block, DefBody, Node, NodeKind, ParamType, Program, Statement};
 use crate::stdlib::Ty;
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -164,6 +164,11 @@ impl Walker<'_> {
                     .fold(Ty(0), |ty, v| ty.or(json_type(v))),
                 None => Ty::ANY,
             },
+            // defs do not recurse, so this ends
+            NodeKind::DefCall { def, .. } => match self.program.defs.get(*def).map(|d| &d.body) {
+                Some(DefBody::Value(value)) => self.types(value),
+                _ => infer(node),
+            },
             NodeKind::Param(i) => match self.program.params.get(*i).map(|p| p.ty) {
                 Some(ParamType::String) => Ty::STRING,
                 Some(ParamType::Number) => Ty::NUMBER,
@@ -253,7 +258,11 @@ impl Walker<'_> {
         self.bind_lambdas(&rule.value);
         let (sources, _) = self.sources(&rule.value);
         let shape = match &rule.value.kind {
-            NodeKind::Block(_) | NodeKind::DefCall { .. } => Shape::Object,
+            NodeKind::Block(_) => Shape::Object,
+            NodeKind::DefCall { def, .. } => match self.program.defs.get(*def).map(|d| &d.body) {
+                Some(DefBody::Block(_)) => Shape::Object,
+                _ => Shape::Value,
+            },
             NodeKind::For { .. } => Shape::List,
             _ => Shape::Value,
         };
@@ -325,13 +334,15 @@ impl Walker<'_> {
         self.scopes += 1;
         match &value.kind {
             NodeKind::Block(block) => self.block(block),
-            NodeKind::DefCall { def, args } => {
-                if let Some(def) = self.program.defs.get(*def) {
+            NodeKind::DefCall { def, args, .. } => {
+                if let Some(def) = self.program.defs.get(*def)
+                    && let DefBody::Block(block) = &def.body
+                {
                     for (slot, arg) in def.params.iter().zip(args) {
                         let binding = self.binding(arg);
                         self.env.insert(*slot, binding);
                     }
-                    self.block(&def.body);
+                    self.block(block);
                 }
             }
             NodeKind::For {

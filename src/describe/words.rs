@@ -2,7 +2,7 @@
 //! table `status``, `constant "Web"`, `if ... then ... else ...`.
 
 use super::walk::Walker;
-use crate::program::{Node, NodeKind};
+use crate::program::{DefBody, Node, NodeKind};
 use serde_json::Value as Json;
 
 /// Plain words for what a node does to its input.
@@ -169,10 +169,18 @@ impl Words for Walker<'_> {
             NodeKind::Binary(..) | NodeKind::Neg(_) | NodeKind::Not(_) => {
                 format!("compute `{}`", self.text(node))
             }
-            NodeKind::DefCall { def, args } => {
-                let name = self.program.defs.get(*def).map_or("?", |d| d.name.as_str());
+            NodeKind::DefCall { def, args, .. } => {
+                let def = self.program.defs.get(*def);
+                let name = def.map_or("?", |d| d.name.as_str());
                 let args: Vec<String> = args.iter().map(|a| self.text(a)).collect();
-                format!("sub-mapping `{name}({})`, fields below", args.join(", "))
+                match def.map(|d| &d.body) {
+                    Some(DefBody::Value(value)) => format!(
+                        "`{name}({})`, where def `{name}` is `{}`",
+                        args.join(", "),
+                        self.text(value)
+                    ),
+                    _ => format!("sub-mapping `{name}({})`, fields below", args.join(", ")),
+                }
             }
             NodeKind::For { list, filter, .. } => {
                 let mut s = format!("one object per element of `{}`", self.text(list));

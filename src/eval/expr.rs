@@ -2,7 +2,7 @@
 
 use super::{Flow, Machine, Object, Origin, Result, TargetStep, Value};
 use crate::diagnostics::{Code, did_you_mean};
-use crate::program::{Block, Node, NodeKind};
+use crate::program::{Block, DefBody, Node, NodeKind};
 use crate::stdlib::args::Args;
 use crate::stdlib::{Absent, Function, Implementation, ListOp, sort_keyed};
 use rust_decimal::Decimal;
@@ -50,7 +50,7 @@ impl<'a> Machine<'a> {
                 body,
             } => self.list_call(node, *op, list, *slot, body),
             NodeKind::Lookup { table, value } => self.lookup(node, *table, value),
-            NodeKind::DefCall { def, args } => {
+            NodeKind::DefCall { def, args, .. } => {
                 let def = &self.program.defs[*def];
                 let mut values = Vec::with_capacity(args.len());
                 for arg in args {
@@ -66,7 +66,10 @@ impl<'a> Machine<'a> {
                     self.origins[*slot] = Origin::Node(arg);
                     self.poisoned[*slot] = false;
                 }
-                Ok(self.object(&def.body))
+                match &def.body {
+                    DefBody::Block(block) => Ok(self.object(block)),
+                    DefBody::Value(value) => self.eval(value),
+                }
             }
             NodeKind::Neg(inner) => match self.eval(inner)? {
                 Value::Number(n) => match n.to_decimal() {

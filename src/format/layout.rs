@@ -46,6 +46,8 @@ pub(super) enum RowKind {
     Policy,
     /// `param` and `import` lines align their comments only.
     Declaration,
+    /// `def name(a) = value`: aligns with nothing, not even the next one.
+    ValueDef,
 }
 
 fn width(s: &str) -> usize {
@@ -84,7 +86,7 @@ pub(super) fn render(entries: &[Entry], indent: &str) -> Vec<String> {
             Entry::Row(first) => {
                 let mut end = i + 1;
                 while let Some(Entry::Row(r)) = entries.get(end) {
-                    if r.kind != first.kind {
+                    if r.kind != first.kind || r.kind == RowKind::ValueDef {
                         break;
                     }
                     end += 1;

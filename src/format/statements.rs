@@ -4,7 +4,7 @@ use super::Printer;
 use super::expr::{finish_braces, key, quote};
 use super::layout::{Entry, Row, RowKind};
 use crate::syntax::{
-    Ast, Block, Else, Expr, IfStatement, Item, RuleOption, Span, Statement, Table, Target,
+    Ast, Block, DefBody, Else, Expr, IfStatement, Item, RuleOption, Span, Statement, Table, Target,
 };
 
 /// A printed construct, before it takes its place among its neighbours.
@@ -150,8 +150,21 @@ impl Printer<'_> {
             Item::Table(table) => self.table(table),
             Item::Def(def) => {
                 let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
-                let body = self.block(&def.body);
-                format!("def {}({}) {body}", def.name.name, params.join(", "))
+                let head = format!("def {}({})", def.name.name, params.join(", "));
+                match &def.body {
+                    DefBody::Block(block) => format!("{head} {}", self.block(block)),
+                    DefBody::Value(value) => {
+                        let (value, breakable) = self.value(value);
+                        return Piece::Row {
+                            kind: RowKind::ValueDef,
+                            key: head,
+                            sep: " = ",
+                            value,
+                            options: String::new(),
+                            breakable,
+                        };
+                    }
+                }
             }
             Item::Statement(statement) => return self.statement(statement),
         })

@@ -1,7 +1,7 @@
 //! Which source paths a program reads, and which of them it uses whole.
 
 use super::Need;
-use crate::program::{Block, Node, NodeKind, Program, Statement, Step};
+use crate::program::{Block, DefBody, Node, NodeKind, Program, Statement, Step};
 
 /// A root path: object keys from the record (array steps are transparent).
 type Path = Vec<Box<str>>;
@@ -23,7 +23,11 @@ pub(crate) fn analyse(program: &Program) -> Need {
         analysis.need = Need::nothing();
         analysis.block(&program.body);
         for def in &program.defs {
-            analysis.block(&def.body);
+            match &def.body {
+                DefBody::Block(block) => analysis.block(block),
+                // what the call gives is used as a rule's value would be
+                DefBody::Value(value) => analysis.used(value),
+            }
         }
         rounds += 1;
     }
@@ -153,7 +157,7 @@ impl Analysis<'_> {
                 self.used(body);
             }
             NodeKind::Lookup { value, .. } => self.used(value),
-            NodeKind::DefCall { def, args } => {
+            NodeKind::DefCall { def, args, .. } => {
                 let params = &self.program.defs[*def].params;
                 for (arg, slot) in args.iter().zip(params) {
                     self.bind(*slot, arg);

@@ -153,17 +153,27 @@ pub struct Constant {
     pub span: Span,
 }
 
-/// `def address(a) { street = a.line1 }`: a reusable sub-mapping.
+/// `def address(a) { street = a.line1 }`: a reusable sub-mapping, or
+/// `def clean(s) = s | trim`: a reusable value.
 #[derive(Clone, Debug)]
 pub struct Def {
     /// Its name.
     pub name: Ident,
     /// Its parameters.
     pub params: Vec<Ident>,
-    /// The object it builds.
-    pub body: Block,
+    /// What a call gives.
+    pub body: DefBody,
     /// The whole item.
     pub span: Span,
+}
+
+/// What a call of a def gives.
+#[derive(Clone, Debug)]
+pub enum DefBody {
+    /// `{ rules }`: the object the block builds.
+    Block(Block),
+    /// `= expr`: the value of the expression.
+    Value(Expr),
 }
 
 /// `{ statements }`: builds one object.

@@ -127,14 +127,15 @@ impl Builder<'_, '_> {
     pub(super) fn def(&mut self, pair: Pair<'_, Rule>) -> Def {
         let span = self.span(&pair);
         let mut idents = Vec::new();
-        let mut body = Block {
+        let mut body = DefBody::Block(Block {
             statements: Vec::new(),
             span,
-        };
+        });
         for child in children(pair) {
             match child.as_rule() {
                 Rule::ident => idents.push(self.ident(child)),
-                _ => body = self.block(child),
+                Rule::expr => body = DefBody::Value(self.expr(child)),
+                _ => body = DefBody::Block(self.block(child)),
             }
         }
         let name = if idents.is_empty() {

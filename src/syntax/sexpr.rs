@@ -68,7 +68,10 @@ impl Display for Item {
                     }
                     write!(f, "{}", p.name)?;
                 }
-                write!(f, ") {})", d.body)
+                match &d.body {
+                    DefBody::Block(b) => write!(f, ") {b})"),
+                    DefBody::Value(e) => write!(f, ") = {e})"),
+                }
             }
             Item::Statement(s) => write!(f, "{s}"),
         }
