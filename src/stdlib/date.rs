@@ -206,35 +206,62 @@ pub(crate) fn valid_pattern(pattern: &str) -> bool {
     parsed_pattern(pattern).is_some()
 }
 
+/// A parsed strftime pattern.
+pub(crate) struct Pattern {
+    pub(crate) items: Vec<chrono::format::Item<'static>>,
+    /// Does it show an offset, a zone or a timestamp (which depend on the
+    /// instant's zone, not only on its local time)?
+    pub(crate) shows_offset: bool,
+}
+
 thread_local! {
     /// Parsed strftime patterns: a mapping formats with the same few
     /// patterns on every record, so each is parsed once per thread.
-    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<chrono::format::Item<'static>>>>> =
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Pattern>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
-/// The items of a strftime pattern, from the per-thread cache; `None` when
-/// it has an error item.
-pub(crate) fn parsed_pattern(
-    pattern: &str,
-) -> Option<std::rc::Rc<Vec<chrono::format::Item<'static>>>> {
+/// A strftime pattern, from the per-thread cache; `None` when it has an
+/// error item.
+pub(crate) fn parsed_pattern(pattern: &str) -> Option<std::rc::Rc<Pattern>> {
+    use chrono::format::{Fixed, Item, Numeric};
     PATTERNS.with(|cache| {
-        if let Some(items) = cache.try_borrow().ok()?.get(pattern) {
-            return Some(std::rc::Rc::clone(items));
+        if let Some(parsed) = cache.try_borrow().ok()?.get(pattern) {
+            return Some(std::rc::Rc::clone(parsed));
         }
         let items = chrono::format::StrftimeItems::new(pattern)
             .parse_to_owned()
             .ok()?;
-        let items = std::rc::Rc::new(items);
+        let shows_offset = items.iter().any(|item| {
+            matches!(
+                item,
+                Item::Fixed(
+                    Fixed::TimezoneName
+                        | Fixed::TimezoneOffset
+                        | Fixed::TimezoneOffsetColon
+                        | Fixed::TimezoneOffsetDoubleColon
+                        | Fixed::TimezoneOffsetTripleColon
+                        | Fixed::TimezoneOffsetColonZ
+                        | Fixed::TimezoneOffsetZ
+                        | Fixed::RFC2822
+                        | Fixed::RFC3339
+                        | Fixed::Internal(_)
+                ) | Item::Numeric(Numeric::Timestamp, _)
+            )
+        });
+        let parsed = std::rc::Rc::new(Pattern {
+            items,
+            shows_offset,
+        });
         let Ok(mut cache) = cache.try_borrow_mut() else {
-            return Some(items);
+            return Some(parsed);
         };
         // patterns come from the mapping, so there are few; bound it anyway
         if cache.len() >= 256 {
             cache.clear();
         }
-        cache.insert(pattern.to_string(), std::rc::Rc::clone(&items));
-        Some(items)
+        cache.insert(pattern.to_string(), std::rc::Rc::clone(&parsed));
+        Some(parsed)
     })
 }
 
@@ -262,7 +289,7 @@ pub(crate) fn read(text: &str, format: &str) -> Option<Reading> {
             .or_else(|| read(text, "date")),
         pattern => {
             let mut parsed = Parsed::new();
-            chrono::format::parse(&mut parsed, text, parsed_pattern(pattern)?.iter()).ok()?;
+            chrono::format::parse(&mut parsed, text, parsed_pattern(pattern)?.items.iter()).ok()?;
             if let Ok(dt) = parsed.to_datetime() {
                 return Some(Reading::Instant(dt));
             }

@@ -51,32 +51,17 @@ where
         "unix_s" => Some(dt.timestamp().to_string()),
         "unix_ms" => Some(dt.timestamp_millis().to_string()),
         pattern => {
-            let items = parsed_pattern(pattern)?;
+            let pattern = parsed_pattern(pattern)?;
+            let items = &pattern.items;
             let mut out = String::new();
             // chrono renders the offset to a string before formatting; a
-            // pattern that shows no offset, zone or timestamp is formatted without it
-            let shows_offset = items.iter().any(|item| {
-                matches!(
-                    item,
-                    Item::Fixed(
-                        chrono::format::Fixed::TimezoneName
-                            | chrono::format::Fixed::TimezoneOffset
-                            | chrono::format::Fixed::TimezoneOffsetColon
-                            | chrono::format::Fixed::TimezoneOffsetDoubleColon
-                            | chrono::format::Fixed::TimezoneOffsetTripleColon
-                            | chrono::format::Fixed::TimezoneOffsetColonZ
-                            | chrono::format::Fixed::TimezoneOffsetZ
-                            | chrono::format::Fixed::RFC2822
-                            | chrono::format::Fixed::RFC3339
-                            | chrono::format::Fixed::Internal(_)
-                    ) | Item::Numeric(Numeric::Timestamp, _)
-                )
-            });
-            if shows_offset {
+            // pattern that shows no offset, zone or timestamp is formatted
+            // from the local time without it
+            if pattern.shows_offset {
                 write!(out, "{}", dt.format_with_items(items.iter())).ok()?;
             } else {
                 let local = dt.naive_local();
-                match format_numeric(&local, &items) {
+                match format_numeric(&local, items) {
                     Some(text) => out = text,
                     None => write!(out, "{}", local.format_with_items(items.iter())).ok()?,
                 }
@@ -561,16 +546,21 @@ mod tests {
             let dt = DateTime::parse_from_rfc3339(instant).expect("an instant");
             let local = dt.naive_local();
             for pattern in patterns {
-                let items = parsed_pattern(pattern).expect("a pattern");
-                let chrono = local.format_with_items(items.iter()).to_string();
-                if let Some(fast) = format_numeric(&local, &items) {
+                let parsed = parsed_pattern(pattern).expect("a pattern");
+                let chrono = local.format_with_items(parsed.items.iter()).to_string();
+                if let Some(fast) = format_numeric(&local, &parsed.items) {
                     assert_eq!(fast, chrono, "{pattern} of {instant}");
                 }
             }
         }
         // the fast path is taken for the plain patterns, not for the others
         let dt = DateTime::parse_from_rfc3339("2026-07-04T18:05:09Z").expect("an instant");
-        let taken = |p| format_numeric(&dt.naive_local(), &parsed_pattern(p).expect("a pattern"));
+        let taken = |p| {
+            format_numeric(
+                &dt.naive_local(),
+                &parsed_pattern(p).expect("a pattern").items,
+            )
+        };
         assert_eq!(taken("%d/%m/%Y").as_deref(), Some("04/07/2026"));
         assert_eq!(taken("%-d/%-m"), None);
         assert_eq!(taken("%e %b"), None);
@@ -578,7 +568,7 @@ mod tests {
         assert_eq!(
             format_numeric(
                 &leap.naive_local(),
-                &parsed_pattern("%S").expect("a pattern")
+                &parsed_pattern("%S").expect("a pattern").items
             ),
             None
         );
