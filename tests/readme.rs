@@ -5,6 +5,8 @@
 //! `UPDATE_README=1 cargo test --test readme` rewrites the generated
 //! sections.
 
+mod common;
+
 use mapc::{Code, Env, Mapping};
 use serde_json::Value;
 
@@ -128,18 +130,12 @@ fn every_mapping_in_the_readme_compiles_and_gives_the_output_shown() {
             "README example at line {}: the projected record maps differently",
             example.line
         );
-        // and so does the record read as `mapc apply` streams it
-        let text = input.to_string();
-        let record = mapping.read(&text).expect("the input parses");
-        let streamed = mapping
-            .bind(&env)
-            .and_then(|bound| bound.apply_record(&record))
-            .expect("the streamed record maps");
-        assert_eq!(
-            streamed.to_string(),
-            actual.to_string(),
-            "README example at line {}: the streamed record maps differently",
-            example.line
+        // and so do the streaming paths (`apply_to`, `read` + `apply_record_to`)
+        common::assert_apply_to_agrees(
+            &format!("README example at line {}", example.line),
+            &mapping,
+            &env,
+            &input,
         );
         // compare as text: exact digits (`12.50`) and field order matter
         assert_eq!(
