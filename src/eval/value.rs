@@ -168,7 +168,7 @@ impl<'a> Value<'a> {
                 .map_or(Value::Missing, Value::from_json_owned)),
             Value::Partial(Tree::Object(entries)) => Ok(entries
                 .iter()
-                .find(|(k, _)| k.len() == key.len() && k == key)
+                .find(|(k, _)| k == key)
                 .map_or(Value::Missing, |(_, v)| Value::from_tree(v))),
             _ => Err(()),
         }
