@@ -7,3 +7,10 @@ cd "$(dirname "$0")/.."
 
 echo "== Rust: unit, fixture, CLI and property tests"
 cargo test
+
+echo "== the library alone: builds without the CLI's dependencies"
+cargo build --quiet --no-default-features --lib
+if cargo tree --no-default-features -e normal --prefix none | grep -E '^(clap|indicatif|mimalloc|crossbeam-channel) '; then
+  echo "the library without the cli feature still depends on the crates above" >&2
+  exit 1
+fi
