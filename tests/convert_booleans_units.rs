@@ -108,7 +108,7 @@ fn unit_mistakes_are_named() {
     let cases = [
         (
             r#"x = convert_unit(1, "gal", "l")"#,
-            "E315: `convert_unit`: unit `gal` is ambiguous",
+            "E217: `convert_unit`: unit `gal` is ambiguous",
         ),
         (
             r#"x = convert_unit(1, "kg", "ft")"#,
@@ -116,7 +116,7 @@ fn unit_mistakes_are_named() {
         ),
         (
             r#"x = convert_unit(1, "stone", "kg")"#,
-            "E308: `convert_unit`: unknown unit `stone`",
+            "E217: `convert_unit`: unknown unit `stone`",
         ),
         (
             r#"x = convert_unit(-273.16, "C", "K")"#,

@@ -95,13 +95,18 @@ fn zone_conversion_follows_daylight_saving() {
         map(source, json!({"t": "2026-03-29T01:00:00Z"})),
         r#"{"berlin":"2026-03-29T03:00:00+02:00","new_york":"2026-03-28T21:00:00-04:00","sydney":"2026-03-29T12:00:00+11:00","kathmandu":"2026-03-29T06:45:00+05:45","utc":"2026-03-29T01:00:00Z"}"#
     );
-    let out = map(r#"x = to_zone("2026-01-01T00:00:00Z", "CET+1")"#, json!({}));
+    let out = map(
+        r#"x = to_zone("2026-01-01T00:00:00Z", .z)"#,
+        json!({"z": "CET+1"}),
+    );
     assert!(out.starts_with("E317: "), "{out}");
+    let out = map(r#"x = to_zone("2026-01-01T00:00:00Z", "CET+1")"#, json!({}));
+    assert!(out.starts_with("E217: "), "{out}");
     let out = map(
         r#"x = to_zone("2026-01-01T00:00:00Z", "Europe/Berlln")"#,
         json!({}),
     );
-    assert!(out.starts_with("E317: "), "{out}");
+    assert!(out.starts_with("E217: "), "{out}");
 }
 
 #[test]
@@ -149,8 +154,13 @@ fn slashed_dates_are_never_guessed() {
         map(source, json!({"d": "13/02/2026"})),
         "E314: `parse_date`: \"13/02/2026\" does not match any format tried: %m/%d/%Y"
     );
-    let out = map(r#"x = parse_date(.d, "%d/%m/%Y %")"#, json!({"d": "1"}));
+    let out = map(
+        r#"x = parse_date(.d, .f)"#,
+        json!({"d": "1", "f": "%d/%m/%Y %"}),
+    );
     assert!(out.starts_with("E308: "), "{out}");
+    let out = map(r#"x = parse_date(.d, "%d/%m/%Y %")"#, json!({"d": "1"}));
+    assert!(out.starts_with("E217: "), "{out}");
 }
 
 #[test]
@@ -234,8 +244,11 @@ fn unix_time_always_states_its_unit() {
         map(source, json!({"t": "0"})),
         r#"{"s":"1970-01-01T00:00:00Z","ms":"1970-01-01T00:00:00Z","us":"1970-01-01T00:00:00Z","back_ms":0}"#
     );
-    let out = map(r#"x = from_unix(1, "minutes")"#, json!({}));
+    // a unit read from the record fails that record; a constant one fails check
+    let out = map(r#"x = from_unix(1, .u)"#, json!({"u": "minutes"}));
     assert!(out.starts_with("E308: "), "{out}");
+    let out = map(r#"x = from_unix(1, "minutes")"#, json!({}));
+    assert!(out.starts_with("E217: "), "{out}");
     let out = map(r#"x = from_unix(1e20, "s")"#, json!({}));
     assert!(out.starts_with("E308: "), "{out}");
     let out = map(r#"x = from_unix("1.5e3", "s")"#, json!({}));

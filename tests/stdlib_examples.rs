@@ -18,12 +18,20 @@ pub fn pinned_env() -> Env {
     Env::new().with_now(now).with_time_zone(zone)
 }
 
-/// What an example gives: JSON text, `(missing)` or `error[E3xx]`.
+/// What an example gives: JSON text, `(missing)`, `error[E3xx]`, or
+/// `error[E217]` for a constant setting that `mapc check` refuses.
 fn run(call: &str) -> String {
     let source = format!("{PRELUDE}x = {call}\n");
     let mapping = match Mapping::compile(&source) {
         Ok(m) => m,
-        Err(e) => return format!("compile error: {e}"),
+        Err(e) => {
+            let codes: Vec<String> = e
+                .diagnostics()
+                .iter()
+                .map(|d| format!("error[{}]", d.code.as_str()))
+                .collect();
+            return codes.join(", ");
+        }
     };
     match mapping.apply_with(&json!({}), &pinned_env()) {
         Ok(out) => match out.get("x") {

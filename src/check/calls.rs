@@ -5,7 +5,7 @@ use super::Checker;
 use super::statements::Scope;
 use crate::diagnostics::{Code, did_you_mean};
 use crate::program::{self, Loc, Node, NodeKind};
-use crate::stdlib::{self, Arity, Function, Implementation, Ty};
+use crate::stdlib::{self, Arity, Function, Implementation, Param, Ty};
 use crate::syntax::{BinaryOp, Expr, ExprKind, Ident};
 use serde_json::Value as Json;
 
@@ -322,6 +322,8 @@ impl Checker {
                         )
                         .help
                         .push(format!("the signature is `{}`", function.signature()));
+                    } else {
+                        self.constant_setting(function, i, param, &node);
                     }
                 }
                 node
@@ -449,6 +451,51 @@ impl Checker {
                 },
             },
             loc,
+        }
+    }
+
+    /// A constant argument for a setting is read now, with the function the
+    /// built-in reads it with on every record: `round(x, 2, "halfeven")`
+    /// fails `check` instead of every record.
+    fn constant_setting(&mut self, function: &Function, i: usize, param: &Param, node: &Node) {
+        let Some(setting) = param.setting else {
+            return;
+        };
+        let constant = match &node.kind {
+            NodeKind::Const(Json::Null) => return,
+            NodeKind::Const(constant) => constant.clone(),
+            NodeKind::List(items) => {
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    let NodeKind::Const(c) = &item.kind else {
+                        return;
+                    };
+                    list.push(c.clone());
+                }
+                Json::Array(list)
+            }
+            _ => return,
+        };
+        let mut values = vec![crate::eval::Value::Missing; i + 1];
+        values[i] = crate::eval::Value::from_json(&constant);
+        let mut args = stdlib::args::Args {
+            values,
+            ambient: crate::env::Ambient::default(),
+        };
+        let Err(problem) = setting(&mut args, i) else {
+            return;
+        };
+        let d = self.error(
+            Code::InvalidSetting,
+            node.loc,
+            format!("`{}`: {}", function.name, problem.message),
+            format!(
+                "every record would fail here with {}",
+                problem.code.as_str()
+            ),
+        );
+        if let Some(help) = problem.help {
+            d.help.push(help);
         }
     }
 }

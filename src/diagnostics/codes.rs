@@ -72,6 +72,9 @@ codes! {
     InvalidType = "E215", "invalid type name";
     /// A table key is listed twice with different values.
     DuplicateKey = "E216", "table key with two values";
+    /// A constant setting (a rounding mode, zone, unit, currency, format,
+    /// duration) that the built-in refuses, so every record would fail.
+    InvalidSetting = "E217", "constant argument every record would fail on";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";

@@ -35,6 +35,21 @@ impl FnError {
     }
 }
 
+/// The help for a name that is not one of `choices`: "did you mean" the
+/// closest, else the whole list.
+pub(crate) fn choices_help<'c>(
+    name: &str,
+    choices: impl Iterator<Item = &'c str> + Clone,
+) -> String {
+    match crate::diagnostics::did_you_mean(name, choices.clone()) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => {
+            let all: Vec<&str> = choices.collect();
+            format!("the choices are {}", all.join(", "))
+        }
+    }
+}
+
 /// The evaluated arguments of one call.
 pub(crate) struct Args<'a> {
     pub(crate) values: Vec<Value<'a>>,

@@ -370,9 +370,9 @@ builtin!(
     "parse_datetime",
     &[
         one("text", Ty::STRING),
-        opt("formats", Ty::STRING.or(Ty::LIST)),
-        opt("zone", Ty::STRING),
-        opt("dst", Ty::STRING)
+        opt("formats", Ty::STRING.or(Ty::LIST)).read_with(|a, i| formats_arg(a, i, &[]).map(drop)),
+        opt("zone", Ty::STRING).read_with(|a, i| zone_arg(a, i).map(drop)),
+        opt("dst", Ty::STRING).read_with(|a, i| dst_policy(a, i).map(drop))
     ],
     Ty::STRING,
     Absent::Propagate,
@@ -439,7 +439,7 @@ builtin!(
     "parse_date",
     &[
         one("text", Ty::STRING),
-        opt("formats", Ty::STRING.or(Ty::LIST))
+        opt("formats", Ty::STRING.or(Ty::LIST)).read_with(|a, i| formats_arg(a, i, &[]).map(drop))
     ],
     Ty::STRING,
     Absent::Propagate,
@@ -500,7 +500,7 @@ builtin!(
     Date,
     TODAY,
     "today",
-    &[opt("zone", Ty::STRING)],
+    &[opt("zone", Ty::STRING).read_with(|a, i| zone_arg(a, i).map(drop))],
     Ty::STRING,
     Absent::Accept,
     "Today's date (`YYYY-MM-DD`) in `zone` (the environment's default zone when left out), from the environment's \"now\".",
@@ -532,7 +532,10 @@ builtin!(
     Date,
     TO_ZONE,
     "to_zone",
-    &[one("datetime", Ty::STRING), one("zone", Ty::STRING)],
+    &[
+        one("datetime", Ty::STRING),
+        one("zone", Ty::STRING).read_with(|a, i| zone_arg(a, i).map(drop))
+    ],
     Ty::STRING,
     Absent::Propagate,
     "The same instant as RFC 3339 with the offset the IANA `zone` has at that instant (daylight saving included).",
@@ -547,7 +550,7 @@ builtin!(
         },
         Example {
             call: r#"to_zone("2026-03-29T01:30:00Z", "Europe/Berlín")"#,
-            result: "error[E317]"
+            result: "error[E217]"
         },
     ],
     |args| {

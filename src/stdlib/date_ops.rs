@@ -1,7 +1,7 @@
 //! Formatting and arithmetic on dates and times (see `date.rs` for how
 //! values and zones work).
 
-use super::args::{FnError, number};
+use super::args::{Args, FnError, choices_help, number};
 use super::date::{
     Dst, date_arg, datetime_arg, dst_policy, parsed_pattern, resolve, rfc3339, zone_arg,
     zone_or_default,
@@ -11,6 +11,7 @@ use super::signature::{Absent, Example, Ty};
 use super::unix_time::epoch_nanos;
 use super::{builtin, one, opt};
 use crate::diagnostics::Code;
+use crate::diagnostics::did_you_mean;
 use crate::eval::Value;
 use chrono::format::{Item, Numeric, Pad};
 use chrono::{
@@ -112,8 +113,8 @@ builtin!(
     "format_datetime",
     &[
         one("datetime", Ty::STRING),
-        one("format", Ty::STRING),
-        opt("zone", Ty::STRING)
+        one("format", Ty::STRING).read_with(|a, i| output_format(a, i).map(drop)),
+        opt("zone", Ty::STRING).read_with(|a, i| super::date::zone_arg(a, i).map(drop))
     ],
     Ty::STRING,
     Absent::Propagate,
@@ -137,23 +138,11 @@ builtin!(
         },
         Example {
             call: r#"format_datetime("2026-03-29T01:30:00Z", "%Q")"#,
-            result: "error[E308]"
+            result: "error[E217]"
         },
     ],
     |args| {
-        let format = args.str(1)?;
-        if !NAMED_OUTPUT_FORMATS.contains(&format) && parsed_pattern(format).is_none() {
-            return Err(args
-                .error(
-                    1,
-                    Code::InvalidArgument,
-                    format!("`{format}` is not a valid format"),
-                )
-                .with_help(format!(
-                    "use a named format ({}) or a strftime pattern",
-                    NAMED_OUTPUT_FORMATS.join(", ")
-                )));
-        }
+        let format = output_format(args, 1)?;
         // a `YYYY-MM-DD` date has at most 10 characters; an instant has more
         let input = args.str(0)?.trim();
         let date = (input.len() <= 10)
@@ -290,9 +279,9 @@ builtin!(
     "add_duration",
     &[
         one("datetime", Ty::STRING),
-        one("duration", Ty::STRING),
-        opt("zone", Ty::STRING),
-        opt("dst", Ty::STRING)
+        one("duration", Ty::STRING).read_with(|a, i| duration_arg(a, i).map(drop)),
+        opt("zone", Ty::STRING).read_with(|a, i| super::date::zone_arg(a, i).map(drop)),
+        opt("dst", Ty::STRING).read_with(|a, i| super::date::dst_policy(a, i).map(drop))
     ],
     Ty::STRING,
     Absent::Propagate,
@@ -320,21 +309,11 @@ builtin!(
         },
         Example {
             call: r#"add_duration("2026-03-29", "1 day")"#,
-            result: "error[E314]"
+            result: "error[E217]"
         },
     ],
     |args| {
-        let text = args.str(1)?;
-        let duration = parse_duration(text).ok_or_else(|| {
-            args.error(
-                1,
-                Code::Unparseable,
-                format!("{text:?} is not an ISO 8601 duration"),
-            )
-            .with_help(
-                "write it as P[n]Y[n]M[n]W[n]DT[n]H[n]M[n]S, as in \"P1D\", \"PT90M\", \"-P1M\"",
-            )
-        })?;
+        let duration = duration_arg(args, 1)?;
         let overflow = || FnError::new(Code::Overflow, "the date is out of range");
         if let Ok(date) = NaiveDate::parse_from_str(args.str(0)?.trim(), "%Y-%m-%d") {
             if duration.exact != TimeDelta::zero() {
@@ -375,8 +354,8 @@ builtin!(
     "truncate_datetime",
     &[
         one("datetime", Ty::STRING),
-        one("unit", Ty::STRING),
-        opt("zone", Ty::STRING)
+        one("unit", Ty::STRING).read_with(|a, i| truncate_unit(a, i).map(drop)),
+        opt("zone", Ty::STRING).read_with(|a, i| super::date::zone_arg(a, i).map(drop))
     ],
     Ty::STRING,
     Absent::Propagate,
@@ -392,12 +371,12 @@ builtin!(
         },
         Example {
             call: r#"truncate_datetime("2026-03-29T15:45:10Z", "week", "UTC")"#,
-            result: "error[E308]"
+            result: "error[E217]"
         },
     ],
     |args| {
         let dt = datetime_arg(args, 0)?;
-        let unit = args.str(1)?;
+        let unit = truncate_unit(args, 1)?;
         let tz = zone_or_default(args, 2)?;
         let zoned = dt.with_timezone(&tz);
         let local = zoned.naive_local();
@@ -448,7 +427,7 @@ builtin!(
     &[
         one("start", Ty::STRING),
         one("end", Ty::STRING),
-        one("unit", Ty::STRING)
+        one("unit", Ty::STRING).read_with(|a, i| diff_unit(a, i).map(drop))
     ],
     Ty::NUMBER,
     Absent::Propagate,
@@ -470,7 +449,7 @@ builtin!(
     |args| {
         let start = datetime_arg(args, 0)?;
         let end = datetime_arg(args, 1)?;
-        let unit = args.str(2)?;
+        let unit = diff_unit(args, 2)?;
         let nanos = Decimal::from_i128_with_scale(epoch_nanos(&end) - epoch_nanos(&start), 0);
         let seconds = shift(nanos, -9)?;
         let value = if let Some(e) = ["s", "ms", "us", "ns"].iter().position(|u| *u == unit) {
@@ -518,6 +497,69 @@ builtin!(
         Ok(number(Decimal::from((end - start).num_days())))
     }
 );
+
+/// The output format argument `i`: a named format or a strftime pattern.
+fn output_format<'s>(args: &'s Args<'_>, i: usize) -> Result<&'s str, FnError> {
+    let format = args.str(i)?;
+    if NAMED_OUTPUT_FORMATS.contains(&format) || parsed_pattern(format).is_some() {
+        return Ok(format);
+    }
+    let help = match did_you_mean(format, NAMED_OUTPUT_FORMATS.iter().copied()) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => format!(
+            "use a named format ({}) or a strftime pattern",
+            NAMED_OUTPUT_FORMATS.join(", ")
+        ),
+    };
+    Err(args
+        .error(
+            i,
+            Code::InvalidArgument,
+            format!("`{format}` is not a valid format"),
+        )
+        .with_help(help))
+}
+
+/// The ISO 8601 duration argument `i`.
+fn duration_arg(args: &Args<'_>, i: usize) -> Result<Duration, FnError> {
+    let text = args.str(i)?;
+    parse_duration(text).ok_or_else(|| {
+        args.error(
+            i,
+            Code::Unparseable,
+            format!("{text:?} is not an ISO 8601 duration"),
+        )
+        .with_help("write it as P[n]Y[n]M[n]W[n]DT[n]H[n]M[n]S, as in \"P1D\", \"PT90M\", \"-P1M\"")
+    })
+}
+
+/// The units `truncate_datetime` truncates to.
+const TRUNCATE_UNITS: &[&str] = &["year", "month", "day", "hour", "minute"];
+
+/// The unit argument `i` of `truncate_datetime`.
+fn truncate_unit<'s>(args: &'s Args<'_>, i: usize) -> Result<&'s str, FnError> {
+    let unit = args.str(i)?;
+    if TRUNCATE_UNITS.contains(&unit) {
+        return Ok(unit);
+    }
+    Err(args
+        .error(i, Code::InvalidArgument, format!("unknown unit `{unit}`"))
+        .with_help(choices_help(unit, TRUNCATE_UNITS.iter().copied())))
+}
+
+/// The unit argument `i` of `diff_datetime`.
+fn diff_unit<'s>(args: &'s Args<'_>, i: usize) -> Result<&'s str, FnError> {
+    let unit = args.str(i)?;
+    let names = ["ns", "us", "ms", "s"]
+        .into_iter()
+        .chain(DIFF_UNITS.iter().map(|(n, _)| *n));
+    if names.clone().any(|n| n == unit) {
+        return Ok(unit);
+    }
+    Err(args
+        .error(i, Code::InvalidArgument, format!("unknown unit `{unit}`"))
+        .with_help(choices_help(unit, names)))
+}
 
 #[cfg(test)]
 mod tests {

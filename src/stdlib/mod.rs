@@ -159,6 +159,7 @@ pub(crate) const fn one(name: &'static str, ty: Ty) -> Param {
         name,
         ty,
         arity: Arity::One,
+        setting: None,
     }
 }
 
@@ -168,6 +169,7 @@ pub(crate) const fn opt(name: &'static str, ty: Ty) -> Param {
         name,
         ty,
         arity: Arity::Optional,
+        setting: None,
     }
 }
 
@@ -177,6 +179,7 @@ pub(crate) const fn many(name: &'static str, ty: Ty) -> Param {
         name,
         ty,
         arity: Arity::Variadic,
+        setting: None,
     }
 }
 

@@ -130,7 +130,7 @@ builtin!(
     Money,
     CURRENCY_EXPONENT,
     "currency_exponent",
-    &[one("currency", Ty::STRING)],
+    &[one("currency", Ty::STRING).read_with(|a, i| currency(a, i).map(drop))],
     Ty::NUMBER,
     Absent::Propagate,
     "The number of minor-unit decimals of an ISO 4217 currency (case-insensitive code); an unknown code, or one with no minor unit (XAU), is an error.",
@@ -149,7 +149,7 @@ builtin!(
         },
         Example {
             call: r#"currency_exponent("XYZ")"#,
-            result: "error[E313]"
+            result: "error[E217]"
         },
     ],
     |args| Ok(number(Decimal::from(exponent(args, 0)?.1)))
@@ -159,7 +159,10 @@ builtin!(
     Money,
     FROM_MINOR_UNITS,
     "from_minor_units",
-    &[one("minor", Ty::NUMBER), one("currency", Ty::STRING)],
+    &[
+        one("minor", Ty::NUMBER),
+        one("currency", Ty::STRING).read_with(|a, i| currency(a, i).map(drop))
+    ],
     Ty::NUMBER,
     Absent::Propagate,
     "Major units from a whole number of minor units, by the currency's ISO 4217 exponent, keeping that many decimals (USD 1234 → 12.34, JPY 1234 → 1234, KWD 1234 → 1.234); exact, no rounding.",
@@ -190,7 +193,7 @@ builtin!(
         },
         Example {
             call: r#"from_minor_units(1234, "ABC")"#,
-            result: "error[E313]"
+            result: "error[E217]"
         },
     ],
     |args| {
@@ -215,7 +218,10 @@ builtin!(
     Money,
     TO_MINOR_UNITS,
     "to_minor_units",
-    &[one("amount", Ty::NUMBER), one("currency", Ty::STRING)],
+    &[
+        one("amount", Ty::NUMBER),
+        one("currency", Ty::STRING).read_with(|a, i| currency(a, i).map(drop))
+    ],
     Ty::NUMBER,
     Absent::Propagate,
     "A whole number of minor units from a major amount, by the currency's ISO 4217 exponent (USD 12.34 → 1234, JPY 1234 → 1234); an amount with more decimals than the currency has is an error (E316): round it first with `round_money`.",
@@ -274,8 +280,8 @@ builtin!(
     "round_money",
     &[
         one("amount", Ty::NUMBER),
-        one("currency", Ty::STRING),
-        one("mode", Ty::STRING)
+        one("currency", Ty::STRING).read_with(|a, i| currency(a, i).map(drop)),
+        one("mode", Ty::STRING).read_with(|a, i| super::number::rounding_mode(a, i).map(drop))
     ],
     Ty::NUMBER,
     Absent::Propagate,
@@ -317,7 +323,7 @@ builtin!(
     "parse_number",
     &[
         one("text", Ty::STRING.or(Ty::NUMBER)),
-        opt("decimal_mark", Ty::STRING)
+        opt("decimal_mark", Ty::STRING).read_with(|a, i| decimal_mark(a, i).map(drop))
     ],
     Ty::NUMBER,
     Absent::Propagate,
@@ -389,8 +395,8 @@ builtin!(
     "parse_money",
     &[
         one("text", Ty::STRING.or(Ty::NUMBER)),
-        one("currency", Ty::STRING),
-        opt("decimal_mark", Ty::STRING)
+        one("currency", Ty::STRING).read_with(|a, i| currency(a, i).map(drop)),
+        opt("decimal_mark", Ty::STRING).read_with(|a, i| decimal_mark(a, i).map(drop))
     ],
     Ty::NUMBER,
     Absent::Propagate,

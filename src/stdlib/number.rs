@@ -1,7 +1,7 @@
 //! Exact numbers: decimals, never binary floating point. Every rounding
 //! function names its rounding mode; there is no unnamed default.
 
-use super::args::{Args, FnError, number};
+use super::args::{Args, FnError, choices_help, number};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one};
 use crate::diagnostics::Code;
@@ -26,13 +26,13 @@ pub(crate) fn rounding_mode(args: &Args<'_>, i: usize) -> Result<RoundingStrateg
         .find(|(n, _)| *n == name)
         .map(|(_, s)| *s)
         .ok_or_else(|| {
-            let names: Vec<&str> = ROUNDING_MODES.iter().map(|(n, _)| *n).collect();
+            let names = ROUNDING_MODES.iter().map(|(n, _)| *n);
             args.error(
                 i,
                 Code::InvalidArgument,
                 format!("unknown rounding mode `{name}`"),
             )
-            .with_help(format!("the modes are {}", names.join(", ")))
+            .with_help(choices_help(name, names))
         })
 }
 
@@ -132,7 +132,7 @@ builtin!(
     &[
         one("number", Ty::NUMBER),
         one("places", Ty::NUMBER),
-        one("mode", Ty::STRING)
+        one("mode", Ty::STRING).read_with(|a, i| rounding_mode(a, i).map(drop))
     ],
     Ty::NUMBER,
     Absent::Propagate,
@@ -169,7 +169,7 @@ builtin!(
         one("dividend", Ty::NUMBER),
         one("divisor", Ty::NUMBER),
         one("places", Ty::NUMBER),
-        one("mode", Ty::STRING)
+        one("mode", Ty::STRING).read_with(|a, i| rounding_mode(a, i).map(drop))
     ],
     Ty::NUMBER,
     Absent::Propagate,

@@ -56,7 +56,10 @@ builtin!(
     Text,
     MATCHES,
     "matches",
-    &[one("text", Ty::STRING), one("pattern", Ty::STRING)],
+    &[
+        one("text", Ty::STRING),
+        one("pattern", Ty::STRING).read_with(|a, i| regex(a, i).map(drop))
+    ],
     Ty::BOOL,
     Absent::Propagate,
     "Whether a regular expression matches anywhere in the text (anchor it with `^...$` for the whole text); linear-time `regex` syntax.",
@@ -71,7 +74,7 @@ builtin!(
         },
         Example {
             call: r#"matches("x", "(a")"#,
-            result: "error[E308]"
+            result: "error[E217]"
         },
     ],
     |args| {
@@ -86,7 +89,7 @@ builtin!(
     "regex_replace",
     &[
         one("text", Ty::STRING),
-        one("pattern", Ty::STRING),
+        one("pattern", Ty::STRING).read_with(|a, i| regex(a, i).map(drop)),
         one("replacement", Ty::STRING)
     ],
     Ty::STRING,
@@ -109,7 +112,7 @@ builtin!(
     "regex_extract",
     &[
         one("text", Ty::STRING),
-        one("pattern", Ty::STRING),
+        one("pattern", Ty::STRING).read_with(|a, i| regex(a, i).map(drop)),
         opt("group", Ty::NUMBER.or(Ty::STRING))
     ],
     Ty::STRING,

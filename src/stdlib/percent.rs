@@ -204,7 +204,7 @@ builtin!(
     &[
         one("number", Ty::NUMBER),
         one("places", Ty::NUMBER),
-        one("mode", Ty::STRING),
+        one("mode", Ty::STRING).read_with(|a, i| rounding_mode(a, i).map(drop)),
         opt("decimal_mark", Ty::STRING),
         opt("thousands", Ty::STRING)
     ],

@@ -87,6 +87,28 @@ pub struct Param {
     pub ty: Ty,
     /// How many values it takes.
     pub arity: Arity,
+    /// For a setting (a rounding mode, a zone name, a unit, a currency, a
+    /// format): the function the built-in reads it with at run time. The
+    /// checker calls it on a constant argument, so a setting that would
+    /// fail on every record fails `mapc check` instead.
+    pub(crate) setting: Option<Setting>,
+}
+
+/// Reads argument `i` of a call the way the built-in does, keeping only the
+/// verdict.
+pub(crate) type Setting = fn(&mut super::args::Args<'_>, usize) -> Result<(), super::args::FnError>;
+
+impl Param {
+    /// The same parameter, read with `setting` (see [`Param::setting`]).
+    pub(crate) const fn read_with(mut self, setting: Setting) -> Param {
+        self.setting = Some(setting);
+        self
+    }
+
+    /// Whether the checker validates a constant argument for this parameter.
+    pub fn is_setting(&self) -> bool {
+        self.setting.is_some()
+    }
 }
 
 /// A runnable example: a call with literal arguments and what it gives.

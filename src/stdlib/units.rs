@@ -4,7 +4,7 @@
 //! result with no exact decimal (°F → °C, g → lb) is an error unless the
 //! mapping names places and a rounding mode.
 
-use super::args::{Args, FnError, number};
+use super::args::{Args, FnError, choices_help, number};
 use super::number::{round_to, rounding_mode};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
@@ -165,9 +165,9 @@ fn unit(args: &Args<'_>, i: usize) -> Result<&'static Unit, FnError> {
         .iter()
         .find(|u| u.names.contains(&name.as_str()))
         .ok_or_else(|| {
-            let names: Vec<&str> = UNITS.iter().map(|u| u.names[0]).collect();
+            let names = UNITS.iter().flat_map(|u| u.names.iter().copied());
             args.error(i, Code::InvalidArgument, format!("unknown unit `{name}`"))
-                .with_help(format!("the units are {}", names.join(", ")))
+                .with_help(choices_help(&name, names))
         })
 }
 
@@ -229,10 +229,10 @@ builtin!(
     "convert_unit",
     &[
         one("value", Ty::NUMBER),
-        one("from", Ty::STRING),
-        one("to", Ty::STRING),
+        one("from", Ty::STRING).read_with(|a, i| unit(a, i).map(drop)),
+        one("to", Ty::STRING).read_with(|a, i| unit(a, i).map(drop)),
         opt("places", Ty::NUMBER),
-        opt("mode", Ty::STRING)
+        opt("mode", Ty::STRING).read_with(|a, i| rounding_mode(a, i).map(drop))
     ],
     Ty::NUMBER,
     Absent::Propagate,
@@ -264,7 +264,7 @@ builtin!(
         },
         Example {
             call: r#"convert_unit(1, "gal", "l")"#,
-            result: "error[E315]"
+            result: "error[E217]"
         },
         Example {
             call: r#"convert_unit(1, "kg", "m")"#,

@@ -1,7 +1,7 @@
 //! Unix time, always with a stated unit: there is no default unit, so a
 //! value in milliseconds is never read as seconds.
 
-use super::args::{Args, FnError, number};
+use super::args::{Args, FnError, choices_help, number};
 use super::date::{datetime_arg, rfc3339};
 use super::percent::shift;
 use super::signature::{Absent, Example, Ty};
@@ -31,7 +31,7 @@ fn unix_unit(args: &Args<'_>, i: usize) -> Result<i32, FnError> {
         .map(|(_, e)| *e)
         .ok_or_else(|| {
             args.error(i, Code::InvalidArgument, format!("unknown unit `{name}`"))
-                .with_help("the units are s, ms, us, ns (or seconds, milliseconds, microseconds, nanoseconds)")
+                .with_help(choices_help(name, UNIX_UNITS.iter().map(|(n, _)| *n)))
         })
 }
 
@@ -52,7 +52,7 @@ builtin!(
     "from_unix",
     &[
         one("time", Ty::NUMBER.or(Ty::STRING)),
-        one("unit", Ty::STRING)
+        one("unit", Ty::STRING).read_with(|a, i| unix_unit(a, i).map(drop))
     ],
     Ty::STRING,
     Absent::Propagate,
@@ -120,7 +120,10 @@ builtin!(
     Date,
     TO_UNIX,
     "to_unix",
-    &[one("datetime", Ty::STRING), one("unit", Ty::STRING)],
+    &[
+        one("datetime", Ty::STRING),
+        one("unit", Ty::STRING).read_with(|a, i| unix_unit(a, i).map(drop))
+    ],
     Ty::NUMBER,
     Absent::Propagate,
     "Unix time of an RFC 3339 instant in a stated unit (s, ms, us, ns; there is no default), exact: a fraction of the unit is kept as decimals, never cut.",

@@ -4,9 +4,21 @@ use mapc::{Env, FieldCounts, Mapping};
 use serde_json::Value as Json;
 
 /// Applies `source` to `record` in `env`: the output as compact JSON text, or
-/// the errors as `E3xx: message` lines.
+/// the errors as `E3xx: message` lines (`E2xx: message` lines when the
+/// mapping fails to compile, as a constant setting every record would fail
+/// on does).
 pub fn map_in(env: &Env, source: &str, record: Json) -> String {
-    let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{e}"));
+    let mapping = match Mapping::compile(source) {
+        Ok(m) => m,
+        Err(e) => {
+            return e
+                .diagnostics()
+                .iter()
+                .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+    };
     match mapping.apply_with(&record, env) {
         Ok(out) => out.to_string(),
         Err(e) => e
