@@ -308,6 +308,7 @@ impl Checker {
             ArgRef::Expr(e) => {
                 let node = self.expr(scope, e);
                 if let Some(param) = param {
+                    self.note_need(&node, param.ty);
                     let found = self.infer(&node);
                     if found != Ty::ANY && !found.overlaps(param.ty.or(Ty::NULL)) {
                         let nloc = node.loc;
@@ -423,6 +424,24 @@ impl Checker {
         if let Some(current) = scope.def {
             self.defs[current].calls.push((def, loc));
         }
+        for (i, node) in nodes.iter().enumerate() {
+            let Some(&slot) = self.defs[def].compiled.params.get(i) else {
+                continue;
+            };
+            let Some(need) = self.slot_needs.get(slot).copied().flatten() else {
+                continue;
+            };
+            let found = self.infer(node);
+            if found != Ty::ANY && !found.overlaps(need.or(Ty::NULL)) {
+                let param = params.get(i).cloned().unwrap_or_default();
+                self.error(
+                    Code::ArgumentType,
+                    node.loc,
+                    format!("def `{def_name}` uses `{param}` as {need}, found {found}"),
+                    format!("this is {found}"),
+                );
+            }
+        }
         if expected != given {
             let nloc = self.loc(scope.module.file, name.span);
             self.error(
@@ -445,9 +464,14 @@ impl Checker {
             kind: NodeKind::DefCall {
                 def,
                 args: nodes,
-                returns: match self.defs[def].compiled.body {
+                returns: match &self.defs[def].compiled.body {
                     program::DefBody::Block(_) => Ty::OBJECT,
-                    program::DefBody::Value(_) => Ty::ANY,
+                    // a def not checked yet has a null placeholder body
+                    program::DefBody::Value(program::Node {
+                        kind: NodeKind::Const(Json::Null),
+                        ..
+                    }) => Ty::ANY,
+                    program::DefBody::Value(value) => self.infer(value),
                 },
             },
             loc,

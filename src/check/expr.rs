@@ -150,6 +150,7 @@ impl Checker {
                         let message = "`+` adds numbers or joins strings";
                         self.expect_type(&lhs, Ty::NUMBER.or(Ty::STRING), message);
                         self.expect_type(&rhs, Ty::NUMBER.or(Ty::STRING), message);
+                        self.expect_same_kind_for_add(&lhs, &rhs, loc);
                     }
                     _ => {}
                 }
@@ -199,7 +200,7 @@ impl Checker {
                 let item = self.new_slot();
                 scope.vars.push((for_loop.item.name.clone(), item, Ty::ANY));
                 let index = for_loop.index.as_ref().map(|ident| {
-                    let slot = self.new_slot();
+                    let slot = self.new_typed_slot(Ty::NUMBER);
                     scope.vars.push((ident.name.clone(), slot, Ty::NUMBER));
                     slot
                 });
@@ -280,15 +281,50 @@ impl Checker {
     }
 
     /// The types a node can have, as far as the checker knows.
+    /// The types a node can have, knowing the types of the names in scope.
     pub(super) fn infer(&self, node: &Node) -> Ty {
-        infer(node)
+        infer_in(node, &|slot| {
+            self.slot_types.get(slot).copied().unwrap_or(Ty::ANY)
+        })
+    }
+
+    /// `"a" + 1`: a string and a number never add, whatever the record.
+    fn expect_same_kind_for_add(&mut self, lhs: &Node, rhs: &Node, loc: Loc) {
+        let (l, r) = (self.infer(lhs), self.infer(rhs));
+        let mixed = (l == Ty::STRING && r == Ty::NUMBER) || (l == Ty::NUMBER && r == Ty::STRING);
+        if mixed {
+            self.error(
+                Code::ArgumentType,
+                loc,
+                format!("`+` cannot add {l} and {r}"),
+                format!("{l} + {r}"),
+            )
+            .help
+            .push(
+                "join text with `concat(a, b)`, or convert first with `to_string` or `to_number`"
+                    .into(),
+            );
+        }
     }
 
     pub(super) fn expect_bool(&mut self, node: &Node) {
         self.expect_type(node, Ty::BOOL, "a condition must be a boolean");
     }
 
+    /// Notes that a name's value is used as `expected` here. The needs of
+    /// all uses add up (a def may test a value's type and use it two ways),
+    /// so a def called with a value that no use accepts fails `check` (see
+    /// `def_call`).
+    pub(super) fn note_need(&mut self, node: &Node, expected: Ty) {
+        if let NodeKind::Local(slot) = node.kind
+            && let Some(need) = self.slot_needs.get_mut(slot)
+        {
+            *need = Some(need.map_or(expected, |n| n.or(expected)));
+        }
+    }
+
     fn expect_type(&mut self, node: &Node, expected: Ty, message: &str) {
+        self.note_need(node, expected);
         let found = self.infer(node);
         if found != Ty::ANY && !found.overlaps(expected.or(Ty::NULL)) {
             let loc = node.loc;
@@ -304,7 +340,14 @@ impl Checker {
 
 /// The types a node can have, as far as the checker knows.
 pub(crate) fn infer(node: &Node) -> Ty {
+    infer_in(node, &|_| Ty::ANY)
+}
+
+/// [`infer`], with `local` giving what is known of each name's slot.
+fn infer_in(node: &Node, local: &dyn Fn(usize) -> Ty) -> Ty {
+    let infer = |n: &Node| infer_in(n, local);
     match &node.kind {
+        NodeKind::Local(slot) => local(*slot),
         NodeKind::Const(v) => match v {
             Json::Null => Ty::NULL,
             Json::Bool(_) => Ty::BOOL,

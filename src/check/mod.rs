@@ -109,6 +109,12 @@ struct Checker {
     params: Vec<ParamEntry>,
     policy: program::Policy,
     slots: usize,
+    /// What the checker knows of each slot's type (a `let`'s value, a `for`
+    /// index), so types flow through names.
+    slot_types: Vec<crate::stdlib::Ty>,
+    /// What the uses of a def parameter's slot need it to be (`x * 2`: a
+    /// number), so a call with a value that can never be that is an error.
+    slot_needs: Vec<Option<crate::stdlib::Ty>>,
     /// Canonical paths of the modules being loaded (import cycle detection)
     /// and of those already loaded.
     loading: Vec<PathBuf>,
@@ -130,6 +136,8 @@ impl Checker {
             params: Vec::new(),
             policy: program::Policy::default(),
             slots: 0,
+            slot_types: Vec::new(),
+            slot_needs: Vec::new(),
             loading: Vec::new(),
             loaded: HashMap::new(),
             target_names: std::collections::HashSet::new(),
@@ -167,7 +175,16 @@ impl Checker {
 
     fn new_slot(&mut self) -> usize {
         self.slots += 1;
+        self.slot_types.push(crate::stdlib::Ty::ANY);
+        self.slot_needs.push(None);
         self.slots - 1
+    }
+
+    /// A slot whose value's types are known.
+    fn new_typed_slot(&mut self, ty: crate::stdlib::Ty) -> usize {
+        let slot = self.new_slot();
+        self.slot_types[slot] = ty;
+        slot
     }
 
     /// Resolves `path` relative to `base`, or reports why it cannot be read.

@@ -98,7 +98,7 @@ impl Checker {
             Statement::Let(binding) => {
                 let value = self.expr(scope, &binding.value);
                 let ty = self.infer(&value);
-                let slot = self.new_slot();
+                let slot = self.new_typed_slot(ty);
                 scope.vars.push((binding.name.name.clone(), slot, ty));
                 program::Statement::Let {
                     label: format!("(let {})", binding.name.name).into_boxed_str(),
