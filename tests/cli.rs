@@ -80,6 +80,10 @@ cases! {
     check_format_json,
     check_source_sample,
     check_source_schema,
+    check_source_ndjson,
+    check_source_schema_refs,
+    check_target_types,
+    check_allow_warnings,
     check_target_schema,
     check_source_unreadable,
 }

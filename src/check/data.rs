@@ -13,11 +13,23 @@
 //! - W208: a field the target schema requires that the mapping never writes.
 //! - W209: a field the mapping writes that the target schema does not have.
 //!
+//! - W211: a source field whose type in the source schema never fits what
+//!   the mapping does with it (`abs(.name)` where `name` is a string).
+//! - W212: a target field written with a value the target schema's type
+//!   does not allow (a number into a string field).
+//! - W213: a field the target schema requires, written by an `optional`
+//!   rule (a record without the value would break the target's contract).
+//!
 //! An object in a schema with no `properties`, or with `additionalProperties`
-//! set to `true` or a schema, takes any key.
+//! set to `true` or a schema, takes any key. `$ref`s (to `#/...` in the same
+//! document), `allOf`, `anyOf` and `oneOf` are followed: a key of any branch
+//! may be there. An NDJSON sample is every line at once: a path is reported
+//! only when no line has it. Paths are followed into defs through their
+//! parameters.
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile, did_you_mean};
 use crate::mapping::Mapping;
+use crate::stdlib::{self, Ty};
 use crate::syntax::{
     self, ArgumentValue, Block, Child, DefBody, Else, Expr, ExprKind, Item, Span, Statement,
 };
@@ -50,7 +62,203 @@ fn show(path: &[Seg], each: &str) -> String {
 fn is_schema(value: &Json) -> bool {
     value.get("$schema").is_some()
         || (value.get("type") == Some(&Json::String("object".into()))
-            && value.get("properties").is_some_and(Json::is_object))
+            && (value.get("properties").is_some_and(Json::is_object)
+                || ["allOf", "anyOf", "oneOf", "$ref"]
+                    .iter()
+                    .any(|k| value.get(k).is_some())))
+}
+
+/// How deep `$ref`s and combinators are expanded (a recursive schema is
+/// cut there, and what is below says nothing).
+const MOST_SCHEMA_DEPTH: usize = 24;
+
+/// A JSON Schema with `$ref`s, `allOf`, `anyOf` and `oneOf` expanded into
+/// plain `properties`, `items`, `type` and `additionalProperties`.
+fn normalize_schema(root: &Json, node: &Json, depth: usize) -> Json {
+    if depth > MOST_SCHEMA_DEPTH {
+        return Json::Object(serde_json::Map::new());
+    }
+    let mut node = node;
+    let mut hops = 0;
+    while let Some(reference) = node.get("$ref").and_then(Json::as_str) {
+        let target = reference
+            .strip_prefix('#')
+            .and_then(|pointer| root.pointer(pointer));
+        match target {
+            Some(t) if hops < MOST_SCHEMA_DEPTH => {
+                node = t;
+                hops += 1;
+            }
+            // an outside or broken reference says nothing
+            _ => return Json::Object(serde_json::Map::new()),
+        }
+    }
+    let mut out = serde_json::Map::new();
+    if let Some(ty) = node.get("type") {
+        out.insert("type".into(), ty.clone());
+    }
+    let mut required: Vec<Json> = node
+        .get("required")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut properties = serde_json::Map::new();
+    let mut open = matches!(
+        node.get("additionalProperties"),
+        Some(Json::Bool(true) | Json::Object(_))
+    );
+    if let Some(Json::Object(props)) = node.get("properties") {
+        for (key, value) in props {
+            properties.insert(key.clone(), normalize_schema(root, value, depth + 1));
+        }
+    }
+    let mut items = node
+        .get("items")
+        .filter(|i| i.is_object())
+        .map(|i| normalize_schema(root, i, depth + 1));
+    let mut types: Vec<Json> = Vec::new();
+    for combinator in ["allOf", "anyOf", "oneOf"] {
+        let Some(Json::Array(branches)) = node.get(combinator) else {
+            continue;
+        };
+        for branch in branches {
+            let branch = normalize_schema(root, branch, depth + 1);
+            if let Some(Json::Object(props)) = branch.get("properties") {
+                for (key, value) in props {
+                    let merged = match properties.remove(key) {
+                        Some(old) => merge_schemas(old, value.clone()),
+                        None => value.clone(),
+                    };
+                    properties.insert(key.clone(), merged);
+                }
+            } else if branch.get("type").is_none_or(|t| t == "object") && combinator != "allOf" {
+                // a branch that is any object takes any key
+                open = true;
+            }
+            if let Some(i) = branch.get("items") {
+                items = Some(match items.take() {
+                    Some(old) => merge_schemas(old, i.clone()),
+                    None => i.clone(),
+                });
+            }
+            if let Some(t) = branch.get("type") {
+                types.push(t.clone());
+            }
+            if combinator == "allOf"
+                && let Some(Json::Array(more)) = branch.get("required")
+            {
+                required.extend(more.iter().cloned());
+            }
+        }
+    }
+    if !types.is_empty() && !out.contains_key("type") {
+        let mut all = Vec::new();
+        for t in types {
+            match t {
+                Json::Array(many) => all.extend(many),
+                one => all.push(one),
+            }
+        }
+        out.insert("type".into(), Json::Array(all));
+    }
+    if !properties.is_empty() {
+        out.insert("properties".into(), Json::Object(properties));
+    }
+    if open {
+        out.insert("additionalProperties".into(), Json::Bool(true));
+    }
+    if !required.is_empty() {
+        out.insert("required".into(), Json::Array(required));
+    }
+    if let Some(items) = items {
+        out.insert("items".into(), items);
+    }
+    out.into()
+}
+
+/// Two expanded schemas of one place: a key of either may be there.
+fn merge_schemas(a: Json, b: Json) -> Json {
+    match (a, b) {
+        (Json::Object(mut a), Json::Object(b)) => {
+            for (key, value) in b {
+                let merged = match a.remove(&key) {
+                    Some(old) if key == "properties" || key == "items" => merge_schemas(old, value),
+                    Some(Json::Array(mut old)) if key == "type" => {
+                        match value {
+                            Json::Array(more) => old.extend(more),
+                            one => old.push(one),
+                        }
+                        Json::Array(old)
+                    }
+                    Some(old) if key == "type" && old != value => Json::Array(vec![old, value]),
+                    Some(old) => old,
+                    None => value,
+                };
+                a.insert(key, merged);
+            }
+            Json::Object(a)
+        }
+        (a, _) => a,
+    }
+}
+
+/// Several sample records (the lines of an NDJSON sample) as one: objects
+/// have the keys of all, a list's elements are merged into one element, and
+/// a null gives way to what another sample has there.
+pub(crate) fn merge_samples(samples: impl IntoIterator<Item = Json>) -> Json {
+    samples
+        .into_iter()
+        .map(|s| merge_sample(Json::Null, s))
+        .fold(Json::Null, merge_sample)
+}
+
+fn merge_sample(a: Json, b: Json) -> Json {
+    match (a, b) {
+        (Json::Object(mut a), Json::Object(b)) => {
+            for (key, value) in b {
+                let merged = match a.remove(&key) {
+                    Some(old) => merge_sample(old, value),
+                    None => merge_sample(Json::Null, value),
+                };
+                a.insert(key, merged);
+            }
+            Json::Object(a)
+        }
+        (Json::Array(a), Json::Array(b)) => {
+            let merged = a.into_iter().chain(b).fold(Json::Null, merge_sample);
+            if merged.is_null() {
+                Json::Array(Vec::new())
+            } else {
+                Json::Array(vec![merged])
+            }
+        }
+        (Json::Null, Json::Array(b)) => merge_sample(Json::Array(Vec::new()), Json::Array(b)),
+        (Json::Null, Json::Object(b)) => {
+            merge_sample(Json::Object(serde_json::Map::new()), Json::Object(b))
+        }
+        (Json::Null, b) => b,
+        (a, _) => a,
+    }
+}
+
+/// The mapc types a schema's `type` allows, if it says.
+fn schema_types(schema: &Json) -> Option<Ty> {
+    let one = |t: &Json| match t.as_str()? {
+        "string" => Some(Ty::STRING),
+        "number" | "integer" => Some(Ty::NUMBER),
+        "boolean" => Some(Ty::BOOL),
+        "object" => Some(Ty::OBJECT),
+        "array" => Some(Ty::LIST),
+        "null" => Some(Ty::NULL),
+        _ => None,
+    };
+    match schema.get("type")? {
+        Json::Array(many) => many
+            .iter()
+            .map(one)
+            .try_fold(Ty(0), |acc, t| t.map(|t| acc.or(t))),
+        t => one(t),
+    }
 }
 
 /// The keys an object in the data can have, or `None` when any key may be
@@ -130,6 +338,40 @@ fn follow(data: &Json, path: &[Seg], schema: bool) -> Found {
     }
 }
 
+/// The data (schema: the schema) at `path`, when there is exactly one place.
+fn node_at<'a>(data: &'a Json, path: &[Seg], schema: bool) -> Option<&'a Json> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(data);
+    };
+    let next = match first {
+        Seg::Key(key) => child(data, key, schema)?,
+        Seg::Each if schema => data.get("items")?,
+        Seg::Each => data.as_array()?.first()?,
+    };
+    node_at(next, rest, schema)
+}
+
+/// A better guess than spelling for a key that is not there: a key it is
+/// the start of (`currency` → `currency_code`), or the same key one level
+/// down (`.email` → `.customer.email`).
+fn guess(data: &Json, parent: &[Seg], key: &str, keys: &[String], schema: bool) -> Option<String> {
+    if let Some(s) = did_you_mean(key, keys.iter().map(String::as_str)) {
+        return Some(s.to_string());
+    }
+    let lower = key.to_lowercase();
+    if let Some(k) = keys.iter().find(|k| {
+        let k = k.to_lowercase();
+        k.starts_with(&lower) || lower.starts_with(&k)
+    }) {
+        return Some(k.clone());
+    }
+    let container = node_at(data, parent, schema)?;
+    keys.iter().find_map(|sibling| {
+        let below = child(container, sibling, schema)?;
+        child(below, key, schema).map(|_| format!("{sibling}.{key}"))
+    })
+}
+
 /// At most this many alternative paths are followed for one expression.
 const MOST_ALTERNATIVES: usize = 16;
 
@@ -138,7 +380,14 @@ struct SourceWalk<'a> {
     schema: bool,
     /// Variables: name and the source paths they may stand for.
     env: Vec<(String, Vec<Vec<Seg>>)>,
+    /// The defs of the file, followed at each call with the paths of its
+    /// arguments.
+    defs: Vec<&'a syntax::Def>,
+    /// The defs being followed (a def is not followed into itself).
+    calling: Vec<String>,
     found: Vec<(Span, String, Option<String>)>,
+    /// W211: (span, message).
+    mistyped: Vec<(Span, String)>,
 }
 
 impl SourceWalk<'_> {
@@ -212,15 +461,16 @@ impl SourceWalk<'_> {
                     if let ([Seg::Key(key)], Found::Exists) =
                         (last, follow(self.data, parent, self.schema))
                     {
-                        let suggestion =
-                            did_you_mean(key, keys.iter().map(String::as_str)).map(str::to_string);
+                        let suggestion = guess(self.data, parent, key, &keys, self.schema);
                         reported = Some((path.clone(), suggestion));
                     }
                 }
                 _ => {}
             }
         }
-        if let Some((path, suggestion)) = reported {
+        if let Some((path, suggestion)) = reported
+            && !self.found.iter().any(|(span, _, _)| *span == e.span)
+        {
             let shown = format!("$.{}", show(&path, "[*]").trim_start_matches('.'));
             self.found.push((e.span, shown, suggestion));
         }
@@ -278,23 +528,85 @@ impl SourceWalk<'_> {
         }
     }
 
+    /// A call, with the piped value first when there is one: a def is
+    /// followed with its parameters standing for the arguments' paths; a
+    /// built-in's arguments are compared with the source schema's types.
+    fn call(&mut self, name: &syntax::Ident, piped: Option<&Expr>, args: &[syntax::Argument]) {
+        let values: Vec<&Expr> = piped
+            .into_iter()
+            .chain(args.iter().filter_map(|a| match &a.value {
+                ArgumentValue::Expr(e) if a.name.is_none() => Some(e),
+                _ => None,
+            }))
+            .collect();
+        if let Some(def) = self.defs.iter().copied().find(|d| d.name.name == name.name) {
+            if self.calling.contains(&name.name) || self.calling.len() >= 16 {
+                return;
+            }
+            let depth = self.env.len();
+            for (param, value) in def.params.iter().zip(&values) {
+                let paths = self.resolve(value);
+                self.env.push((param.name.clone(), paths));
+            }
+            self.calling.push(name.name.clone());
+            match &def.body {
+                DefBody::Block(block) => self.block(block),
+                DefBody::Value(value) => self.expr(value),
+            }
+            self.calling.pop();
+            self.env.truncate(depth);
+            return;
+        }
+        let (Some(function), true) = (stdlib::function(&name.name), self.schema) else {
+            return;
+        };
+        for (i, value) in values.iter().enumerate() {
+            let Some(param) = function.params.get(i).or(function.params.last()) else {
+                continue;
+            };
+            let paths = self.resolve(value);
+            let mut types = Ty(0);
+            for path in &paths {
+                match node_at(self.data, path, true).and_then(schema_types) {
+                    Some(t) => types = types.or(t),
+                    None => return,
+                }
+            }
+            if paths.is_empty() || types.overlaps(param.ty.or(Ty::NULL)) {
+                continue;
+            }
+            let shown = format!("$.{}", show(&paths[0], "[*]").trim_start_matches('.'));
+            self.mistyped.push((
+                value.span,
+                format!(
+                    "source `{shown}` is {types} in the source schema, but `{}` expects {} for `{}`",
+                    function.name, param.ty, param.name
+                ),
+            ));
+        }
+    }
+
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Access(base, _) => {
                 self.expr(base);
                 self.judge(e);
             }
-            ExprKind::Call(_, args) => {
+            ExprKind::Call(name, args) => {
                 let list = args.iter().find_map(|a| match &a.value {
                     ArgumentValue::Expr(e) => Some(e),
                     ArgumentValue::Lambda(..) => None,
                 });
                 self.args(list, args);
+                self.call(name, None, args);
             }
             ExprKind::Pipe(lhs, rhs) => {
                 self.expr(lhs);
                 match &rhs.kind {
-                    ExprKind::Call(_, args) => self.args(Some(lhs), args),
+                    ExprKind::Call(name, args) => {
+                        self.args(Some(lhs), args);
+                        self.call(name, Some(lhs), args);
+                    }
                     _ => self.expr(rhs),
                 }
             }
@@ -324,6 +636,40 @@ impl SourceWalk<'_> {
 struct Written {
     path: Vec<Seg>,
     span: Span,
+    /// The types its value has, where the syntax alone says.
+    ty: Option<Ty>,
+    /// Written by an explicitly `optional` rule.
+    optional: bool,
+}
+
+/// The types a value has, where the syntax alone says: a literal, a
+/// built-in's result, arithmetic.
+fn value_type(e: &Expr) -> Option<Ty> {
+    match &e.kind {
+        ExprKind::Literal(v) => Some(match v {
+            Json::Null => Ty::NULL,
+            Json::Bool(_) => Ty::BOOL,
+            Json::Number(_) => Ty::NUMBER,
+            Json::String(_) => Ty::STRING,
+            Json::Array(_) => Ty::LIST,
+            Json::Object(_) => Ty::OBJECT,
+        }),
+        ExprKind::Call(name, _) => stdlib::function(&name.name).map(|f| f.returns),
+        ExprKind::Pipe(_, rhs) => match &rhs.kind {
+            ExprKind::Call(name, _) => stdlib::function(&name.name).map(|f| f.returns),
+            _ => None,
+        },
+        ExprKind::Binary(
+            syntax::BinaryOp::Sub
+            | syntax::BinaryOp::Mul
+            | syntax::BinaryOp::Div
+            | syntax::BinaryOp::Rem,
+            _,
+            _,
+        ) => Some(Ty::NUMBER),
+        ExprKind::Group(inner) => value_type(inner),
+        _ => None,
+    }
 }
 
 fn targets(
@@ -341,6 +687,11 @@ fn targets(
                 out.push(Written {
                     path: path.clone(),
                     span: rule.target.span,
+                    ty: value_type(&rule.value),
+                    optional: rule
+                        .options
+                        .iter()
+                        .any(|o| matches!(o, syntax::RuleOption::Optional(_))),
                 });
                 if depth < 16 {
                     nested(ast, &path, &rule.value, out, depth + 1);
@@ -427,16 +778,44 @@ impl Mapping {
     pub fn check_source(&self, data: &Json, name: &str) -> Vec<Diagnostic> {
         let (file, ast) = self.main_ast();
         let schema = is_schema(data);
+        let normalized;
+        let data = if schema {
+            normalized = normalize_schema(data, data, 0);
+            &normalized
+        } else {
+            data
+        };
+        let defs = ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Def(d) => Some(d),
+                _ => None,
+            })
+            .collect();
         let mut walk = SourceWalk {
             data,
             schema,
             env: Vec::new(),
+            defs,
+            calling: Vec::new(),
             found: Vec::new(),
+            mistyped: Vec::new(),
         };
         let statements: Vec<&Statement> = ast.statements().collect();
         walk.statements(statements.into_iter());
         let what = if schema { "source schema" } else { "sample" };
-        walk.found
+        let mistyped: Vec<Diagnostic> = walk
+            .mistyped
+            .into_iter()
+            .map(|(span, message)| {
+                Diagnostic::warning(Code::SourceTypeMismatch, message)
+                    .with_label(&file, span, "every record would fail here")
+                    .with_note(format!("the source schema is `{name}`"))
+            })
+            .collect();
+        let found = walk
+            .found
             .into_iter()
             .map(|(span, path, suggestion)| {
                 let mut d = Diagnostic::warning(
@@ -449,7 +828,16 @@ impl Mapping {
                 }
                 d
             })
-            .collect()
+            .chain(mistyped)
+            .collect();
+        crate::diagnostics::remove_allowed(found)
+    }
+
+    /// [`Mapping::check_source`] with several sample records at once (the
+    /// lines of an NDJSON sample): a path is reported only when no sample
+    /// has it.
+    pub fn check_source_samples(&self, samples: Vec<Json>, name: &str) -> Vec<Diagnostic> {
+        self.check_source(&merge_samples(samples), name)
     }
 
     /// Compares the fields the mapping writes with a JSON Schema of the
@@ -458,10 +846,31 @@ impl Mapping {
     /// `name` names the schema in messages (its file).
     pub fn check_target(&self, schema: &Json, name: &str) -> Vec<Diagnostic> {
         let (file, ast) = self.main_ast();
+        let schema = &normalize_schema(schema, schema, 0);
         let statements: Vec<&Statement> = ast.statements().collect();
         let mut written = Vec::new();
         targets(&ast, &[], &statements, &mut written, 0);
         let mut out = Vec::new();
+        // W212: written with a type the schema does not allow
+        for w in &written {
+            let (Some(ty), Some(allowed)) =
+                (w.ty, schema_at(schema, &w.path).and_then(schema_types))
+            else {
+                continue;
+            };
+            if !ty.overlaps(allowed) {
+                out.push(
+                    Diagnostic::warning(
+                        Code::TargetTypeMismatch,
+                        format!(
+                            "target field `{}` is written as {ty}, but the target schema `{name}` wants {allowed}",
+                            show(&w.path, "[]")
+                        ),
+                    )
+                    .with_label(&file, w.span, format!("written as {ty}")),
+                );
+            }
+        }
         // W209: written, not in the schema
         for w in &written {
             let Some((last, parent)) = w.path.split_last() else {
@@ -509,7 +918,21 @@ impl Mapping {
             for key in required {
                 let mut field = path.clone();
                 field.push(Seg::Key(key.to_string()));
-                if written.iter().any(|w| w.path == field) {
+                if let Some(w) = written.iter().find(|w| w.path == field) {
+                    // W213: required by the schema, optional in the mapping
+                    if w.optional {
+                        out.push(
+                            Diagnostic::warning(
+                                Code::OptionalForRequired,
+                                format!(
+                                    "target field `{}` is required by the target schema `{name}` but its rule is `optional`",
+                                    show(&field, "[]")
+                                ),
+                            )
+                            .with_label(&file, w.span, "may be left out")
+                            .with_help("make the rule `required` (or give it a `default`)"),
+                        );
+                    }
                     containers.push(field);
                 } else {
                     out.push(
@@ -533,6 +956,6 @@ impl Mapping {
                 }
             }
         }
-        out
+        crate::diagnostics::remove_allowed(out)
     }
 }

@@ -77,7 +77,10 @@ pub(crate) fn check(
         slots: checker.slots,
         files: checker.files,
     };
-    Ok((program, checker.diagnostics))
+    Ok((
+        program,
+        crate::diagnostics::remove_allowed(checker.diagnostics),
+    ))
 }
 
 /// A def while checking: its compiled body and the defs it calls.

@@ -6,6 +6,7 @@
 //! - W202: a `let` never used;
 //! - W203: a name (`let`, `for` variable, lambda or def parameter) that
 //!   shadows another one in scope;
+//! - W210: a `for` index never used;
 //! - W205: in an `if`/`else if`/`else` chain of three branches or more, a
 //!   target field written on every branch but one.
 //!
@@ -28,8 +29,9 @@ struct Binding {
     name: String,
     span: syntax::Span,
     used: bool,
-    /// A `let` (reported when unused), not a loop, lambda or def parameter.
-    is_let: bool,
+    /// What is reported when it is never used: a `let` (W202), a `for`
+    /// index (W210); a loop variable, lambda or def parameter is not.
+    unused: Option<Code>,
 }
 
 #[derive(Default)]
@@ -49,7 +51,7 @@ impl Checker {
             if let Item::Def(def) = item {
                 let depth = walk.scope.len();
                 for param in &def.params {
-                    walk.bind(param, false);
+                    walk.bind(param, None);
                 }
                 match &def.body {
                     DefBody::Block(block) => walk.block(block),
@@ -102,7 +104,7 @@ impl Checker {
 }
 
 impl Walk {
-    fn bind(&mut self, ident: &Ident, is_let: bool) {
+    fn bind(&mut self, ident: &Ident, unused: Option<Code>) {
         if self.scope.iter().any(|b| b.name == ident.name) {
             self.found.push((
                 Code::ShadowedName,
@@ -116,16 +118,19 @@ impl Walk {
             name: ident.name.clone(),
             span: ident.span,
             used: false,
-            is_let,
+            unused,
         });
     }
 
-    /// Leaves a scope: the `let`s bound since `depth` that were never used
-    /// are reported.
+    /// Leaves a scope: the `let`s and `for` indexes bound since `depth`
+    /// that were never used are reported.
     fn close(&mut self, depth: usize) {
         for binding in self.scope.drain(depth..).collect::<Vec<_>>() {
-            if binding.is_let && !binding.used && !binding.name.starts_with('_') {
-                self.found.push((
+            if binding.used || binding.name.starts_with('_') {
+                continue;
+            }
+            match binding.unused {
+                Some(Code::UnusedLet) => self.found.push((
                     Code::UnusedLet,
                     format!("`let {}` is never used", binding.name),
                     binding.span,
@@ -134,7 +139,15 @@ impl Walk {
                         "use it, remove it, or name it `_{}` to keep it unused",
                         binding.name
                     )),
-                ));
+                )),
+                Some(code) => self.found.push((
+                    code,
+                    format!("`for` index `{}` is never used", binding.name),
+                    binding.span,
+                    "bound here".into(),
+                    Some("remove it: `for item in list { ... }`".into()),
+                )),
+                None => {}
             }
         }
     }
@@ -149,7 +162,7 @@ impl Walk {
             match statement {
                 Statement::Let(binding) => {
                     self.expr(&binding.value);
-                    self.bind(&binding.name, true);
+                    self.bind(&binding.name, Some(Code::UnusedLet));
                 }
                 Statement::Rule(rule) => {
                     self.expr(&rule.value);
@@ -260,7 +273,7 @@ impl Walk {
                         ArgumentValue::Expr(e) => self.expr(e),
                         ArgumentValue::Lambda(param, body) => {
                             let depth = self.scope.len();
-                            self.bind(param, false);
+                            self.bind(param, None);
                             self.expr(body);
                             self.close(depth);
                         }
@@ -270,9 +283,9 @@ impl Walk {
             ExprKind::For(for_loop) => {
                 self.expr(&for_loop.list);
                 let depth = self.scope.len();
-                self.bind(&for_loop.item, false);
+                self.bind(&for_loop.item, None);
                 if let Some(index) = &for_loop.index {
-                    self.bind(index, false);
+                    self.bind(index, Some(Code::UnusedIndex));
                 }
                 if let Some(filter) = &for_loop.filter {
                     self.expr(filter);

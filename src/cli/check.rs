@@ -54,8 +54,8 @@ pub(crate) fn run(args: &Args) -> Exit {
     let mut data = Vec::new();
     for (path, is_source) in [(&args.source, true), (&args.target, false)] {
         let Some(path) = path else { continue };
-        match read_json(path) {
-            Ok(value) => data.push((is_source, value, path.display().to_string())),
+        match read_json(path, is_source) {
+            Ok(values) => data.push((is_source, values, path.display().to_string())),
             Err(message) => {
                 reporter.line(&format!("error: {message}"));
                 return Exit::Usage;
@@ -88,10 +88,34 @@ pub(crate) fn run(args: &Args) -> Exit {
     exit
 }
 
-fn read_json(path: &Path) -> Result<Json, String> {
+/// The JSON document at `path`; for a source sample, also the lines of an
+/// NDJSON file (every line is a sample).
+fn read_json(path: &Path, lines_allowed: bool) -> Result<Vec<Json>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_message(&e)))?;
-    serde_json::from_str(&text).map_err(|e| {
+    let whole = serde_json::from_str(&text);
+    if whole.is_err() && lines_allowed && text.lines().filter(|l| !l.trim().is_empty()).count() > 1
+    {
+        // an NDJSON sample: every line at once
+        let mut lines = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let value: Json = serde_json::from_str(line).map_err(|e| {
+                format!(
+                    "`{}` is neither JSON nor NDJSON: line {}: {} at column {}",
+                    path.display(),
+                    n + 1,
+                    json_message(&e),
+                    e.column()
+                )
+            })?;
+            lines.push(value);
+        }
+        return Ok(lines);
+    }
+    whole.map(|v| vec![v]).map_err(|e| {
         format!(
             "`{}` is not valid JSON: {} at line {} column {}",
             path.display(),
@@ -102,15 +126,18 @@ fn read_json(path: &Path) -> Result<Json, String> {
     })
 }
 
-fn check_one(path: &Path, data: &[(bool, Json, String)], deny_warnings: bool) -> Verdict {
+fn check_one(path: &Path, data: &[(bool, Vec<Json>, String)], deny_warnings: bool) -> Verdict {
     match Mapping::from_file(path) {
         Ok(mapping) => {
             let mut diagnostics = mapping.warnings().to_vec();
-            for (is_source, value, name) in data {
+            for (is_source, values, name) in data {
                 diagnostics.extend(if *is_source {
-                    mapping.check_source(value, name)
+                    mapping.check_source_samples(values.clone(), name)
                 } else {
-                    mapping.check_target(value, name)
+                    values
+                        .iter()
+                        .flat_map(|v| mapping.check_target(v, name))
+                        .collect()
                 });
             }
             Verdict::Checked {

@@ -144,4 +144,12 @@ codes! {
     TargetFieldMissing = "W208", "required target field never written";
     /// A target field the mapping writes that the schema given with `--target` does not have.
     TargetFieldUnknown = "W209", "target field not in the schema";
+    /// A `for` index that the body never uses.
+    UnusedIndex = "W210", "`for` index never used";
+    /// A source value whose type in the source schema is not what it is used as.
+    SourceTypeMismatch = "W211", "source field's type in the schema does not fit its use";
+    /// A target field written with a value of a type the target schema does not allow.
+    TargetTypeMismatch = "W212", "target field written with the wrong type";
+    /// A target field the target schema requires, written by an `optional` rule.
+    OptionalForRequired = "W213", "required target field written by an optional rule";
 }

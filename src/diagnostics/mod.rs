@@ -5,10 +5,12 @@
 //! labelled spans in a source file and notes. [`render`] turns it into the
 //! rustc-like text the CLI prints; the library itself never prints.
 
+mod allow;
 mod codes;
 mod json;
 mod render;
 
+pub use allow::remove_allowed;
 pub use codes::Code;
 pub use render::{line_col, render, render_all};
 
