@@ -67,64 +67,16 @@ fn required_nullable_optional_and_enum() {
     assert_eq!(schema["additionalProperties"], false);
 }
 
-/// A validator for the part of JSON Schema that mapc writes: `type`,
-/// `properties`, `required`, `additionalProperties: false`, `items`,
-/// `enum` and `maxLength`. Returns the first violation.
+/// Validates `value` against `schema` with a real JSON Schema validator
+/// (draft 2020-12, formats checked); the first violation.
 fn validate(schema: &serde_json::Value, value: &serde_json::Value, at: &str) -> Result<(), String> {
-    use serde_json::Value;
-    let type_name = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
-    if let Some(ty) = schema.get("type") {
-        let ok = match ty {
-            Value::String(t) => t == type_name,
-            Value::Array(ts) => ts.iter().any(|t| t == type_name),
-            _ => false,
-        };
-        if !ok {
-            return Err(format!("{at}: {value} is not of type {ty}"));
-        }
-    }
-    if let Some(Value::Array(values)) = schema.get("enum")
-        && !values.contains(value)
-    {
-        return Err(format!("{at}: {value} is not one of {values:?}"));
-    }
-    if let (Some(max), Value::String(s)) = (schema.get("maxLength").and_then(Value::as_u64), value)
-        && s.chars().count() as u64 > max
-    {
-        return Err(format!("{at}: {value} is longer than {max}"));
-    }
-    if let Value::Object(map) = value {
-        let properties = schema.get("properties").and_then(Value::as_object);
-        if let Some(Value::Array(required)) = schema.get("required") {
-            for r in required {
-                if !map.contains_key(r.as_str().unwrap_or_default()) {
-                    return Err(format!("{at}: required {r} is missing"));
-                }
-            }
-        }
-        for (k, v) in map {
-            match properties.and_then(|p| p.get(k)) {
-                Some(s) => validate(s, v, &format!("{at}.{k}"))?,
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    return Err(format!("{at}: {k} is not allowed"));
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
-        for (i, item) in items.iter().enumerate() {
-            validate(item_schema, item, &format!("{at}[{i}]"))?;
-        }
-    }
-    Ok(())
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .map_err(|e| format!("the schema itself is invalid: {e}"))?;
+    validator
+        .validate(value)
+        .map_err(|e| format!("{at}{}: {e}", e.instance_path()))
 }
 
 /// Every README example's output validates against its mapping's schema.
@@ -249,4 +201,74 @@ fn shipped_outputs_validate_against_their_schema() {
         }
     }
     assert!(checked > 0, "no shipped example record was checked");
+}
+
+/// Every constraint a rule states is in the schema, and a record that
+/// breaks it does not validate.
+#[test]
+fn constraints_reach_the_schema_and_breaking_one_fails_validation() {
+    let mapping = Mapping::compile(
+        r#"
+        # the customer's reference, as their ERP prints it
+        code     = .code      required  max_length 8  min_length 2  matches "^[A-Z]+-[0-9]+$"
+        quantity = .quantity  required  is integer  between 1 and 99
+        status   = .status    required  one_of ["open", "closed"]
+        due      = parse_date(.due, "%d.%m.%Y")  required
+        at       = parse_datetime(.at, "rfc3339")  required
+        "#,
+    )
+    .expect("compiles");
+    let schema = mapping.schema();
+    let props = &schema["properties"];
+    assert_eq!(props["code"]["maxLength"], json!(8));
+    assert_eq!(props["code"]["minLength"], json!(2));
+    assert_eq!(props["code"]["pattern"], json!("^[A-Z]+-[0-9]+$"));
+    assert_eq!(
+        props["code"]["description"],
+        json!("the customer's reference, as their ERP prints it (from $.code: copy)")
+    );
+    assert_eq!(props["quantity"]["type"], json!("integer"));
+    assert_eq!(props["quantity"]["minimum"], json!(1));
+    assert_eq!(props["quantity"]["maximum"], json!(99));
+    assert_eq!(props["status"]["enum"], json!(["open", "closed"]));
+    assert_eq!(props["due"]["format"], json!("date"));
+    assert_eq!(props["at"]["format"], json!("date-time"));
+
+    let input = json!({"code": "AB-12", "quantity": 3, "status": "open", "due": "01.02.2026", "at": "2026-02-01T10:00:00Z"});
+    let output = mapping.apply(&input).expect("maps");
+    validate(&schema, &output, "$").expect("a mapped record validates");
+    let broken = [
+        ("code", json!("ABCDEFG-1")),
+        ("code", json!("A")),
+        ("code", json!("ab-12")),
+        ("quantity", json!(0)),
+        ("quantity", json!(100)),
+        ("quantity", json!(2.5)),
+        ("status", json!("pending")),
+        ("due", json!("2026-02-30")),
+        ("at", json!("yesterday")),
+    ];
+    for (field, value) in broken {
+        let mut record = output.clone();
+        record[field] = value.clone();
+        assert!(
+            validate(&schema, &record, "$").is_err(),
+            "`{field}` = {value} breaks a constraint but validates"
+        );
+        // and mapc itself refuses to write it
+        let mut source = input.clone();
+        let field_in = if field == "due" || field == "at" {
+            None
+        } else {
+            Some(field)
+        };
+        if let Some(f) = field_in {
+            source[f] = value;
+            assert!(
+                mapping.apply(&source).is_err(),
+                "mapc writes `{f}` = {}",
+                source[f]
+            );
+        }
+    }
 }

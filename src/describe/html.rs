@@ -28,16 +28,49 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Escaped text, with `code` spans (between backticks) as `<code>`.
+/// Escaped text, with code spans as `<code>`: as in CommonMark, a run of
+/// backticks opens a span that the next run of the same length closes (so
+/// ``` `` a`b `` ``` holds a backtick), and one space of padding on both
+/// sides is dropped.
 fn inline(text: &str) -> String {
     let mut out = String::new();
-    for (i, part) in text.split('`').enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<code>{}</code>", escape(part));
-        } else {
-            out.push_str(&escape(part));
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&escape(&rest[..open]));
+        let run = rest[open..].len() - rest[open..].trim_start_matches('`').len();
+        let after = &rest[open + run..];
+        let fence = &rest[open..open + run];
+        // the closing run: exactly `run` backticks
+        let mut search = 0;
+        let close = loop {
+            match after[search..].find(fence) {
+                Some(i) => {
+                    let at = search + i;
+                    let longer = after[at + run..].starts_with('`');
+                    if !longer && (at == 0 || !after[..at].ends_with('`')) {
+                        break Some(at);
+                    }
+                    search = at + after[at..].len() - after[at..].trim_start_matches('`').len();
+                }
+                None => break None,
+            }
+        };
+        match close {
+            Some(at) => {
+                let mut code = &after[..at];
+                if code.len() >= 2 && code.starts_with(' ') && code.ends_with(' ') {
+                    code = &code[1..code.len() - 1];
+                }
+                let _ = write!(out, "<code>{}</code>", escape(code));
+                rest = &after[at + run..];
+            }
+            None => {
+                out.push_str(&escape(fence));
+                rest = after;
+            }
         }
     }
+    out.push_str(&escape(rest));
     out
 }
 
@@ -75,9 +108,7 @@ impl Description {
                     vec![
                         format!("`${}`", p.name),
                         p.ty.to_string(),
-                        p.default
-                            .as_ref()
-                            .map_or_else(String::new, |d| format!("`{d}`")),
+                        p.default.as_ref().map_or_else(String::new, super::code),
                     ]
                 })
                 .collect();
@@ -110,5 +141,17 @@ impl Description {
         }
         out.push_str("</body>\n</html>\n");
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn code_spans_are_read_as_commonmark_reads_them() {
+        assert_eq!(super::inline("a `b` c"), "a <code>b</code> c");
+        assert_eq!(super::inline("`` x`y ``"), "<code>x`y</code>");
+        assert_eq!(super::inline("an ` alone"), "an ` alone");
+        let fenced = super::super::code("say \"`hi`\"");
+        assert_eq!(super::inline(&fenced), "<code>say &quot;`hi`&quot;</code>");
     }
 }

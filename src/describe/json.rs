@@ -29,6 +29,8 @@ fn field(f: &Field) -> Json {
         "lookup": f.lookup,
         "constraints": f.constraints,
         "max_length": f.max_length,
+        "limits": f.limits,
+        "description": f.comment,
     })
 }
 

@@ -46,8 +46,8 @@ pub(super) fn sections(description: &Description) -> Vec<Section<'_>> {
         sections[parent].fields.push(field);
         if field.shape != Shape::Value {
             let title = match field.shape {
-                Shape::List => format!("`{}[]`", field.path()),
-                _ => format!("`{}`", field.path()),
+                Shape::List => super::code(format!("{}[]", field.path())),
+                _ => super::code(field.path()),
             };
             sections.push(Section {
                 title,
@@ -78,24 +78,28 @@ pub(super) fn cells(field: &Field) -> [String; 8] {
         Shape::Value if field.types.is_empty() => "any".to_string(),
         Shape::Value => field.types.join(" or "),
     };
-    let sources: Vec<String> = field.sources.iter().map(|s| format!("`{s}`")).collect();
+    let sources: Vec<String> = field.sources.iter().map(super::code).collect();
     let mut required = field.presence.keyword().to_string();
     if field.presence_from_policy {
         required.push_str(" (policy)");
     }
     let default = match &field.presence {
-        Presence::Default(text) => format!("`{text}`"),
+        Presence::Default(text) => super::code(text),
         _ => String::new(),
     };
-    let mut conditions: Vec<String> = field.conditions.iter().map(|c| format!("`{c}`")).collect();
+    let mut conditions: Vec<String> = field.conditions.iter().map(super::code).collect();
     if let Some(when) = &field.when {
-        conditions.push(format!("`{when}`"));
+        conditions.push(super::code(when));
     }
+    let transformation = match &field.comment {
+        Some(comment) => format!("{comment} — {}", field.transformation),
+        None => field.transformation.clone(),
+    };
     [
-        format!("`{}`", field.path()),
+        super::code(field.path()),
         ty,
         sources.join(", "),
-        field.transformation.clone(),
+        transformation,
         required,
         default,
         conditions.join(" and "),
@@ -149,12 +153,12 @@ pub(super) fn table_rows(table: &TableDoc) -> Vec<[String; 2]> {
         .entries
         .iter()
         .map(|row| {
-            let keys: Vec<String> = row.keys.iter().map(|k| format!("`{k}`")).collect();
-            [keys.join(", "), format!("`{}`", row.value)]
+            let keys: Vec<String> = row.keys.iter().map(super::code).collect();
+            [keys.join(", "), super::code(&row.value)]
         })
         .collect();
     if let Some(fallback) = &table.fallback {
-        rows.push(["any other key".to_string(), format!("`{fallback}`")]);
+        rows.push(["any other key".to_string(), super::code(fallback)]);
     }
     rows
 }
@@ -172,9 +176,7 @@ fn row(out: &mut String, cells: &[String]) {
 }
 
 fn param_default(default: &Option<Json>) -> String {
-    default
-        .as_ref()
-        .map_or_else(String::new, |d| format!("`{d}`"))
+    default.as_ref().map_or_else(String::new, super::code)
 }
 
 impl Description {

@@ -84,6 +84,9 @@ pub enum Presence {
     Nullable,
     /// The default (source text) is written.
     Default(String),
+    /// There is always a value: the rule writes a constant or a parameter
+    /// (bound before the first record).
+    Always,
 }
 
 impl Presence {
@@ -94,6 +97,7 @@ impl Presence {
             Presence::Optional => "optional",
             Presence::Nullable => "nullable",
             Presence::Default(_) => "default",
+            Presence::Always => "always",
         }
     }
 }
@@ -153,6 +157,12 @@ pub struct Field {
     pub constraints: Vec<String>,
     /// The most characters the value can have, when the mapping limits it.
     pub max_length: Option<u64>,
+    /// What the rule's constraints (`max_length`, `matches`, `between`,
+    /// `one_of`, `is`) and its value's built-in guarantee, as JSON Schema
+    /// keywords (`minLength`, `pattern`, `minimum`, `enum`, `format`, ...).
+    pub limits: serde_json::Map<String, serde_json::Value>,
+    /// The comment lines right above the rule, as its description.
+    pub comment: Option<String>,
     /// Every branch of the `if`s around the rule writes this field (as
     /// `if c { tax = 1 } else { tax = 0 }`), so it does not depend on them.
     pub in_every_branch: bool,
@@ -237,5 +247,39 @@ impl Mapping {
     /// lookup table.
     pub fn describe(&self) -> Description {
         walk::describe(self.program())
+    }
+}
+
+/// `text` as a Markdown code span: fenced with one more backtick than its
+/// longest run of backticks, padded with a space when it starts or ends
+/// with one (CommonMark), so a backtick in a value cannot break a table.
+pub(crate) fn code(text: impl std::fmt::Display) -> String {
+    let text = text.to_string();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 || text.starts_with(' ') && text.ends_with(' ') && !text.trim().is_empty() {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn code_spans_hold_any_backticks() {
+        assert_eq!(super::code("a.b"), "`a.b`");
+        assert_eq!(super::code("a`b"), "`` a`b ``");
+        assert_eq!(super::code("``x"), "``` ``x ```");
+        assert_eq!(super::code(" x "), "`  x  `");
     }
 }

@@ -154,6 +154,31 @@ impl Walker<'_> {
         one_line(file.text.get(node.loc.span.start..end).unwrap_or_default())
     }
 
+    /// The comment lines right above `loc`'s line (not `# mapc:`
+    /// annotations), joined: a rule's description.
+    fn comment_above(&self, loc: crate::program::Loc) -> Option<String> {
+        let file = self.program.files.get(loc.file as usize)?;
+        let before = file.text.get(..loc.span.start)?;
+        let mut lines: Vec<&str> = before.lines().collect();
+        // the rule's own line (up to the rule) is not a comment line
+        if !before.ends_with('\n') {
+            lines.pop();
+        }
+        let mut comment = Vec::new();
+        for line in lines.iter().rev() {
+            let Some(text) = line.trim_start().strip_prefix('#') else {
+                break;
+            };
+            let text = text.trim();
+            if !text.starts_with("mapc:") {
+                comment.push(text);
+            }
+        }
+        comment.reverse();
+        let joined = comment.join(" ");
+        (!joined.is_empty()).then_some(joined)
+    }
+
     /// The types a node can have; lookups give their table's value types.
     fn types(&self, node: &Node) -> Ty {
         match &node.kind {
@@ -255,6 +280,18 @@ impl Walker<'_> {
             (None, Some(absent)) => (presence_of(absent), false),
             (None, None) => (presence_of(self.program.policy.missing), true),
         };
+        // a constant or a parameter always has a value (a parameter is
+        // bound, or refused, before the first record)
+        let always = match &rule.value.kind {
+            NodeKind::Const(v) => !v.is_null(),
+            NodeKind::Param(_) => true,
+            _ => false,
+        };
+        let (presence, from_policy) = if always && rule.when.is_none() {
+            (Presence::Always, false)
+        } else {
+            (presence, from_policy)
+        };
         self.bind_lambdas(&rule.value);
         let (sources, _) = self.sources(&rule.value);
         let shape = match &rule.value.kind {
@@ -277,6 +314,7 @@ impl Walker<'_> {
         // passes through (functions hand a null first argument on)
         let null_passes = presence == Presence::Nullable || !self.program.policy.null_is_missing;
         if null_passes
+            && presence != Presence::Always
             && !constant(&rule.value)
             && !rule
                 .default
@@ -301,6 +339,15 @@ impl Walker<'_> {
         if let Some(n) = max_length {
             constraints.push(format!("at most {n} characters"));
         }
+        let mut limits = serde_json::Map::new();
+        if let Some(format) = date_format(&rule.value) {
+            limits.insert("format".into(), Json::String(format.into()));
+        }
+        for constraint in &rule.constraints {
+            constraints.push(constraint.text.clone());
+            constraint_limits(&constraint.check, &mut limits, &mut types);
+        }
+        let comment = self.comment_above(rule.loc);
         let field = Field {
             keys: keys.clone(),
             shape,
@@ -314,6 +361,8 @@ impl Walker<'_> {
             lookup,
             constraints,
             max_length,
+            limits,
+            comment,
             in_every_branch: false,
         };
         self.fields.push(field);
@@ -415,5 +464,76 @@ fn max_length(node: &Node) -> Option<u64> {
     match args.get(1).map(|a| &a.kind) {
         Some(NodeKind::Const(Json::Number(n))) => n.as_u64(),
         _ => None,
+    }
+}
+
+/// The JSON Schema format of a value a date built-in gives, when it always
+/// gives one.
+fn date_format(node: &Node) -> Option<&'static str> {
+    let NodeKind::Call(f, args) = &node.kind else {
+        return None;
+    };
+    match f.name {
+        "parse_datetime" | "to_zone" | "now" | "from_unix" | "truncate_datetime" => {
+            Some("date-time")
+        }
+        "parse_date" | "today" => Some("date"),
+        "format_datetime" => match args.get(1).map(|a| &a.kind) {
+            Some(NodeKind::Const(Json::String(f))) if f.starts_with("rfc3339") => Some("date-time"),
+            Some(NodeKind::Const(Json::String(f))) if f == "date" => Some("date"),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The JSON Schema keywords a constraint guarantees of every written
+/// value (it is checked before the record is written); `is integer`
+/// narrows the types.
+fn constraint_limits(
+    check: &crate::program::Check,
+    limits: &mut serde_json::Map<String, Json>,
+    types: &mut Vec<&'static str>,
+) {
+    use crate::program::{Check, TypeCheck};
+    match check {
+        Check::MaxLength(n) => {
+            limits.insert("maxLength".into(), Json::from(*n));
+            limits.insert("maxItems".into(), Json::from(*n));
+        }
+        Check::MinLength(n) => {
+            limits.insert("minLength".into(), Json::from(*n));
+            limits.insert("minItems".into(), Json::from(*n));
+        }
+        Check::Matches(re) => {
+            limits.insert("pattern".into(), Json::String(re.as_str().to_string()));
+        }
+        Check::Between(low, high) => {
+            for (key, d) in [("minimum", low), ("maximum", high)] {
+                if let Ok(n) = serde_json::from_str::<Json>(&d.to_string()) {
+                    limits.insert(key.into(), n);
+                }
+            }
+        }
+        Check::OneOf(values) => {
+            limits.insert("enum".into(), Json::Array(values.clone()));
+        }
+        Check::Is(TypeCheck::Integer) => {
+            for t in types.iter_mut() {
+                if *t == "number" {
+                    *t = "integer";
+                }
+            }
+            if types.is_empty() {
+                types.push("integer");
+            }
+        }
+        Check::Is(TypeCheck::Date) => {
+            limits.insert("format".into(), Json::String("date".into()));
+        }
+        Check::Is(TypeCheck::DateTime) => {
+            limits.insert("format".into(), Json::String("date-time".into()));
+        }
+        Check::Is(_) => {}
     }
 }

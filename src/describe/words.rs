@@ -68,7 +68,7 @@ impl Words for Walker<'_> {
                 if exact {
                     "copy".into()
                 } else {
-                    format!("`{}`", self.text(node))
+                    super::code(self.text(node))
                 }
             }
             NodeKind::Local(slot) => match self.env.get(slot).and_then(|b| b.words.clone()) {
@@ -82,10 +82,10 @@ impl Words for Walker<'_> {
             },
             NodeKind::Call(f, args) => {
                 let Some((subject, rest)) = args.split_first() else {
-                    return format!("`{}`", self.text(node));
+                    return super::code(self.text(node));
                 };
                 if !chainable(subject) || f.name == "concat" || f.name == "coalesce" {
-                    return format!("`{}`", self.text(node));
+                    return super::code(self.text(node));
                 }
                 let rest: Vec<String> = rest.iter().map(|a| self.text(a)).collect();
                 let step = match (verb(f.name), rest.as_slice()) {
@@ -122,7 +122,7 @@ impl Words for Walker<'_> {
                 if chainable(value) {
                     self.then(value, step)
                 } else {
-                    format!("`{}`, then {step}", self.text(value))
+                    format!("{}, then {step}", super::code(self.text(value)))
                 }
             }
             NodeKind::If(condition, then, otherwise) => {
@@ -190,7 +190,7 @@ impl Words for Walker<'_> {
                 s.push_str(", fields below");
                 s
             }
-            _ => format!("`{}`", self.text(node)),
+            _ => super::code(self.text(node)),
         }
     }
 }
@@ -209,7 +209,7 @@ impl Walker<'_> {
     fn branch(&self, node: &Node) -> String {
         match &node.kind {
             NodeKind::Const(value) => value.to_string(),
-            _ => format!("`{}`", self.text(node)),
+            _ => super::code(self.text(node)),
         }
     }
 }

@@ -93,6 +93,9 @@ fn property(description: &Description, field: &Field) -> Json {
     if !field.sources.is_empty() {
         text = format!("from {}: {text}", field.sources.join(", "));
     }
+    if let Some(comment) = &field.comment {
+        text = format!("{comment} ({text})");
+    }
     p.insert("description".into(), Json::String(text));
     match field.shape {
         Shape::Object => {
@@ -113,6 +116,9 @@ fn property(description: &Description, field: &Field) -> Json {
             }
             if let Some(n) = field.max_length {
                 p.insert("maxLength".into(), json!(n));
+            }
+            for (key, value) in &field.limits {
+                p.insert(key.clone(), value.clone());
             }
         }
     }
@@ -215,8 +221,9 @@ fn merge(existing: &mut Json, other: &Json) {
         _ => None,
     };
     if let Json::Object(map) = existing {
-        map.remove("enum");
-        map.remove("maxLength");
+        // a limit holds of the field only when both rules state it
+        let keep = ["type", "description"];
+        map.retain(|k, v| keep.contains(&k.as_str()) || other.get(k) == Some(v));
         match merged_type {
             Some(t) if t.len() == 1 => {
                 map.insert("type".into(), t.into_iter().next().unwrap_or_default());
