@@ -4,6 +4,7 @@
 //! recorded and the next rule runs, so one pass reports every error of the
 //! record; the record then fails as a whole (nothing half-mapped escapes).
 
+mod causes;
 mod constraints;
 mod error;
 mod expr;
@@ -14,6 +15,7 @@ mod paths;
 mod value;
 
 pub use error::{ApplyError, RuntimeError};
+
 pub(crate) use number::Num;
 pub(crate) use value::Value;
 
@@ -39,11 +41,30 @@ enum TargetStep<'a> {
     Index(usize),
 }
 
-/// An expression failed: with a new error, or because of one already
-/// recorded (a `let` it reads failed).
+/// An expression failed: with a new error, or because the `let` in this
+/// slot, which it reads, failed already.
 pub(crate) enum Flow {
     Error(Box<RuntimeError>),
-    Reported,
+    Poisoned(usize),
+}
+
+/// A `let` not evaluated yet: it is, when a rule first reads it.
+#[derive(Clone, Copy)]
+struct Pending<'a> {
+    value: &'a Node,
+    name: &'a str,
+    loc: crate::program::Loc,
+}
+
+/// What became of one input record: mapped, or skipped on purpose. (Not
+/// `non_exhaustive`: a caller must handle both, and can.)
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome<T> {
+    /// The record mapped, to this (its target records).
+    Mapped(T),
+    /// A `skip` or `keep` guard left the record out: not an error, and
+    /// nothing is written.
+    Skipped,
 }
 
 type Result<T, E = Flow> = std::result::Result<T, E>;
@@ -54,7 +75,10 @@ pub(crate) struct Machine<'a> {
     params: Vec<Value<'a>>,
     frame: Vec<Value<'a>>,
     origins: Vec<Origin<'a>>,
-    poisoned: Vec<bool>,
+    /// `let`s bound but not evaluated yet.
+    pending: Vec<Option<Pending<'a>>>,
+    /// `let`s whose value failed: the error, to report once.
+    poisoned: Vec<Option<Box<RuntimeError>>>,
     target: Vec<TargetStep<'a>>,
     errors: Vec<RuntimeError>,
     ambient: crate::env::Ambient,
@@ -73,66 +97,100 @@ pub(crate) enum FieldEvent {
     Omitted,
 }
 
-/// Applies `program` to `record`, and says which fields were written as
-/// null, from their default, or left out (target paths, `[]` for list
-/// elements).
-pub(crate) fn apply_counting<'a>(
-    program: &'a Program,
-    root: Value<'a>,
-    params: Vec<Value<'a>>,
-    ambient: crate::env::Ambient,
-) -> Result<(Json, Vec<(String, FieldEvent)>), ApplyError> {
-    run(program, root, params, ambient, Some(Vec::new()))
-        .map(|(out, events)| (out.into_json(), events.unwrap_or_default()))
-}
-
 /// Applies `program` to `record` with parameter values already bound and
-/// "now" and the default zone from `ambient`.
+/// "now" and the default zone from `ambient`: its target records (the
+/// rules' one first, then what `emit` adds), or `Skipped`. With `events`,
+/// also which fields were written as null, from their default, or left out
+/// (target paths, `[]` for list elements).
 pub(crate) fn apply<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
-) -> Result<Json, ApplyError> {
-    run(program, root, params, ambient, None).map(|(out, _)| out.into_json())
+    events: Option<&mut Vec<(String, FieldEvent)>>,
+) -> Result<Outcome<Vec<Json>>, ApplyError> {
+    let counting = events.is_some();
+    let (records, found) = match run(program, root, params, ambient, counting.then(Vec::new))? {
+        (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
+        (Outcome::Mapped(records), found) => (records, found),
+    };
+    if let (Some(events), Some(found)) = (events, found) {
+        events.extend(found);
+    }
+    Ok(Outcome::Mapped(
+        records.into_iter().map(Emitted::into_json).collect(),
+    ))
 }
 
-/// Applies `program` to `record` and appends the output to `out` as
-/// compact JSON: the bytes `serde_json::to_writer` writes for
-/// [`apply`]'s result. Nothing is appended when the record fails. The
-/// field events are counted when `counting`.
+/// Applies `program` to `record` and appends its target records to `out`
+/// as compact JSON, `separator` between two: the bytes
+/// `serde_json::to_writer` writes for each of [`apply`]'s records.
+/// Nothing is appended when the record fails or is skipped. Gives the
+/// number of records written.
 pub(crate) fn apply_to<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
-    counting: bool,
+    events: Option<&mut Vec<(String, FieldEvent)>>,
+    separator: u8,
     out: &mut Vec<u8>,
-) -> Result<Vec<(String, FieldEvent)>, ApplyError> {
-    let events = counting.then(Vec::new);
-    let (object, events) = run(program, root, params, ambient, events)?;
+) -> Result<Outcome<usize>, ApplyError> {
+    let counting = events.is_some();
+    let (records, found) = match run(program, root, params, ambient, counting.then(Vec::new))? {
+        (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
+        (Outcome::Mapped(records), found) => (records, found),
+    };
     let start = out.len();
-    if let Err(error) = serde_json::to_writer(&mut *out, &object) {
-        // an output object holds no value without a JSON form, and a Vec
-        // takes every byte: this does not happen
-        out.truncate(start);
-        return Err(ApplyError {
-            errors: vec![RuntimeError {
-                code: Code::Limit,
-                message: format!("cannot write the output record: {error}"),
-                target: None,
-                source_path: None,
-                value: None,
-                help: None,
-                file: std::sync::Arc::clone(&program.files[0]),
-                span: crate::syntax::Span::default(),
-            }],
-        });
+    for (i, record) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(separator);
+        }
+        let written = match record {
+            Emitted::Object(object) => serde_json::to_writer(&mut *out, object),
+            Emitted::Json(json) => serde_json::to_writer(&mut *out, json),
+        };
+        if let Err(error) = written {
+            // an output object holds no value without a JSON form, and a Vec
+            // takes every byte: this does not happen
+            out.truncate(start);
+            return Err(ApplyError {
+                errors: vec![RuntimeError {
+                    code: Code::Limit,
+                    message: format!("cannot write the output record: {error}"),
+                    target: None,
+                    source_path: None,
+                    value: None,
+                    help: None,
+                    notes: Vec::new(),
+                    file: std::sync::Arc::clone(&program.files[0]),
+                    span: crate::syntax::Span::default(),
+                }],
+            });
+        }
     }
-    Ok(events.unwrap_or_default())
+    if let (Some(events), Some(found)) = (events, found) {
+        events.extend(found);
+    }
+    Ok(Outcome::Mapped(records.len()))
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
+
+/// One target record: the rules' own, or one that `emit` gave.
+enum Emitted<'a> {
+    Object(Object<'a>),
+    Json(Json),
+}
+
+impl Emitted<'_> {
+    fn into_json(self) -> Json {
+        match self {
+            Emitted::Object(object) => object.into_json(),
+            Emitted::Json(json) => json,
+        }
+    }
+}
 
 fn run<'a>(
     program: &'a Program,
@@ -140,23 +198,36 @@ fn run<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
     events: Events,
-) -> Result<(Object<'a>, Events), ApplyError> {
+) -> Result<(Outcome<Vec<Emitted<'a>>>, Events), ApplyError> {
     let mut machine = Machine {
         program,
         root,
         params,
         frame: vec![Value::Missing; program.slots],
         origins: vec![Origin::Unknown; program.slots],
-        poisoned: vec![false; program.slots],
+        pending: vec![None; program.slots],
+        poisoned: vec![None; program.slots],
         target: Vec::new(),
         errors: Vec::new(),
         ambient,
         events,
     };
+    machine.not_an_object()?;
+    // the top-level `let`s first, so that guards can read them: each is
+    // evaluated when first read
+    machine.bind_lets(&program.body);
+    if machine.guards()? {
+        return Ok((Outcome::Skipped, None));
+    }
     let mut out = Object::with_capacity(program.body.statements.len());
-    machine.block(&program.body, &mut out);
+    machine.statements(&program.body, &mut out, false);
+    let mut records = Vec::with_capacity(1 + program.emits.len());
+    if program.header {
+        records.push(Emitted::Object(out));
+    }
+    machine.emit(&mut records);
     if machine.errors.is_empty() {
-        Ok((out, machine.events))
+        Ok((Outcome::Mapped(records), machine.events))
     } else {
         Err(ApplyError {
             errors: machine.errors,
@@ -166,11 +237,177 @@ fn run<'a>(
 
 impl<'a> Machine<'a> {
     fn record(&mut self, flow: Flow) {
-        if let Flow::Error(mut error) = flow {
-            if error.target.is_none() && !self.target.is_empty() {
-                error.target = Some(self.target_path());
+        let mut error = match flow {
+            Flow::Error(error) => error,
+            // a `let` that failed is reported once, where it was first
+            // read; again only if that read swallowed its error
+            Flow::Poisoned(slot) => match &self.poisoned[slot] {
+                Some(error) if !self.errors.iter().any(|e| same_error(e, error)) => error.clone(),
+                _ => return,
+            },
+        };
+        if error.target.is_none() && !self.target.is_empty() {
+            error.target = Some(self.target_path());
+        }
+        self.errors.push(*error);
+    }
+
+    /// Evaluates the `let` in `slot` the first time it is read, and
+    /// remembers its value, or its error: a failing `let` is reported at
+    /// the rule that first reads it, with a note naming the `let`.
+    pub(super) fn read_let(&mut self, slot: usize) -> Result<Value<'a>> {
+        if let Some(pending) = self.pending[slot].take() {
+            match self.eval(pending.value) {
+                Ok(value) => self.bind(slot, value, Origin::Node(pending.value)),
+                Err(Flow::Poisoned(other)) => {
+                    // an earlier `let` it reads failed: that one error
+                    // stands for both
+                    self.frame[slot] = Value::Missing;
+                    self.poisoned[slot] = self.poisoned[other].clone();
+                    return Err(Flow::Poisoned(slot));
+                }
+                Err(Flow::Error(mut error)) => {
+                    let file = &self.program.files[pending.loc.file as usize];
+                    let (line, _) = crate::diagnostics::line_col(&file.text, pending.loc.span.start);
+                    error.notes.push(format!(
+                        "in `let {}` (line {line}), evaluated for the first rule that reads it",
+                        pending.name
+                    ));
+                    self.frame[slot] = Value::Missing;
+                    self.poisoned[slot] = Some(error.clone());
+                    return Err(Flow::Error(error));
+                }
             }
-            self.errors.push(*error);
+        }
+        if self.poisoned[slot].is_some() {
+            return Err(Flow::Poisoned(slot));
+        }
+        Ok(self.frame[slot].clone())
+    }
+
+    /// Binds every `let` of `block` (not evaluated yet).
+    fn bind_lets(&mut self, block: &'a Block) {
+        for statement in &block.statements {
+            if let Statement::Let {
+                name,
+                loc,
+                slot,
+                value,
+            } = statement
+            {
+                self.pending[*slot] = Some(Pending {
+                    value,
+                    name,
+                    loc: *loc,
+                });
+                self.poisoned[*slot] = None;
+                self.frame[*slot] = Value::Missing;
+            }
+        }
+    }
+
+    /// A record that is not an JSON object is rejected before any guard or
+    /// rule reads it.
+    fn not_an_object(&self) -> Result<(), ApplyError> {
+        if matches!(self.root.type_name(), "object") {
+            return Ok(());
+        }
+        let mut help = "each input record must be a JSON object `{...}`".to_string();
+        if self.root.is_list() {
+            help.push_str(
+                "; a JSON document of records is an array of objects, one record per element \
+                 (NDJSON: one object per line)",
+            );
+        }
+        Err(ApplyError {
+            errors: vec![RuntimeError {
+                code: Code::NotAnObject,
+                message: match self.root.type_name() {
+                    "null" => "the input record is null, not an object".to_string(),
+                    name => format!("the input record is {} {name}, not an object", article(name)),
+                },
+                target: None,
+                source_path: Some("$".into()),
+                value: Some(self.root.describe()),
+                help: Some(help),
+                notes: Vec::new(),
+                file: std::sync::Arc::clone(&self.program.files[0]),
+                span: crate::syntax::Span::default(),
+            }],
+        })
+    }
+
+    /// Runs the guards in order: `Ok(true)` when one skips the record;
+    /// `Err` when one rejects it, or a condition fails.
+    fn guards(&mut self) -> Result<bool, ApplyError> {
+        use crate::program::GuardAction;
+        for guard in &self.program.guards {
+            let fired = match self.condition(&guard.condition) {
+                Ok(holds) => holds,
+                Err(flow) => {
+                    self.record(flow);
+                    return Err(ApplyError {
+                        errors: std::mem::take(&mut self.errors),
+                    });
+                }
+            };
+            match &guard.action {
+                GuardAction::Skip if fired => return Ok(true),
+                GuardAction::Keep if !fired => return Ok(true),
+                GuardAction::Reject(reason) if fired => {
+                    let mut error = self.error(Code::Rejected, &guard.condition, reason.clone());
+                    error.span = guard.loc.span;
+                    error.file = std::sync::Arc::clone(&self.program.files[guard.loc.file as usize]);
+                    // the input the condition read, to show what set it off
+                    if let Some((path, value)) = self.first_source(&guard.condition) {
+                        error.source_path = Some(path);
+                        error.value = Some(value);
+                    }
+                    return Err(ApplyError {
+                        errors: vec![error],
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(false)
+    }
+
+    /// Adds the records of each `emit`: an object is one record, a list
+    /// one per element; missing and null add none. Errors are named
+    /// `emit[i].field`.
+    fn emit(&mut self, records: &mut Vec<Emitted<'a>>) {
+        for emit in &self.program.emits {
+            self.target.push(TargetStep::Key("emit"));
+            match self.eval(&emit.value) {
+                Ok(value) => {
+                    let items = match value {
+                        Value::Missing | Value::Null => Vec::new(),
+                        v if v.is_list() => v.into_elements().unwrap_or_default(),
+                        v => vec![v],
+                    };
+                    for (i, item) in items.into_iter().enumerate() {
+                        if item.type_name() != "object" {
+                            let message = format!(
+                                "`emit` gave {} {} {} as a record: each record must be an object",
+                                article(item.type_name()),
+                                item.type_name(),
+                                item.describe()
+                            );
+                            let mut error = self.error(Code::EmitNotObject, &emit.value, message);
+                            error.target = Some(format!("emit[{i}]"));
+                            error.value = Some(item.describe());
+                            self.errors.push(error);
+                            continue;
+                        }
+                        if let Some(json) = item.into_json() {
+                            records.push(Emitted::Json(json));
+                        }
+                    }
+                }
+                Err(flow) => self.record(flow),
+            }
+            self.target.pop();
         }
     }
 
@@ -216,24 +453,29 @@ impl<'a> Machine<'a> {
 
     /// Runs the statements of a block, writing its fields into `out`.
     fn block(&mut self, block: &'a Block, out: &mut Object<'a>) {
+        self.statements(block, out, true);
+    }
+
+    /// Runs the statements of a block; its `let`s are bound as they come
+    /// (`bind`), or were bound before (the top level, for the guards).
+    fn statements(&mut self, block: &'a Block, out: &mut Object<'a>, bind: bool) {
         for statement in &block.statements {
             match statement {
-                Statement::Let { label, slot, value } => {
-                    // errors inside the value (a `for`, say) name the variable
-                    self.target.push(TargetStep::Key(label));
-                    match self.eval(value) {
-                        Ok(v) => {
-                            self.frame[*slot] = v;
-                            self.origins[*slot] = Origin::Node(value);
-                            self.poisoned[*slot] = false;
-                        }
-                        Err(flow) => {
-                            self.record(flow);
-                            self.frame[*slot] = Value::Missing;
-                            self.poisoned[*slot] = true;
-                        }
+                Statement::Let {
+                    name,
+                    loc,
+                    slot,
+                    value,
+                } => {
+                    if bind {
+                        self.pending[*slot] = Some(Pending {
+                            value,
+                            name,
+                            loc: *loc,
+                        });
+                        self.poisoned[*slot] = None;
+                        self.frame[*slot] = Value::Missing;
                     }
-                    self.target.pop();
                 }
                 Statement::If {
                     condition,
@@ -296,38 +538,95 @@ impl<'a> Machine<'a> {
                 self.count(FieldEvent::Omitted);
                 Ok(None)
             }
-            Absent::Error => {
-                let what = match &value {
-                    Value::Null => "is null",
-                    Value::String(_) => "is blank",
-                    _ => "is missing",
-                };
-                // required by the rule, or by `policy missing = error`
-                let by_policy = rule.absent.is_none();
-                let mut error = self.error(
-                    Code::RequiredMissing,
-                    &rule.value,
-                    format!(
-                        "{}field `{}` has no value: the source {what}",
-                        if by_policy { "" } else { "required " },
-                        self.target_path()
-                    ),
-                );
-                error.value = None;
-                if matches!(value, Value::Null | Value::String(_)) {
-                    error.value = Some(value.describe());
-                }
-                error.span = rule.loc.span.to(rule.value.loc.span);
-                error.help = Some(if by_policy {
-                    "`policy missing = error` requires a value for every field without an option: \
-                     add `default <value>`, or make the field `optional` or `nullable`"
-                        .into()
-                } else {
-                    "add `default <value>`, or make the field `optional` or `nullable`".into()
-                });
-                Err(Flow::Error(Box::new(error)))
-            }
+            Absent::Error => Err(Flow::Error(Box::new(self.required_error(rule, &value)))),
         }
+    }
+
+    /// E300: the field has no value. Names the input path that has none
+    /// (missing, null or blank), not merely the first the rule reads: in
+    /// `.amount * lookup(.currency, rates)` it is `$.currency`.
+    fn required_error(&self, rule: &'a crate::program::Rule, value: &Value<'a>) -> RuntimeError {
+        // required by the rule, or by `policy missing = error`
+        let by_policy = rule.absent.is_none();
+        let sources = self.sources(&rule.value);
+        let causes: Vec<_> = sources
+            .iter()
+            .filter_map(|s| Some((s, s.absence()?)))
+            .collect();
+        let own = match value {
+            Value::Null => causes::Absence::Null,
+            Value::String(_) => causes::Absence::Blank,
+            _ => causes::Absence::Missing,
+        };
+        // a source shown as "although it is ..." is a plain value, not the
+        // record or an object
+        let scalars: Vec<_> = sources
+            .iter()
+            .filter(|s| !matches!(s.value.type_name(), "object" | "list"))
+            .collect();
+        let why = match causes.as_slice() {
+            [] => match scalars.first() {
+                // the inputs are there: a step of the expression gave nothing
+                Some(source) => format!(
+                    "the expression gives {} although `{}` is {}",
+                    match own {
+                        causes::Absence::Missing => "no value".to_string(),
+                        other => format!("a {} value", other.word()),
+                    },
+                    source.path,
+                    source.value.describe()
+                ),
+                None => format!("the source is {}", own.word()),
+            },
+            [(source, absence)] => format!("`{}` is {}", source.path, absence.word()),
+            many => {
+                let parts: Vec<String> = many
+                    .iter()
+                    .take(3)
+                    .map(|(s, a)| format!("`{}` is {}", s.path, a.word()))
+                    .collect();
+                parts.join(", ")
+            }
+        };
+        let mut error = self.error(
+            Code::RequiredMissing,
+            &rule.value,
+            format!(
+                "{}field `{}` has no value: {why}",
+                if by_policy { "" } else { "required " },
+                self.target_path()
+            ),
+        );
+        error.span = rule.loc.span.to(rule.value.loc.span);
+        let first = causes
+            .first()
+            .map(|(s, _)| *s)
+            .or(scalars.first().copied());
+        error.source_path = first.map(|s| s.path.clone());
+        error.value = first
+            .filter(|s| !s.value.is_missing())
+            .map(|s| s.value.describe());
+        if first.is_none() && matches!(value, Value::Null | Value::String(_)) {
+            error.value = Some(value.describe());
+        }
+        let fix = if by_policy {
+            "`policy missing = error` requires a value for every field without an option: \
+             add `default <value>`, or make the field `optional` or `nullable`"
+        } else {
+            "add `default <value>`, or make the field `optional` or `nullable`"
+        };
+        // a key absent from the record is likelier a typo than a policy
+        error.help = Some(
+            match causes
+                .first()
+                .filter(|(_, a)| *a == causes::Absence::Missing)
+                .and_then(|(s, _)| s.help())
+            {
+                Some(keys) => format!("{keys}; otherwise {fix}"),
+                None => fix.to_string(),
+            },
+        );
+        error
     }
 
     /// Does a rule's value count as "no value" under the mapping's
@@ -385,6 +684,7 @@ impl<'a> Machine<'a> {
             source_path: self.source_path(node),
             value: None,
             help: None,
+            notes: Vec::new(),
             file: std::sync::Arc::clone(&self.program.files[node.loc.file as usize]),
             span: node.loc.span,
         }
@@ -400,5 +700,18 @@ impl<'a> Machine<'a> {
         let mut error = self.error(code, node, message);
         error.value = value.map(Value::describe);
         Err(Flow::Error(Box::new(error)))
+    }
+}
+
+/// The same error (a `let`'s, recorded once already)?
+fn same_error(a: &RuntimeError, b: &RuntimeError) -> bool {
+    a.code == b.code && a.span == b.span && a.message == b.message && a.notes == b.notes
+}
+
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
