@@ -106,7 +106,13 @@ impl Bound<'_> {
     /// [`Bound::apply_all`] to tell that apart).
     pub fn apply(&self, record: &Json) -> Result<Json, ApplyError> {
         let outcome = self.apply_all(record)?;
-        single(self.program, outcome)
+        single(self.program, outcome, || {
+            self.skipping_guard(Value::from_json(record))
+        })
+    }
+
+    fn skipping_guard<'r>(&'r self, root: Value<'r>) -> Option<usize> {
+        eval::skipping_guard(self.program, root, self.params.clone(), self.ambient)
     }
 
     /// Maps one record to all its target records: one for a mapping
@@ -194,7 +200,9 @@ impl Bound<'_> {
             self.ambient,
             Some(&mut events),
         )?;
-        let json = single(self.program, outcome)?;
+        let json = single(self.program, outcome, || {
+            self.skipping_guard(Value::from_json(record))
+        })?;
         counts.add(events);
         Ok(json)
     }
@@ -212,7 +220,9 @@ impl Bound<'_> {
             self.ambient,
             None,
         )?;
-        single(self.program, outcome)
+        single(self.program, outcome, || {
+            self.skipping_guard(Value::from_tree(&record.tree))
+        })
     }
 
     /// Maps one record and appends its output to `out` as compact JSON
@@ -356,7 +366,7 @@ impl Bound<'_> {
         let mut events = Vec::new();
         let outcome = eval::apply_to(
             self.program,
-            root,
+            root.clone(),
             self.params.clone(),
             self.ambient,
             counts.is_some().then_some(&mut events),
@@ -367,7 +377,7 @@ impl Bound<'_> {
             Ok(Outcome::Mapped(_)) => {}
             Ok(Outcome::Skipped) => {
                 out.truncate(start);
-                return Err(skipped(self.program));
+                return Err(skipped(self.program, self.skipping_guard(root)));
             }
             Err(error) => {
                 out.truncate(start);
@@ -385,9 +395,13 @@ impl Bound<'_> {
 }
 
 /// The one JSON value [`Bound::apply`] gives for an outcome.
-fn single(program: &Program, outcome: Outcome<Vec<Json>>) -> Result<Json, ApplyError> {
+fn single(
+    program: &Program,
+    outcome: Outcome<Vec<Json>>,
+    guard: impl FnOnce() -> Option<usize>,
+) -> Result<Json, ApplyError> {
     match outcome {
-        Outcome::Skipped => Err(skipped(program)),
+        Outcome::Skipped => Err(skipped(program, guard())),
         Outcome::Mapped(records) if program.emits.is_empty() => {
             Ok(records.into_iter().next().unwrap_or_default())
         }
@@ -396,8 +410,8 @@ fn single(program: &Program, outcome: Outcome<Vec<Json>>) -> Result<Json, ApplyE
 }
 
 /// E422: a skipped record where one value was asked for.
-fn skipped(program: &Program) -> ApplyError {
-    let guard = program.guards.first();
+fn skipped(program: &Program, guard: Option<usize>) -> ApplyError {
+    let guard = guard.and_then(|i| program.guards.get(i));
     ApplyError {
         errors: vec![RuntimeError {
             code: Code::Skipped,
@@ -618,7 +632,15 @@ impl Mapping {
     /// unknown or of the wrong type.
     pub fn apply_with(&self, record: &Json, env: &Env) -> Result<Json, ApplyError> {
         let outcome = self.apply_all_with(record, env)?;
-        single(&self.program, outcome)
+        single(&self.program, outcome, || {
+            let params = self.bind_params(env).ok()?;
+            eval::skipping_guard(
+                &self.program,
+                Value::from_json(record),
+                params,
+                env.ambient(),
+            )
+        })
     }
 
     /// Maps one record to all its target records, with parameters (and
@@ -627,7 +649,11 @@ impl Mapping {
     /// # Errors
     /// Every error found in the record, or a parameter that is missing,
     /// unknown or of the wrong type.
-    pub fn apply_all_with(&self, record: &Json, env: &Env) -> Result<Outcome<Vec<Json>>, ApplyError> {
+    pub fn apply_all_with(
+        &self,
+        record: &Json,
+        env: &Env,
+    ) -> Result<Outcome<Vec<Json>>, ApplyError> {
         let params = self.bind_params(env)?;
         eval::apply(
             &self.program,

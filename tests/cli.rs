@@ -82,6 +82,10 @@ cases! {
     check_source_schema,
     check_target_schema,
     check_source_unreadable,
+    apply_record_control_ndjson,
+    apply_record_control_array,
+    apply_emit_object,
+    doc_record_control,
 }
 
 fn cases_dir() -> PathBuf {

@@ -189,7 +189,16 @@ fn apply_fixtures() {
                 input,
             );
             match mapping.apply_all_with(input, &env) {
-                Ok(Outcome::Skipped) => out.push_str("(skipped)\n"),
+                Ok(Outcome::Skipped) => {
+                    // `apply`, which gives one value, says so with E422
+                    out.push_str("(skipped; `apply` says:)\n");
+                    let error = mapping
+                        .apply_with(input, &env)
+                        .expect_err("`apply` of a skipped record is an error");
+                    let diagnostics: Vec<_> =
+                        error.errors.iter().map(|e| e.to_diagnostic(None)).collect();
+                    out.push_str(&render_all(&diagnostics));
+                }
                 Ok(Outcome::Mapped(records)) if records.is_empty() => {
                     out.push_str("(no target records)\n");
                 }

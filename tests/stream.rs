@@ -84,7 +84,9 @@ fn record() -> impl Strategy<Value = Json> {
             Just(Json::Null),
         ],
         prop::option::of(" ?[A-Za-z@.]{0,10} ?"),
-        prop::option::of(prop::sample::select(vec!["Paid", "SHIPPED", "", "Skip", "VOID"])),
+        prop::option::of(prop::sample::select(vec![
+            "Paid", "SHIPPED", "", "Skip", "VOID",
+        ])),
         prop::collection::vec("[a-z]{0,5}", 0..3),
         "[a-z ]{0,20}",
     )

@@ -100,8 +100,7 @@ impl Checker {
                         )
                         .help
                         .push(
-                            "emit a block `{ field = ... }`, or `for item in .list { ... }`"
-                                .into(),
+                            "emit a block `{ field = ... }`, or `for item in .list { ... }`".into(),
                         );
                     }
                     top.emits.push(program::Emit { value });

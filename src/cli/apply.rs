@@ -229,7 +229,13 @@ fn apply_document(
                     rejects.finish()?;
                 }
             }
-            Ok(summary(reporter, &totals, args.quiet, "index", mapping.emits()))
+            Ok(summary(
+                reporter,
+                &totals,
+                args.quiet,
+                "index",
+                mapping.emits(),
+            ))
         }
         record => match mapped.add(&bound, &record) {
             Ok(Outcome::Mapped(_)) => {
@@ -240,7 +246,9 @@ fn apply_document(
             Ok(Outcome::Skipped) => {
                 // nothing to write: `output` is dropped and leaves no file
                 if !args.quiet {
-                    reporter.line(&format!("summary: the record in {source} is skipped by a guard"));
+                    reporter.line(&format!(
+                        "summary: the record in {source} is skipped by a guard"
+                    ));
                 }
                 Ok(Exit::Success)
             }
@@ -431,7 +439,13 @@ fn apply_ndjson(
         let elapsed = started.elapsed().as_secs_f64();
         super::stats::write(path, &totals, elapsed, jobs)?;
     }
-    Ok(summary(reporter, &totals, args.quiet, "line", mapping.emits()))
+    Ok(summary(
+        reporter,
+        &totals,
+        args.quiet,
+        "line",
+        mapping.emits(),
+    ))
 }
 
 /// Where mapped chunks go, in order: the output, the reject file, stderr,
@@ -545,13 +559,7 @@ fn run_parallel(
 
 /// The exit code of a run over many records, with the summary on stderr:
 /// always for NDJSON; for a JSON array when a record failed.
-fn summary(
-    reporter: &mut Reporter,
-    totals: &Totals,
-    quiet: bool,
-    unit: &str,
-    emits: bool,
-) -> Exit {
+fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str, emits: bool) -> Exit {
     let exit = if totals.rejected == 0 {
         Exit::Success
     } else {

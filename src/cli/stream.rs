@@ -370,12 +370,13 @@ impl Totals {
     /// when the mapping emits.
     pub(crate) fn summary(&self, emits: bool) -> String {
         let noun = if self.read == 1 { "record" } else { "records" };
-        let mut text = format!(
-            "{} {noun} read, {} written",
-            self.read, self.written
-        );
+        let mut text = format!("{} {noun} read, {} written", self.read, self.written);
         if emits {
-            let noun = if self.output_records == 1 { "record" } else { "records" };
+            let noun = if self.output_records == 1 {
+                "record"
+            } else {
+                "records"
+            };
             text.push_str(&format!(" ({} output {noun})", self.output_records));
         }
         text.push_str(&format!(", {} rejected", self.rejected));

@@ -1,7 +1,8 @@
 //! Why a value is missing: the input paths an expression reads, and which
-//! of them are missing, null or blank in this record. Read without
-//! evaluating anything (no function runs, no `let` is forced), so naming a
-//! cause cannot raise an error of its own.
+//! of them are missing, null or blank in this record. Paths are read
+//! without evaluating anything; only to know which branch an `if` or a
+//! `??` took is its condition (or left side) evaluated again, as the rule
+//! did (an error there is ignored: it names no cause).
 
 use super::{Machine, Value};
 use crate::diagnostics::did_you_mean;
@@ -72,24 +73,24 @@ impl Source<'_> {
 
 impl<'a> Machine<'a> {
     /// The input paths `node` reads, in reading order (a few at most).
-    pub(super) fn sources(&self, node: &'a Node) -> Vec<Source<'a>> {
+    pub(super) fn sources(&mut self, node: &'a Node) -> Vec<Source<'a>> {
         let mut out = Vec::new();
         self.collect_sources(node, &mut out, 0);
         out
     }
 
     /// The first input path `node` reads, with its value described.
-    pub(super) fn first_source(&self, node: &'a Node) -> Option<(String, String)> {
+    pub(super) fn first_source(&mut self, node: &'a Node) -> Option<(String, String)> {
         let source = self.sources(node).into_iter().next()?;
         Some((source.path, source.value.describe()))
     }
 
-    fn collect_sources(&self, node: &'a Node, out: &mut Vec<Source<'a>>, depth: usize) {
+    fn collect_sources(&mut self, node: &'a Node, out: &mut Vec<Source<'a>>, depth: usize) {
         const MAX_SOURCES: usize = 8;
         if out.len() >= MAX_SOURCES || depth > 32 {
             return;
         }
-        let mut walk = |n: &'a Node| self.collect_sources(n, out, depth + 1);
+        let depth = depth + 1;
         match &node.kind {
             NodeKind::Get(base, steps) => {
                 if let Some(source) = self.peek(base, steps) {
@@ -97,7 +98,7 @@ impl<'a> Machine<'a> {
                         out.push(source);
                     }
                 } else {
-                    walk(base);
+                    self.collect_sources(base, out, depth);
                 }
             }
             NodeKind::Local(slot) => {
@@ -108,49 +109,60 @@ impl<'a> Machine<'a> {
                     _ => None,
                 };
                 if let Some(value) = value {
-                    walk(value);
+                    self.collect_sources(value, out, depth);
                 }
             }
             NodeKind::Call(_, args) | NodeKind::DefCall { args, .. } => {
-                args.iter().for_each(walk);
+                for arg in args {
+                    self.collect_sources(arg, out, depth);
+                }
             }
-            NodeKind::List(items) => items.iter().for_each(walk),
-            NodeKind::Object(entries) => entries.iter().for_each(|(_, n)| walk(n)),
-            NodeKind::Lookup { value, .. } => walk(value),
-            NodeKind::ListCall { list, .. } => walk(list),
-            NodeKind::Neg(inner) | NodeKind::Not(inner) => walk(inner),
+            NodeKind::List(items) => {
+                for item in items {
+                    self.collect_sources(item, out, depth);
+                }
+            }
+            NodeKind::Object(entries) => {
+                for (_, value) in entries {
+                    self.collect_sources(value, out, depth);
+                }
+            }
+            NodeKind::Lookup { value, .. } => self.collect_sources(value, out, depth),
+            NodeKind::ListCall { list, .. } => self.collect_sources(list, out, depth),
+            NodeKind::Neg(inner) | NodeKind::Not(inner) => self.collect_sources(inner, out, depth),
             NodeKind::Binary(crate::syntax::BinaryOp::Coalesce, lhs, rhs) => {
-                // `a ?? b` took `b` when `a` has no value: then `a` is no
-                // cause of anything
-                let start = out.len();
-                self.collect_sources(lhs, out, depth + 1);
-                if out[start..].iter().all(|s| s.absence().is_some()) {
-                    out.truncate(start);
-                    self.collect_sources(rhs, out, depth + 1);
+                // the side `??` took: the right one when the left has no value
+                match self.eval(lhs) {
+                    Ok(left) if self.is_unset(&left) => self.collect_sources(rhs, out, depth),
+                    Ok(_) => self.collect_sources(lhs, out, depth),
+                    Err(_) => {}
                 }
             }
             NodeKind::Binary(_, lhs, rhs) => {
-                walk(lhs);
-                walk(rhs);
+                self.collect_sources(lhs, out, depth);
+                self.collect_sources(rhs, out, depth);
             }
-            NodeKind::If(_, then, otherwise) => {
-                // the condition chose a branch; it gave no value itself.
-                // Which branch ran is not known here: a branch whose
-                // inputs all have no value is no cause when the other has
+            NodeKind::If(condition, then, otherwise) => {
+                // the branch the condition chose; the condition itself
+                // gave no value
                 let start = out.len();
-                self.collect_sources(then, out, depth + 1);
-                if out[start..].iter().all(|s| s.absence().is_some()) {
-                    let then_sources = out.split_off(start);
-                    if let Some(o) = otherwise {
-                        self.collect_sources(o, out, depth + 1);
+                match self.condition(condition) {
+                    Ok(true) => self.collect_sources(then, out, depth),
+                    Ok(false) => {
+                        if let Some(o) = otherwise {
+                            self.collect_sources(o, out, depth);
+                        }
                     }
-                    if out.len() == start {
-                        out.extend(then_sources);
-                    }
+                    Err(_) => {}
+                }
+                // a branch that reads no input (`fail(...)`, a constant):
+                // what decided it is the condition's input
+                if out.len() == start {
+                    self.collect_sources(condition, out, depth);
                 }
             }
-            NodeKind::Match { subject, .. } => walk(subject),
-            NodeKind::For { list, .. } => walk(list),
+            NodeKind::Match { subject, .. } => self.collect_sources(subject, out, depth),
+            NodeKind::For { list, .. } => self.collect_sources(list, out, depth),
             // the whole record: present, and a cause of nothing
             NodeKind::Root => out.push(Source {
                 path: "$".into(),
@@ -165,7 +177,7 @@ impl<'a> Machine<'a> {
     /// when `base` is the record or a variable already holding an input
     /// value, and no step is `[*]`. A missing path is cut at its first
     /// missing key (`$.customer` of `$.customer.email`).
-    fn peek(&self, base: &'a Node, steps: &'a [Step]) -> Option<Source<'a>> {
+    fn peek(&mut self, base: &'a Node, steps: &'a [Step]) -> Option<Source<'a>> {
         if steps.iter().any(|s| matches!(s, Step::All)) {
             return None;
         }
@@ -178,7 +190,25 @@ impl<'a> Machine<'a> {
             }
             _ => return None,
         };
-        let mut path = self.source_path(base)?;
+        let mut path = match self.source_path(base) {
+            Some(path) => path,
+            // a variable whose value is an input object reached through an
+            // `if` (`let order = if ... then .order else .`): the one
+            // input it holds
+            None => {
+                let inner = match &base.kind {
+                    NodeKind::Local(slot) => match self.origins[*slot] {
+                        super::Origin::Node(n) => self.sources(n),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                match inner.as_slice() {
+                    [only] if only.value.type_name() == "object" => only.path.clone(),
+                    _ => return None,
+                }
+            }
+        };
         for step in steps {
             let parent = std::mem::take(&mut value);
             let parent_path = path.clone();

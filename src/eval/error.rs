@@ -56,6 +56,9 @@ impl RuntimeError {
             d.notes.push(context.join(", "));
         }
         match (&self.source_path, &self.value) {
+            (Some(path), Some(value)) if value == "(missing)" => {
+                d.notes.push(format!("source `{path}` is missing"));
+            }
             (Some(path), Some(value)) => d.notes.push(format!("source `{path}` is {value}")),
             (Some(path), None) => d.notes.push(format!("source `{path}`")),
             (None, Some(value)) => d.notes.push(format!("value {value}")),

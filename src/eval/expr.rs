@@ -174,7 +174,9 @@ impl<'a> Machine<'a> {
             DefBody::Value(value) => self.eval(value),
         };
         let at_call = |machine: &Self, error: &mut RuntimeError| {
-            if error.span == node.loc.span && error.file.name == machine.program.files[node.loc.file as usize].name {
+            if error.span == node.loc.span
+                && error.file.name == machine.program.files[node.loc.file as usize].name
+            {
                 return;
             }
             let (line, column) = error.line_col();

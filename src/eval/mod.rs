@@ -192,6 +192,30 @@ impl Emitted<'_> {
     }
 }
 
+/// Which guard skips `root` (for error E422's label), if one does.
+pub(crate) fn skipping_guard<'a>(
+    program: &'a Program,
+    root: Value<'a>,
+    params: Vec<Value<'a>>,
+    ambient: crate::env::Ambient,
+) -> Option<usize> {
+    let mut machine = Machine {
+        program,
+        root,
+        params,
+        frame: vec![Value::Missing; program.slots],
+        origins: vec![Origin::Unknown; program.slots],
+        pending: vec![None; program.slots],
+        poisoned: vec![None; program.slots],
+        target: Vec::new(),
+        errors: Vec::new(),
+        ambient,
+        events: None,
+    };
+    machine.bind_lets(&program.body);
+    machine.guards().ok().flatten()
+}
+
 fn run<'a>(
     program: &'a Program,
     root: Value<'a>,
@@ -216,7 +240,7 @@ fn run<'a>(
     // the top-level `let`s first, so that guards can read them: each is
     // evaluated when first read
     machine.bind_lets(&program.body);
-    if machine.guards()? {
+    if machine.guards()?.is_some() {
         return Ok((Outcome::Skipped, None));
     }
     let mut out = Object::with_capacity(program.body.statements.len());
@@ -268,7 +292,8 @@ impl<'a> Machine<'a> {
                 }
                 Err(Flow::Error(mut error)) => {
                     let file = &self.program.files[pending.loc.file as usize];
-                    let (line, _) = crate::diagnostics::line_col(&file.text, pending.loc.span.start);
+                    let (line, _) =
+                        crate::diagnostics::line_col(&file.text, pending.loc.span.start);
                     error.notes.push(format!(
                         "in `let {}` (line {line}), evaluated for the first rule that reads it",
                         pending.name
@@ -324,7 +349,10 @@ impl<'a> Machine<'a> {
                 code: Code::NotAnObject,
                 message: match self.root.type_name() {
                     "null" => "the input record is null, not an object".to_string(),
-                    name => format!("the input record is {} {name}, not an object", article(name)),
+                    name => format!(
+                        "the input record is {} {name}, not an object",
+                        article(name)
+                    ),
                 },
                 target: None,
                 source_path: Some("$".into()),
@@ -337,11 +365,11 @@ impl<'a> Machine<'a> {
         })
     }
 
-    /// Runs the guards in order: `Ok(true)` when one skips the record;
-    /// `Err` when one rejects it, or a condition fails.
-    fn guards(&mut self) -> Result<bool, ApplyError> {
+    /// Runs the guards in order: `Ok(Some(i))` when guard `i` skips the
+    /// record; `Err` when one rejects it, or a condition fails.
+    fn guards(&mut self) -> Result<Option<usize>, ApplyError> {
         use crate::program::GuardAction;
-        for guard in &self.program.guards {
+        for (index, guard) in self.program.guards.iter().enumerate() {
             let fired = match self.condition(&guard.condition) {
                 Ok(holds) => holds,
                 Err(flow) => {
@@ -352,12 +380,13 @@ impl<'a> Machine<'a> {
                 }
             };
             match &guard.action {
-                GuardAction::Skip if fired => return Ok(true),
-                GuardAction::Keep if !fired => return Ok(true),
+                GuardAction::Skip if fired => return Ok(Some(index)),
+                GuardAction::Keep if !fired => return Ok(Some(index)),
                 GuardAction::Reject(reason) if fired => {
                     let mut error = self.error(Code::Rejected, &guard.condition, reason.clone());
                     error.span = guard.loc.span;
-                    error.file = std::sync::Arc::clone(&self.program.files[guard.loc.file as usize]);
+                    error.file =
+                        std::sync::Arc::clone(&self.program.files[guard.loc.file as usize]);
                     // the input the condition read, to show what set it off
                     if let Some((path, value)) = self.first_source(&guard.condition) {
                         error.source_path = Some(path);
@@ -370,7 +399,7 @@ impl<'a> Machine<'a> {
                 _ => {}
             }
         }
-        Ok(false)
+        Ok(None)
     }
 
     /// Adds the records of each `emit`: an object is one record, a list
@@ -502,6 +531,17 @@ impl<'a> Machine<'a> {
                     match result {
                         Ok(Some(value)) => out.insert(&rule.target, value),
                         Ok(None) => {}
+                        Err(Flow::Error(mut error))
+                            if error.code == Code::Fail && error.source_path.is_none() =>
+                        {
+                            // `fail("...")` names no input: name the one the
+                            // rule reads, with its value
+                            if let Some((path, value)) = self.first_source(&rule.value) {
+                                error.source_path = Some(path);
+                                error.value.get_or_insert(value);
+                            }
+                            self.record(Flow::Error(error));
+                        }
                         Err(flow) => self.record(flow),
                     }
                     self.target.truncate(depth);
@@ -545,7 +585,11 @@ impl<'a> Machine<'a> {
     /// E300: the field has no value. Names the input path that has none
     /// (missing, null or blank), not merely the first the rule reads: in
     /// `.amount * lookup(.currency, rates)` it is `$.currency`.
-    fn required_error(&self, rule: &'a crate::program::Rule, value: &Value<'a>) -> RuntimeError {
+    fn required_error(
+        &mut self,
+        rule: &'a crate::program::Rule,
+        value: &Value<'a>,
+    ) -> RuntimeError {
         // required by the rule, or by `policy missing = error`
         let by_policy = rule.absent.is_none();
         let sources = self.sources(&rule.value);
@@ -598,10 +642,7 @@ impl<'a> Machine<'a> {
             ),
         );
         error.span = rule.loc.span.to(rule.value.loc.span);
-        let first = causes
-            .first()
-            .map(|(s, _)| *s)
-            .or(scalars.first().copied());
+        let first = causes.first().map(|(s, _)| *s).or(scalars.first().copied());
         error.source_path = first.map(|s| s.path.clone());
         error.value = first
             .filter(|s| !s.value.is_missing())

@@ -4,7 +4,8 @@ use super::Printer;
 use super::expr::{finish_braces, key, quote};
 use super::layout::{Entry, Row, RowKind};
 use crate::syntax::{
-    Ast, Block, DefBody, Else, Expr, GuardAction, IfStatement, Item, RuleOption, Span, Statement, Table, Target,
+    Ast, Block, DefBody, Else, Expr, GuardAction, IfStatement, Item, RuleOption, Span, Statement,
+    Table, Target,
 };
 
 /// A printed construct, before it takes its place among its neighbours.
