@@ -108,6 +108,9 @@ impl Checker {
                 _ => {}
             }
         }
+        // without `emit`, the rules' record is the one record (`{}` for a
+        // mapping of no rules, as ever)
+        top.header |= top.emits.is_empty();
         top
     }
 
