@@ -86,6 +86,7 @@ cases! {
     apply_record_control_array,
     apply_emit_object,
     doc_record_control,
+    apply_skip_object,
 }
 
 fn cases_dir() -> PathBuf {
