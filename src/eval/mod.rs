@@ -1,8 +1,12 @@
 //! Stage 3: apply a checked program to one record.
 //!
-//! The evaluator walks the program once per record. A rule that fails is
-//! recorded and the next rule runs, so one pass reports every error of the
-//! record; the record then fails as a whole (nothing half-mapped escapes).
+//! The evaluator walks the program once per record. A record that is not
+//! an object fails at once (E420); then the guards run, in order (`reject`
+//! fails the record, `skip`/`keep` leave it out); then the rules, then each
+//! `emit`. A `let` is evaluated when a rule first reads it, once. A rule
+//! that fails is recorded and the next rule runs, so one pass reports every
+//! error of the record; the record then fails as a whole (nothing
+//! half-mapped escapes, none of its target records is given).
 
 mod causes;
 mod constraints;
