@@ -4,7 +4,8 @@
 //! `??` took is its condition (or left side) evaluated again, as the rule
 //! did (an error there is ignored: it names no cause).
 
-use super::{Machine, Value};
+use super::{Machine, RuntimeError, Value};
+use crate::diagnostics::Code;
 use crate::diagnostics::did_you_mean;
 use crate::program::{Node, NodeKind, Step};
 
@@ -235,5 +236,93 @@ impl<'a> Machine<'a> {
             value,
             keys: None,
         })
+    }
+
+    /// E300: the field has no value. Names the input path that has none
+    /// (missing, null or blank), not merely the first the rule reads: in
+    /// `.amount * lookup(.currency, rates)` it is `$.currency`.
+    pub(super) fn required_error(
+        &mut self,
+        rule: &'a crate::program::Rule,
+        value: &Value<'a>,
+    ) -> RuntimeError {
+        // required by the rule, or by `policy missing = error`
+        let by_policy = rule.absent.is_none();
+        let sources = self.sources(&rule.value);
+        let causes: Vec<_> = sources
+            .iter()
+            .filter_map(|s| Some((s, s.absence()?)))
+            .collect();
+        let own = match value {
+            Value::Null => Absence::Null,
+            Value::String(_) => Absence::Blank,
+            _ => Absence::Missing,
+        };
+        // a source shown as "although it is ..." is a plain value, not the
+        // record or an object
+        let scalars: Vec<_> = sources
+            .iter()
+            .filter(|s| !matches!(s.value.type_name(), "object" | "list"))
+            .collect();
+        let why = match causes.as_slice() {
+            [] => match scalars.first() {
+                // the inputs are there: a step of the expression gave nothing
+                Some(source) => format!(
+                    "the expression gives {} although `{}` is {}",
+                    match own {
+                        Absence::Missing => "no value".to_string(),
+                        other => format!("a {} value", other.word()),
+                    },
+                    source.path,
+                    source.value.describe()
+                ),
+                None => format!("the source is {}", own.word()),
+            },
+            [(source, absence)] => format!("`{}` is {}", source.path, absence.word()),
+            many => {
+                let parts: Vec<String> = many
+                    .iter()
+                    .take(3)
+                    .map(|(s, a)| format!("`{}` is {}", s.path, a.word()))
+                    .collect();
+                parts.join(", ")
+            }
+        };
+        let mut error = self.error(
+            Code::RequiredMissing,
+            &rule.value,
+            format!(
+                "{}field `{}` has no value: {why}",
+                if by_policy { "" } else { "required " },
+                self.target_path()
+            ),
+        );
+        error.span = rule.loc.span.to(rule.value.loc.span);
+        let first = causes.first().map(|(s, _)| *s).or(scalars.first().copied());
+        error.source_path = first.map(|s| s.path.clone());
+        error.value = first
+            .filter(|s| !s.value.is_missing())
+            .map(|s| s.value.describe());
+        if first.is_none() && matches!(value, Value::Null | Value::String(_)) {
+            error.value = Some(value.describe());
+        }
+        let fix = if by_policy {
+            "`policy missing = error` requires a value for every field without an option: \
+             add `default <value>`, or make the field `optional` or `nullable`"
+        } else {
+            "add `default <value>`, or make the field `optional` or `nullable`"
+        };
+        // a key absent from the record is likelier a typo than a policy
+        error.help = Some(
+            match causes
+                .first()
+                .filter(|(_, a)| *a == Absence::Missing)
+                .and_then(|(s, _)| s.help())
+            {
+                Some(keys) => format!("{keys}; otherwise {fix}"),
+                None => fix.to_string(),
+            },
+        );
+        error
     }
 }

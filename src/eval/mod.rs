@@ -16,6 +16,7 @@ pub(crate) mod number;
 mod ops;
 mod output;
 mod paths;
+mod record;
 mod value;
 
 pub use error::{ApplyError, RuntimeError};
@@ -26,6 +27,8 @@ pub(crate) use value::Value;
 use crate::diagnostics::Code;
 use crate::program::{Absent, Block, Node, Program, Statement};
 use output::Object;
+use record::Emitted;
+pub(crate) use record::skipping_guard;
 use serde_json::Value as Json;
 
 /// Where a variable's value came from, to name source paths in errors.
@@ -181,45 +184,6 @@ pub(crate) fn apply_to<'a>(
 
 type Events = Option<Vec<(String, FieldEvent)>>;
 
-/// One target record: the rules' own, or one that `emit` gave.
-enum Emitted<'a> {
-    Object(Object<'a>),
-    Json(Json),
-}
-
-impl Emitted<'_> {
-    fn into_json(self) -> Json {
-        match self {
-            Emitted::Object(object) => object.into_json(),
-            Emitted::Json(json) => json,
-        }
-    }
-}
-
-/// Which guard skips `root` (for error E422's label), if one does.
-pub(crate) fn skipping_guard<'a>(
-    program: &'a Program,
-    root: Value<'a>,
-    params: Vec<Value<'a>>,
-    ambient: crate::env::Ambient,
-) -> Option<usize> {
-    let mut machine = Machine {
-        program,
-        root,
-        params,
-        frame: vec![Value::Missing; program.slots],
-        origins: vec![Origin::Unknown; program.slots],
-        pending: vec![None; program.slots],
-        poisoned: vec![None; program.slots],
-        target: Vec::new(),
-        errors: Vec::new(),
-        ambient,
-        events: None,
-    };
-    machine.bind_lets(&program.body);
-    machine.guards().ok().flatten()
-}
-
 fn run<'a>(
     program: &'a Program,
     root: Value<'a>,
@@ -332,115 +296,6 @@ impl<'a> Machine<'a> {
                 self.poisoned[*slot] = None;
                 self.frame[*slot] = Value::Missing;
             }
-        }
-    }
-
-    /// A record that is not an JSON object is rejected before any guard or
-    /// rule reads it.
-    fn not_an_object(&self) -> Result<(), ApplyError> {
-        if matches!(self.root.type_name(), "object") {
-            return Ok(());
-        }
-        let mut help = "each input record must be a JSON object `{...}`".to_string();
-        if self.root.is_list() {
-            help.push_str(
-                "; a JSON document of records is an array of objects, one record per element \
-                 (NDJSON: one object per line)",
-            );
-        }
-        Err(ApplyError {
-            errors: vec![RuntimeError {
-                code: Code::NotAnObject,
-                message: match self.root.type_name() {
-                    "null" => "the input record is null, not an object".to_string(),
-                    name => format!(
-                        "the input record is {} {name}, not an object",
-                        article(name)
-                    ),
-                },
-                target: None,
-                source_path: Some("$".into()),
-                value: Some(self.root.describe()),
-                help: Some(help),
-                notes: Vec::new(),
-                file: std::sync::Arc::clone(&self.program.files[0]),
-                span: crate::syntax::Span::default(),
-            }],
-        })
-    }
-
-    /// Runs the guards in order: `Ok(Some(i))` when guard `i` skips the
-    /// record; `Err` when one rejects it, or a condition fails.
-    fn guards(&mut self) -> Result<Option<usize>, ApplyError> {
-        use crate::program::GuardAction;
-        for (index, guard) in self.program.guards.iter().enumerate() {
-            let fired = match self.condition(&guard.condition) {
-                Ok(holds) => holds,
-                Err(flow) => {
-                    self.record(flow);
-                    return Err(ApplyError {
-                        errors: std::mem::take(&mut self.errors),
-                    });
-                }
-            };
-            match &guard.action {
-                GuardAction::Skip if fired => return Ok(Some(index)),
-                GuardAction::Keep if !fired => return Ok(Some(index)),
-                GuardAction::Reject(reason) if fired => {
-                    let mut error = self.error(Code::Rejected, &guard.condition, reason.clone());
-                    error.span = guard.loc.span;
-                    error.file =
-                        std::sync::Arc::clone(&self.program.files[guard.loc.file as usize]);
-                    // the input the condition read, to show what set it off
-                    if let Some((path, value)) = self.first_source(&guard.condition) {
-                        error.source_path = Some(path);
-                        error.value = Some(value);
-                    }
-                    return Err(ApplyError {
-                        errors: vec![error],
-                    });
-                }
-                _ => {}
-            }
-        }
-        Ok(None)
-    }
-
-    /// Adds the records of each `emit`: an object is one record, a list
-    /// one per element; missing and null add none. Errors are named
-    /// `emit[i].field`.
-    fn emit(&mut self, records: &mut Vec<Emitted<'a>>) {
-        for emit in &self.program.emits {
-            self.target.push(TargetStep::Key("emit"));
-            match self.eval(&emit.value) {
-                Ok(value) => {
-                    let items = match value {
-                        Value::Missing | Value::Null => Vec::new(),
-                        v if v.is_list() => v.into_elements().unwrap_or_default(),
-                        v => vec![v],
-                    };
-                    for (i, item) in items.into_iter().enumerate() {
-                        if item.type_name() != "object" {
-                            let message = format!(
-                                "`emit` gave {} {} {} as a record: each record must be an object",
-                                article(item.type_name()),
-                                item.type_name(),
-                                item.describe()
-                            );
-                            let mut error = self.error(Code::EmitNotObject, &emit.value, message);
-                            error.target = Some(format!("emit[{i}]"));
-                            error.value = Some(item.describe());
-                            self.errors.push(error);
-                            continue;
-                        }
-                        if let Some(json) = item.into_json() {
-                            records.push(Emitted::Json(json));
-                        }
-                    }
-                }
-                Err(flow) => self.record(flow),
-            }
-            self.target.pop();
         }
     }
 
@@ -586,94 +441,6 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// E300: the field has no value. Names the input path that has none
-    /// (missing, null or blank), not merely the first the rule reads: in
-    /// `.amount * lookup(.currency, rates)` it is `$.currency`.
-    fn required_error(
-        &mut self,
-        rule: &'a crate::program::Rule,
-        value: &Value<'a>,
-    ) -> RuntimeError {
-        // required by the rule, or by `policy missing = error`
-        let by_policy = rule.absent.is_none();
-        let sources = self.sources(&rule.value);
-        let causes: Vec<_> = sources
-            .iter()
-            .filter_map(|s| Some((s, s.absence()?)))
-            .collect();
-        let own = match value {
-            Value::Null => causes::Absence::Null,
-            Value::String(_) => causes::Absence::Blank,
-            _ => causes::Absence::Missing,
-        };
-        // a source shown as "although it is ..." is a plain value, not the
-        // record or an object
-        let scalars: Vec<_> = sources
-            .iter()
-            .filter(|s| !matches!(s.value.type_name(), "object" | "list"))
-            .collect();
-        let why = match causes.as_slice() {
-            [] => match scalars.first() {
-                // the inputs are there: a step of the expression gave nothing
-                Some(source) => format!(
-                    "the expression gives {} although `{}` is {}",
-                    match own {
-                        causes::Absence::Missing => "no value".to_string(),
-                        other => format!("a {} value", other.word()),
-                    },
-                    source.path,
-                    source.value.describe()
-                ),
-                None => format!("the source is {}", own.word()),
-            },
-            [(source, absence)] => format!("`{}` is {}", source.path, absence.word()),
-            many => {
-                let parts: Vec<String> = many
-                    .iter()
-                    .take(3)
-                    .map(|(s, a)| format!("`{}` is {}", s.path, a.word()))
-                    .collect();
-                parts.join(", ")
-            }
-        };
-        let mut error = self.error(
-            Code::RequiredMissing,
-            &rule.value,
-            format!(
-                "{}field `{}` has no value: {why}",
-                if by_policy { "" } else { "required " },
-                self.target_path()
-            ),
-        );
-        error.span = rule.loc.span.to(rule.value.loc.span);
-        let first = causes.first().map(|(s, _)| *s).or(scalars.first().copied());
-        error.source_path = first.map(|s| s.path.clone());
-        error.value = first
-            .filter(|s| !s.value.is_missing())
-            .map(|s| s.value.describe());
-        if first.is_none() && matches!(value, Value::Null | Value::String(_)) {
-            error.value = Some(value.describe());
-        }
-        let fix = if by_policy {
-            "`policy missing = error` requires a value for every field without an option: \
-             add `default <value>`, or make the field `optional` or `nullable`"
-        } else {
-            "add `default <value>`, or make the field `optional` or `nullable`"
-        };
-        // a key absent from the record is likelier a typo than a policy
-        error.help = Some(
-            match causes
-                .first()
-                .filter(|(_, a)| *a == causes::Absence::Missing)
-                .and_then(|(s, _)| s.help())
-            {
-                Some(keys) => format!("{keys}; otherwise {fix}"),
-                None => fix.to_string(),
-            },
-        );
-        error
-    }
-
     /// Does a rule's value count as "no value" under the mapping's
     /// policies? Unlike [`Machine::is_unset`], a source null is a value
     /// here when `policy null = keep` (the field is then written as null).
@@ -751,12 +518,4 @@ impl<'a> Machine<'a> {
 /// The same error (a `let`'s, recorded once already)?
 fn same_error(a: &RuntimeError, b: &RuntimeError) -> bool {
     a.code == b.code && a.span == b.span && a.message == b.message && a.notes == b.notes
-}
-
-fn article(type_name: &str) -> &'static str {
-    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
 }
