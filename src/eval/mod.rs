@@ -191,19 +191,7 @@ fn run<'a>(
     ambient: crate::env::Ambient,
     events: Events,
 ) -> Result<(Outcome<Vec<Emitted<'a>>>, Events), ApplyError> {
-    let mut machine = Machine {
-        program,
-        root,
-        params,
-        frame: vec![Value::Missing; program.slots],
-        origins: vec![Origin::Unknown; program.slots],
-        pending: vec![None; program.slots],
-        poisoned: vec![None; program.slots],
-        target: Vec::new(),
-        errors: Vec::new(),
-        ambient,
-        events,
-    };
+    let mut machine = Machine::new(program, root, params, ambient, events);
     machine.not_an_object()?;
     // the top-level `let`s first, so that guards can read them: each is
     // evaluated when first read
@@ -228,6 +216,28 @@ fn run<'a>(
 }
 
 impl<'a> Machine<'a> {
+    fn new(
+        program: &'a Program,
+        root: Value<'a>,
+        params: Vec<Value<'a>>,
+        ambient: crate::env::Ambient,
+        events: Events,
+    ) -> Self {
+        Machine {
+            program,
+            root,
+            params,
+            frame: vec![Value::Missing; program.slots],
+            origins: vec![Origin::Unknown; program.slots],
+            pending: vec![None; program.slots],
+            poisoned: vec![None; program.slots],
+            target: Vec::new(),
+            errors: Vec::new(),
+            ambient,
+            events,
+        }
+    }
+
     fn record(&mut self, flow: Flow) {
         let mut error = match flow {
             Flow::Error(error) => error,

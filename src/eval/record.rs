@@ -3,7 +3,7 @@
 //! adds.
 
 use super::output::Object;
-use super::{ApplyError, Machine, Origin, RuntimeError, TargetStep, Value};
+use super::{ApplyError, Machine, RuntimeError, TargetStep, Value};
 use crate::diagnostics::Code;
 use crate::program::Program;
 use serde_json::Value as Json;
@@ -30,19 +30,7 @@ pub(crate) fn skipping_guard<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
 ) -> Option<usize> {
-    let mut machine = Machine {
-        program,
-        root,
-        params,
-        frame: vec![Value::Missing; program.slots],
-        origins: vec![Origin::Unknown; program.slots],
-        pending: vec![None; program.slots],
-        poisoned: vec![None; program.slots],
-        target: Vec::new(),
-        errors: Vec::new(),
-        ambient,
-        events: None,
-    };
+    let mut machine = Machine::new(program, root, params, ambient, None);
     machine.bind_lets(&program.body);
     machine.guards().ok().flatten()
 }
