@@ -57,7 +57,7 @@ pub use chrono_tz::Tz;
 pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;
-pub use eval::{ApplyError, RuntimeError};
+pub use eval::{ApplyError, Outcome, RuntimeError};
 pub use format::format;
 pub use mapping::{
     Bound, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo, Record,

@@ -3,7 +3,7 @@
 use crate::check::{self, Options};
 use crate::diagnostics::{Code, Diagnostic, SourceFile, render_all};
 use crate::env::Env;
-use crate::eval::{self, ApplyError, FieldEvent, RuntimeError, Value};
+use crate::eval::{self, ApplyError, FieldEvent, Outcome, RuntimeError, Value};
 use crate::program::Program;
 use crate::projection::{self, Need, Tree};
 use serde_json::Value as Json;
@@ -96,17 +96,88 @@ pub struct Bound<'a> {
 }
 
 impl Bound<'_> {
-    /// Maps one record; the same result as [`Mapping::apply_with`].
+    /// Maps one record; the same result as [`Mapping::apply_with`]: the
+    /// target record, or, for a mapping with `emit`, the array of its
+    /// target records.
     ///
     /// # Errors
-    /// Every error found in the record (see [`ApplyError`]).
+    /// Every error found in the record (see [`ApplyError`]); error E422
+    /// when a `skip` or `keep` guard leaves the record out (use
+    /// [`Bound::apply_all`] to tell that apart).
     pub fn apply(&self, record: &Json) -> Result<Json, ApplyError> {
+        let outcome = self.apply_all(record)?;
+        single(self.program, outcome, || {
+            self.skipping_guard(Value::from_json(record))
+        })
+    }
+
+    fn skipping_guard<'r>(&'r self, root: Value<'r>) -> Option<usize> {
+        eval::skipping_guard(self.program, root, self.params.clone(), self.ambient)
+    }
+
+    /// Maps one record to all its target records: one for a mapping
+    /// without `emit`; the rules' record (if the mapping has rules) and
+    /// then each record `emit` gives, in order. `Outcome::Skipped` when a
+    /// `skip` or `keep` guard leaves the record out.
+    ///
+    /// ```
+    /// # use mapc::{Mapping, Outcome};
+    /// # use serde_json::json;
+    /// let mapping = Mapping::compile(r#"
+    ///     skip if .test
+    ///     order = .id
+    ///     emit for line in .lines { order = .id  sku = line.sku }
+    /// "#)?;
+    /// let env = mapc::Env::default();
+    /// let bound = mapping.bind(&env)?;
+    /// let order = json!({"id": 7, "lines": [{"sku": "A"}, {"sku": "B"}]});
+    /// assert_eq!(
+    ///     bound.apply_all(&order)?,
+    ///     Outcome::Mapped(vec![
+    ///         json!({"order": 7}),
+    ///         json!({"order": 7, "sku": "A"}),
+    ///         json!({"order": 7, "sku": "B"}),
+    ///     ])
+    /// );
+    /// assert_eq!(bound.apply_all(&json!({"id": 8, "test": true}))?, Outcome::Skipped);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]): a record
+    /// fails as a whole, none of its target records is given.
+    pub fn apply_all(&self, record: &Json) -> Result<Outcome<Vec<Json>>, ApplyError> {
         eval::apply(
             self.program,
             Value::from_json(record),
             self.params.clone(),
             self.ambient,
+            None,
         )
+    }
+
+    /// Maps one record like [`Bound::apply_all`] and, when it maps, adds to
+    /// `counts` which target fields were written as null, from their
+    /// default, or left out.
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]); `counts` is
+    /// then left as it was.
+    pub fn apply_all_counting(
+        &self,
+        record: &Json,
+        counts: &mut FieldCounts,
+    ) -> Result<Outcome<Vec<Json>>, ApplyError> {
+        let mut events = Vec::new();
+        let outcome = eval::apply(
+            self.program,
+            Value::from_json(record),
+            self.params.clone(),
+            self.ambient,
+            Some(&mut events),
+        )?;
+        counts.add(events);
+        Ok(outcome)
     }
 
     /// Maps one record like [`Bound::apply`] and, when it maps, adds to
@@ -121,7 +192,19 @@ impl Bound<'_> {
         record: &Json,
         counts: &mut FieldCounts,
     ) -> Result<Json, ApplyError> {
-        self.counting(Value::from_json(record), counts)
+        let mut events = Vec::new();
+        let outcome = eval::apply(
+            self.program,
+            Value::from_json(record),
+            self.params.clone(),
+            self.ambient,
+            Some(&mut events),
+        )?;
+        let json = single(self.program, outcome, || {
+            self.skipping_guard(Value::from_json(record))
+        })?;
+        counts.add(events);
+        Ok(json)
     }
 
     /// Maps a record read with [`Mapping::read`]: the same result as
@@ -130,23 +213,16 @@ impl Bound<'_> {
     /// # Errors
     /// Every error found in the record (see [`ApplyError`]).
     pub fn apply_record(&self, record: &Record<'_>) -> Result<Json, ApplyError> {
-        eval::apply(
+        let outcome = eval::apply(
             self.program,
             Value::from_tree(&record.tree),
             self.params.clone(),
             self.ambient,
-        )
-    }
-
-    fn counting<'r>(
-        &'r self,
-        root: Value<'r>,
-        counts: &mut FieldCounts,
-    ) -> Result<Json, ApplyError> {
-        let (json, events) =
-            eval::apply_counting(self.program, root, self.params.clone(), self.ambient)?;
-        counts.add(events);
-        Ok(json)
+            None,
+        )?;
+        single(self.program, outcome, || {
+            self.skipping_guard(Value::from_tree(&record.tree))
+        })
     }
 
     /// Maps one record and appends its output to `out` as compact JSON
@@ -174,12 +250,11 @@ impl Bound<'_> {
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,
     ) -> Result<(), ApplyError> {
-        self.write(Value::from_json(record), counts, out)
+        self.write_single(Value::from_json(record), counts, out)
     }
 
     /// Maps a record read with [`Mapping::read`] and appends its output to
-    /// `out` like [`Bound::apply_to`]: the fastest way from JSON text to
-    /// JSON text, and what `mapc apply` does for every NDJSON line.
+    /// `out` like [`Bound::apply_to`].
     ///
     /// ```
     /// # use mapc::{Env, Mapping};
@@ -202,27 +277,156 @@ impl Bound<'_> {
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,
     ) -> Result<(), ApplyError> {
-        self.write(Value::from_tree(&record.tree), counts, out)
+        self.write_single(Value::from_tree(&record.tree), counts, out)
     }
 
-    fn write<'r>(
+    /// Maps a record read with [`Mapping::read`] and appends each of its
+    /// target records (see [`Bound::apply_all`]) to `out` as compact JSON,
+    /// `separator` between two (`b'\n'` for NDJSON, `b','` inside an
+    /// array), none after the last: the fastest way from JSON text to JSON
+    /// text, and what `mapc apply` does for every NDJSON line. Gives how
+    /// many records were written, or `Outcome::Skipped`.
+    ///
+    /// ```
+    /// # use mapc::{Env, Mapping, Outcome};
+    /// let mapping = Mapping::compile("emit for l in .lines { sku = l.sku }").unwrap();
+    /// let env = Env::default();
+    /// let bound = mapping.bind(&env).unwrap();
+    /// let record = mapping.read(r#"{"lines": [{"sku": "A"}, {"sku": "B"}]}"#).unwrap();
+    /// let mut out = Vec::new();
+    /// assert_eq!(bound.apply_record_all_to(&record, None, b'\n', &mut out)?, Outcome::Mapped(2));
+    /// assert_eq!(out, b"{\"sku\":\"A\"}\n{\"sku\":\"B\"}");
+    /// # Ok::<(), mapc::ApplyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]); nothing is
+    /// then appended to `out`, and `counts` is left as it was.
+    pub fn apply_record_all_to(
+        &self,
+        record: &Record<'_>,
+        counts: Option<&mut FieldCounts>,
+        separator: u8,
+        out: &mut Vec<u8>,
+    ) -> Result<Outcome<usize>, ApplyError> {
+        self.write_all(Value::from_tree(&record.tree), counts, separator, out)
+    }
+
+    /// Maps one record like [`Bound::apply_record_all_to`], from its value.
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]); nothing is
+    /// then appended to `out`, and `counts` is left as it was.
+    pub fn apply_all_to(
+        &self,
+        record: &Json,
+        counts: Option<&mut FieldCounts>,
+        separator: u8,
+        out: &mut Vec<u8>,
+    ) -> Result<Outcome<usize>, ApplyError> {
+        self.write_all(Value::from_json(record), counts, separator, out)
+    }
+
+    fn write_all<'r>(
         &'r self,
         root: Value<'r>,
         counts: Option<&mut FieldCounts>,
+        separator: u8,
         out: &mut Vec<u8>,
-    ) -> Result<(), ApplyError> {
-        let events = eval::apply_to(
+    ) -> Result<Outcome<usize>, ApplyError> {
+        let mut events = Vec::new();
+        let outcome = eval::apply_to(
             self.program,
             root,
             self.params.clone(),
             self.ambient,
-            counts.is_some(),
+            counts.is_some().then_some(&mut events),
+            separator,
             out,
         )?;
         if let Some(counts) = counts {
             counts.add(events);
         }
+        Ok(outcome)
+    }
+
+    /// What [`Bound::apply`] gives, as text: one object, or an array for a
+    /// mapping with `emit`.
+    fn write_single<'r>(
+        &'r self,
+        root: Value<'r>,
+        counts: Option<&mut FieldCounts>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ApplyError> {
+        let array = !self.program.emits.is_empty();
+        let start = out.len();
+        if array {
+            out.push(b'[');
+        }
+        let mut events = Vec::new();
+        let outcome = eval::apply_to(
+            self.program,
+            root.clone(),
+            self.params.clone(),
+            self.ambient,
+            counts.is_some().then_some(&mut events),
+            b',',
+            out,
+        );
+        match outcome {
+            Ok(Outcome::Mapped(_)) => {}
+            Ok(Outcome::Skipped) => {
+                out.truncate(start);
+                return Err(skipped(self.program, self.skipping_guard(root)));
+            }
+            Err(error) => {
+                out.truncate(start);
+                return Err(error);
+            }
+        }
+        if array {
+            out.push(b']');
+        }
+        if let Some(counts) = counts {
+            counts.add(events);
+        }
         Ok(())
+    }
+}
+
+/// The one JSON value [`Bound::apply`] gives for an outcome.
+fn single(
+    program: &Program,
+    outcome: Outcome<Vec<Json>>,
+    guard: impl FnOnce() -> Option<usize>,
+) -> Result<Json, ApplyError> {
+    match outcome {
+        Outcome::Skipped => Err(skipped(program, guard())),
+        Outcome::Mapped(records) if program.emits.is_empty() => {
+            Ok(records.into_iter().next().unwrap_or_default())
+        }
+        Outcome::Mapped(records) => Ok(Json::Array(records)),
+    }
+}
+
+/// E422: a skipped record where one value was asked for.
+fn skipped(program: &Program, guard: Option<usize>) -> ApplyError {
+    let guard = guard.and_then(|i| program.guards.get(i));
+    ApplyError {
+        errors: vec![RuntimeError {
+            code: Code::Skipped,
+            message: "a `skip` or `keep` guard leaves this record out".into(),
+            target: None,
+            source_path: None,
+            value: None,
+            help: Some(
+                "`apply` gives one value per record: use `apply_all`, which says `Outcome::Skipped`"
+                    .into(),
+            ),
+            notes: Vec::new(),
+            file: Arc::clone(&program.files[guard.map_or(0, |g| g.loc.file as usize)]),
+            span: guard.map(|g| g.loc.span).unwrap_or_default(),
+        }],
     }
 }
 
@@ -427,13 +631,43 @@ impl Mapping {
     /// Every error found in the record, or a parameter that is missing,
     /// unknown or of the wrong type.
     pub fn apply_with(&self, record: &Json, env: &Env) -> Result<Json, ApplyError> {
+        let outcome = self.apply_all_with(record, env)?;
+        single(&self.program, outcome, || {
+            let params = self.bind_params(env).ok()?;
+            eval::skipping_guard(
+                &self.program,
+                Value::from_json(record),
+                params,
+                env.ambient(),
+            )
+        })
+    }
+
+    /// Maps one record to all its target records, with parameters (and
+    /// "now") from `env`: see [`Bound::apply_all`].
+    ///
+    /// # Errors
+    /// Every error found in the record, or a parameter that is missing,
+    /// unknown or of the wrong type.
+    pub fn apply_all_with(
+        &self,
+        record: &Json,
+        env: &Env,
+    ) -> Result<Outcome<Vec<Json>>, ApplyError> {
         let params = self.bind_params(env)?;
         eval::apply(
             &self.program,
             Value::from_json(record),
             params,
             env.ambient(),
+            None,
         )
+    }
+
+    /// Whether the mapping can give several target records per input
+    /// record (it has `emit`): [`Bound::apply`] then gives an array.
+    pub fn emits(&self) -> bool {
+        !self.program.emits.is_empty()
     }
 
     /// Checks `env`'s parameters against the declarations once, so a caller
@@ -519,6 +753,7 @@ impl Mapping {
             help: Some(
                 "pass it with `--param name=value` (CLI) or `Env::with_param` (library)".into(),
             ),
+            notes: Vec::new(),
             file,
             span,
         }

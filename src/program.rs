@@ -22,6 +22,14 @@ pub(crate) struct Loc {
 pub(crate) struct Program {
     /// The top-level statements: they build the output record.
     pub body: Block,
+    /// `reject`, `skip` and `keep` guards, in order: they run before the
+    /// rules.
+    pub guards: Vec<Guard>,
+    /// `emit` statements, in order: more records after the rules' one.
+    pub emits: Vec<Emit>,
+    /// Whether the rules build a record of their own: a mapping of
+    /// `emit`s only writes just what they emit.
+    pub header: bool,
     pub tables: Vec<Table>,
     pub defs: Vec<Def>,
     pub params: Vec<ParamDecl>,
@@ -132,6 +140,33 @@ pub(crate) enum DefBody {
     Value(Node),
 }
 
+/// A record-level guard: `reject "reason" if cond`, `skip if cond`,
+/// `keep if cond`.
+#[derive(Debug)]
+pub(crate) struct Guard {
+    pub action: GuardAction,
+    pub condition: Node,
+    /// The whole guard.
+    pub loc: Loc,
+}
+
+/// What a guard does when it fires.
+#[derive(Debug)]
+pub(crate) enum GuardAction {
+    /// The record fails with this reason.
+    Reject(String),
+    /// The record is skipped when the condition holds.
+    Skip,
+    /// The record is skipped unless the condition holds.
+    Keep,
+}
+
+/// `emit value`: every object of the value is one more target record.
+#[derive(Debug)]
+pub(crate) struct Emit {
+    pub value: Node,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Block {
     pub statements: Vec<Statement>,
@@ -140,8 +175,10 @@ pub(crate) struct Block {
 #[derive(Debug)]
 pub(crate) enum Statement {
     Let {
-        /// `(let name)`, the target path shown for errors inside the value.
-        label: Box<str>,
+        /// The name, for the note on an error inside the value.
+        name: Box<str>,
+        /// The whole `let`.
+        loc: Loc,
         slot: usize,
         value: Node,
     },

@@ -254,3 +254,29 @@ fn deep_expressions_are_refused_not_a_stack_overflow() {
         );
     }
 }
+
+#[test]
+fn a_mapping_without_rules_gives_an_empty_object_and_one_that_only_emits_gives_its_records() {
+    let empty = Mapping::compile("# nothing yet").unwrap();
+    assert_eq!(empty.apply(&json!({"a": 1})).unwrap(), json!({}));
+    let guarded = Mapping::compile("skip if .a == 2").unwrap();
+    assert_eq!(guarded.apply(&json!({"a": 1})).unwrap(), json!({}));
+    let only = Mapping::compile("emit for x in .xs { v = x }").unwrap();
+    assert!(only.emits());
+    assert_eq!(
+        only.apply(&json!({"xs": [1, 2]})).unwrap(),
+        json!([{"v": 1}, {"v": 2}])
+    );
+    assert_eq!(only.apply(&json!({"xs": []})).unwrap(), json!([]));
+    let env = mapc::Env::new();
+    assert_eq!(
+        only.apply_all_with(&json!({}), &env).unwrap(),
+        mapc::Outcome::Mapped(vec![])
+    );
+    let skipped = guarded.apply(&json!({"a": 2})).unwrap_err();
+    assert_eq!(skipped.errors[0].code, mapc::Code::Skipped);
+    assert_eq!(
+        guarded.apply_all_with(&json!({"a": 2}), &env).unwrap(),
+        mapc::Outcome::Skipped
+    );
+}

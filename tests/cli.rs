@@ -86,6 +86,11 @@ cases! {
     check_allow_warnings,
     check_target_schema,
     check_source_unreadable,
+    apply_record_control_ndjson,
+    apply_record_control_array,
+    apply_emit_object,
+    doc_record_control,
+    apply_skip_object,
 }
 
 fn cases_dir() -> PathBuf {

@@ -85,3 +85,41 @@ fn readme_mappings_describe() {
     }
     assert!(count >= 10);
 }
+
+#[test]
+fn guards_and_emitted_records_are_described_apart_from_the_target_record() {
+    let mapping = mapc::Mapping::compile(
+        r#"
+reject "test order" if .test
+keep if .status == "paid"
+order_id = .id required
+emit for line in .lines { sku = line.sku required }
+"#,
+    )
+    .unwrap();
+    let description = mapping.describe();
+    let guards: Vec<(&str, Option<&str>, &str)> = description
+        .guards
+        .iter()
+        .map(|g| (g.action, g.reason.as_deref(), g.condition.as_str()))
+        .collect();
+    assert_eq!(
+        guards,
+        [
+            ("reject", Some("test order"), ".test"),
+            ("keep", None, r#".status == "paid""#)
+        ]
+    );
+    assert_eq!(description.guards[1].sources, ["$.status"]);
+    let fields: Vec<String> = description.fields.iter().map(|f| f.path()).collect();
+    assert_eq!(fields, ["order_id"]);
+    let emitted: Vec<String> = description.emitted.iter().map(|f| f.path()).collect();
+    assert_eq!(emitted, ["emit[].sku"]);
+    assert_eq!(description.emitted[0].sources, ["$.lines[*].sku"]);
+    let json = description.to_json();
+    assert_eq!(json["guards"][0]["reason"], "test order");
+    assert_eq!(json["emitted"].as_array().map(Vec::len), Some(1));
+    // the schema is the rules' record's: no `emit` property
+    let schema = mapping.schema();
+    assert!(schema["properties"].get("emit").is_none());
+}

@@ -31,7 +31,7 @@ mod common;
 
 use mapc::diagnostics::render_all;
 use mapc::syntax;
-use mapc::{Env, Mapping, Options};
+use mapc::{Env, Mapping, Options, Outcome};
 use std::path::{Path, PathBuf};
 
 fn case_name(path: &Path) -> String {
@@ -188,15 +188,34 @@ fn apply_fixtures() {
                 &env,
                 input,
             );
-            match mapping.apply_with(input, &env) {
-                Ok(json) => {
+            match mapping.apply_all_with(input, &env) {
+                Ok(Outcome::Skipped) => {
+                    // `apply`, which gives one value, says so with E422
+                    out.push_str("(skipped; `apply` says:)\n");
+                    let error = mapping
+                        .apply_with(input, &env)
+                        .expect_err("`apply` of a skipped record is an error");
+                    let diagnostics: Vec<_> =
+                        error.errors.iter().map(|e| e.to_diagnostic(None)).collect();
+                    out.push_str(&render_all(&diagnostics));
+                }
+                Ok(Outcome::Mapped(records)) if records.is_empty() => {
+                    out.push_str("(no target records)\n");
+                }
+                Ok(Outcome::Mapped(records)) => {
                     assert!(
                         !name.starts_with("err_"),
-                        "{name}: record {} should fail but gave {json}",
+                        "{name}: record {} should fail but gave {records:?}",
                         i + 1
                     );
-                    out.push_str(&serde_json::to_string_pretty(&json).unwrap());
-                    out.push('\n');
+                    // a mapping that emits shows each of its records
+                    for (r, json) in records.iter().enumerate() {
+                        if mapping.emits() {
+                            out.push_str(&format!("--- target record {}\n", r + 1));
+                        }
+                        out.push_str(&serde_json::to_string_pretty(json).unwrap());
+                        out.push('\n');
+                    }
                 }
                 Err(error) => {
                     let diagnostics: Vec<_> =

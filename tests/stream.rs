@@ -1,10 +1,11 @@
 //! `mapc apply` on NDJSON streams with corrupt lines: every record read is
-//! written or rejected (read = written + rejected), every good record comes
-//! out exactly as `Mapping::apply` maps it alone, in input order, and every
-//! reject carries its line byte for byte.
+//! written, rejected or skipped by a guard (read = written + rejected +
+//! skipped), every good record comes out exactly as `Mapping::apply_all`
+//! maps it alone (its own record, then one per tag that `emit` adds), in
+//! input order, and every reject carries its line byte for byte.
 
 use base64::Engine as _;
-use mapc::Mapping;
+use mapc::{Env, Mapping, Outcome};
 use proptest::prelude::*;
 use serde_json::Value as Json;
 use std::io::Write;
@@ -13,11 +14,14 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const MAPPING: &str = r#"
+skip if .status == "Skip"
+reject "void order" if .status == "VOID"
 order_id = .id                          required
 email    = .customer.email | trim | lower
 total    = .amount_cents / 100
 status   = .status | lower              default "pending"
 tags     = for t in .tags { name = t.name }
+emit for t in .tags where t.name != "" { order_id = .id  tag = t.name }
 "#;
 
 /// A fresh scratch folder with the mapping in it.
@@ -80,7 +84,9 @@ fn record() -> impl Strategy<Value = Json> {
             Just(Json::Null),
         ],
         prop::option::of(" ?[A-Za-z@.]{0,10} ?"),
-        prop::option::of(prop::sample::select(vec!["Paid", "SHIPPED", ""])),
+        prop::option::of(prop::sample::select(vec![
+            "Paid", "SHIPPED", "", "Skip", "VOID",
+        ])),
         prop::collection::vec("[a-z]{0,5}", 0..3),
         "[a-z ]{0,20}",
     )
@@ -174,6 +180,8 @@ fn check_stream(lines: &[Line], crlf: bool, final_newline: bool, jobs: &str) {
     // what each line should give: its output, or a reject
     let mut expected_out = Vec::new();
     let mut expected_rejects = Vec::new();
+    let mut expected_skips = 0;
+    let mut expected_written = 0;
     for (i, text) in texts.iter().enumerate() {
         let mut body: &[u8] = text;
         if i == 0 {
@@ -184,9 +192,13 @@ fn check_stream(lines: &[Line], crlf: bool, final_newline: bool, jobs: &str) {
         }
         let mapped = serde_json::from_slice::<Json>(body.trim_ascii())
             .ok()
-            .and_then(|record| mapping.apply(&record).ok());
+            .and_then(|record| mapping.apply_all_with(&record, &Env::new()).ok());
         match mapped {
-            Some(value) => expected_out.push(value.to_string()),
+            Some(Outcome::Mapped(records)) => {
+                expected_written += 1;
+                expected_out.extend(records.iter().map(Json::to_string));
+            }
+            Some(Outcome::Skipped) => expected_skips += 1,
             None => expected_rejects.push((i as u64 + 1, text.clone())),
         }
     }
@@ -203,8 +215,21 @@ fn check_stream(lines: &[Line], crlf: bool, final_newline: bool, jobs: &str) {
     let read = stats["records"]["read"].as_u64().expect("read");
     let written = stats["records"]["written"].as_u64().expect("written");
     let rejected = stats["records"]["rejected"].as_u64().expect("rejected");
-    assert_eq!(read, written + rejected, "read = written + rejected");
-    assert_eq!(read as usize, expected_out.len() + expected_rejects.len());
+    let skipped = stats["records"]["skipped"].as_u64().expect("skipped");
+    let output_records = stats["records"]["output"].as_u64().expect("output");
+    assert_eq!(
+        read,
+        written + rejected + skipped,
+        "read = written + rejected + skipped"
+    );
+    assert_eq!(
+        (written, skipped, output_records as usize),
+        (expected_written, expected_skips, expected_out.len())
+    );
+    assert_eq!(
+        read as usize,
+        expected_written as usize + expected_skips as usize + expected_rejects.len()
+    );
     let expected_code = if rejected == 0 { 0 } else { 1 };
     assert_eq!(
         code,
@@ -301,7 +326,7 @@ fn stats_count_rejects_and_fields() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         stats["records"],
-        serde_json::json!({"read": 3, "written": 2, "rejected": 1})
+        serde_json::json!({"read": 3, "written": 2, "rejected": 1, "skipped": 0, "output": 2})
     );
     assert_eq!(
         stats["rejected_by_code"],

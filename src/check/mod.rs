@@ -44,7 +44,7 @@ pub(crate) fn check(
     let (ast, syntax_errors) = syntax::parse(&file);
     checker.diagnostics.extend(syntax_errors);
     let module = checker.module(root, &ast, options.base_dir.clone(), true);
-    let body = checker.top_level(&module, &ast);
+    let top = checker.top_level(&module, &ast);
     // warnings only for a mapping without errors: an error's cascade
     // (`$tenat` unknown, so `tenant` unused) would only repeat it
     if !checker.diagnostics.iter().any(Diagnostic::is_error) {
@@ -69,7 +69,10 @@ pub(crate) fn check(
         return Err(checker.diagnostics);
     }
     let program = Program {
-        body,
+        body: top.body,
+        guards: top.guards,
+        emits: top.emits,
+        header: top.header,
         tables: checker.tables,
         defs: checker.defs.into_iter().map(|d| d.compiled).collect(),
         params: checker.params.into_iter().map(|p| p.decl).collect(),

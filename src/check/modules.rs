@@ -146,12 +146,16 @@ impl Checker {
                 self.broken.push(canonical.clone());
             }
             self.diagnostics.extend(errors);
-            if let Some(rule) = ast.statements().next() {
-                let first = match rule {
-                    syntax::Statement::Let(l) => l.span,
-                    syntax::Statement::If(i) => i.span,
-                    syntax::Statement::Rule(r) => r.span,
-                };
+            // rules, guards and `emit`s belong to the file's own mapping
+            let first = ast.items.iter().find_map(|item| match item {
+                syntax::Item::Statement(syntax::Statement::Let(l)) => Some(l.span),
+                syntax::Item::Statement(syntax::Statement::If(i)) => Some(i.span),
+                syntax::Item::Statement(syntax::Statement::Rule(r)) => Some(r.span),
+                syntax::Item::Guard(g) => Some(g.span),
+                syntax::Item::Emit(e) => Some(e.span),
+                _ => None,
+            });
+            if let Some(first) = first {
                 let here = std::sync::Arc::clone(self.file(loc.file));
                 self.diagnostics.push(
                     crate::diagnostics::Diagnostic::warning(

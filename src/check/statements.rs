@@ -6,6 +6,24 @@ use crate::program::{self, Absent, Loc};
 use crate::stdlib::Ty;
 use crate::syntax::{self, RuleOption, Statement};
 
+/// The main file's top level, checked.
+#[derive(Default)]
+pub(super) struct TopLevel {
+    pub body: program::Block,
+    pub guards: Vec<program::Guard>,
+    pub emits: Vec<program::Emit>,
+    /// Whether there is a rule or `if` (the rules' own record).
+    pub header: bool,
+}
+
+fn statement_span(statement: &Statement) -> syntax::Span {
+    match statement {
+        Statement::Let(l) => l.span,
+        Statement::If(i) => i.span,
+        Statement::Rule(r) => r.span,
+    }
+}
+
 /// The names visible where an expression is checked.
 pub(super) struct Scope<'m> {
     pub module: &'m Module,
@@ -26,8 +44,9 @@ impl Scope<'_> {
 }
 
 impl Checker {
-    /// The top-level statements of the main file.
-    pub(super) fn top_level(&mut self, module: &Module, ast: &syntax::Ast) -> program::Block {
+    /// The top-level statements, guards and `emit`s of the main file. A
+    /// guard or `emit` sees the top-level `let`s written before it.
+    pub(super) fn top_level(&mut self, module: &Module, ast: &syntax::Ast) -> TopLevel {
         let mut scope = Scope {
             module,
             vars: Vec::new(),
@@ -35,7 +54,86 @@ impl Checker {
         };
         let statements: Vec<&Statement> = ast.statements().collect();
         self.check_targets(module.file, statements.iter().copied());
-        self.statements(&mut scope, statements.into_iter())
+        let mut top = TopLevel::default();
+        // the first rule, `if` or `emit`: a guard after it is an error
+        let mut first_rule: Option<syntax::Span> = None;
+        for item in &ast.items {
+            match item {
+                syntax::Item::Statement(statement) => {
+                    if !matches!(statement, Statement::Let(_)) {
+                        top.header = true;
+                        first_rule.get_or_insert(statement_span(statement));
+                    }
+                    if let Some(s) = self.statement(&mut scope, statement) {
+                        top.body.statements.push(s);
+                    }
+                }
+                syntax::Item::Guard(guard) => {
+                    if let Some(rule) = first_rule {
+                        self.guard_after_rule(module.file, guard.span, rule);
+                    }
+                    let condition = self.expr(&mut scope, &guard.condition);
+                    self.expect_bool(&condition);
+                    top.guards.push(program::Guard {
+                        action: match &guard.action {
+                            syntax::GuardAction::Reject(reason) => {
+                                program::GuardAction::Reject(reason.value.clone())
+                            }
+                            syntax::GuardAction::Skip => program::GuardAction::Skip,
+                            syntax::GuardAction::Keep => program::GuardAction::Keep,
+                        },
+                        condition,
+                        loc: self.loc(module.file, guard.span),
+                    });
+                }
+                syntax::Item::Emit(emit) => {
+                    first_rule.get_or_insert(emit.span);
+                    let value = self.expr(&mut scope, &emit.value);
+                    let found = self.infer(&value);
+                    if found != Ty::ANY && !found.overlaps(Ty::OBJECT.or(Ty::LIST)) {
+                        let loc = value.loc;
+                        self.error(
+                            Code::EmitValue,
+                            loc,
+                            format!("`emit` needs an object or a list of objects, found {found}"),
+                            format!("this is {found}"),
+                        )
+                        .help
+                        .push(
+                            "emit a block `{ field = ... }`, or `for item in .list { ... }`".into(),
+                        );
+                    }
+                    top.emits.push(program::Emit { value });
+                }
+                _ => {}
+            }
+        }
+        // without `emit`, the rules' record is the one record (`{}` for a
+        // mapping of no rules, as ever)
+        top.header |= top.emits.is_empty();
+        top
+    }
+
+    fn guard_after_rule(&mut self, file: u32, guard: syntax::Span, rule: syntax::Span) {
+        let loc = self.loc(file, guard);
+        let first = self.loc(file, rule);
+        let source = std::sync::Arc::clone(self.file(file));
+        let diagnostic = self.error(
+            Code::GuardAfterRule,
+            loc,
+            "a `reject`, `skip` or `keep` guard must come before the rules",
+            "",
+        );
+        diagnostic.labels.push(crate::diagnostics::Label {
+            file: source,
+            span: first.span,
+            message: "the first rule".into(),
+        });
+        diagnostic.help.push(
+            "guards run before any rule, whatever their place: move it above the first rule so \
+             the file reads in the order it runs"
+                .into(),
+        );
     }
 
     pub(super) fn def(&mut self, module: &Module, index: usize, def: &syntax::Def) {
@@ -101,7 +199,8 @@ impl Checker {
                 let slot = self.new_typed_slot(ty);
                 scope.vars.push((binding.name.name.clone(), slot, ty));
                 program::Statement::Let {
-                    label: format!("(let {})", binding.name.name).into_boxed_str(),
+                    name: binding.name.name.clone().into_boxed_str(),
+                    loc: self.loc(scope.module.file, binding.span),
                     slot,
                     value,
                 }

@@ -60,10 +60,21 @@ impl Checker {
                 walk.close(depth);
             }
         }
-        let statements: Vec<&Statement> = ast.statements().collect();
-        walk.statements(statements.iter().copied());
+        // the top level in order: guards and `emit`s read its `let`s too
+        let mut top_level = false;
+        let depth = walk.scope.len();
+        for item in &ast.items {
+            match item {
+                Item::Statement(statement) => walk.statement(statement),
+                Item::Guard(guard) => walk.expr(&guard.condition),
+                Item::Emit(emit) => walk.expr(&emit.value),
+                _ => continue,
+            }
+            top_level = true;
+        }
+        walk.close(depth);
         walk.close(0);
-        if !statements.is_empty() {
+        if top_level {
             for item in &ast.items {
                 match item {
                     Item::Table(table) if !walk.tables.contains(&table.name.name) => {
@@ -159,26 +170,30 @@ impl Walk {
     fn statements<'s>(&mut self, statements: impl Iterator<Item = &'s Statement>) {
         let depth = self.scope.len();
         for statement in statements {
-            match statement {
-                Statement::Let(binding) => {
-                    self.expr(&binding.value);
-                    self.bind(&binding.name, Some(Code::UnusedLet));
-                }
-                Statement::Rule(rule) => {
-                    self.expr(&rule.value);
-                    for option in &rule.options {
-                        if let RuleOption::Default(e) | RuleOption::When(e) = option {
-                            self.expr(e);
-                        }
-                    }
-                }
-                Statement::If(s) => {
-                    self.branches_but_one(s);
-                    self.if_statement(s);
-                }
-            }
+            self.statement(statement);
         }
         self.close(depth);
+    }
+
+    fn statement(&mut self, statement: &Statement) {
+        match statement {
+            Statement::Let(binding) => {
+                self.expr(&binding.value);
+                self.bind(&binding.name, Some(Code::UnusedLet));
+            }
+            Statement::Rule(rule) => {
+                self.expr(&rule.value);
+                for option in &rule.options {
+                    if let RuleOption::Default(e) | RuleOption::When(e) = option {
+                        self.expr(e);
+                    }
+                }
+            }
+            Statement::If(s) => {
+                self.branches_but_one(s);
+                self.if_statement(s);
+            }
+        }
     }
 
     fn if_statement(&mut self, s: &IfStatement) {

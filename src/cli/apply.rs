@@ -7,7 +7,7 @@ use super::progress::Progress;
 use super::report::{Reporter, invalid_json};
 use super::stream::{Mapped, OnError, Settings, Totals, Worker, parse_on_error};
 use super::{Exit, Failure, load_mapping};
-use mapc::{Bound, Env, Mapping};
+use mapc::{Bound, Env, Mapping, Outcome};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::io;
@@ -194,7 +194,11 @@ fn apply_document(
             for (index, record) in records.iter().enumerate() {
                 totals.read += 1;
                 match mapped.add(&bound, record) {
-                    Ok(()) => totals.written += 1,
+                    Ok(Outcome::Mapped(records)) => {
+                        totals.written += 1;
+                        totals.output_records += records as u64;
+                    }
+                    Ok(Outcome::Skipped) => totals.skipped += 1,
                     Err(error) => {
                         let errors: Vec<_> = error
                             .errors
@@ -225,11 +229,27 @@ fn apply_document(
                     rejects.finish()?;
                 }
             }
-            Ok(summary(reporter, &totals, args.quiet, "index"))
+            Ok(summary(
+                reporter,
+                &totals,
+                args.quiet,
+                "index",
+                mapping.emits(),
+            ))
         }
         record => match mapped.add(&bound, &record) {
-            Ok(()) => {
-                mapped.finish(output, false)?;
+            Ok(Outcome::Mapped(_)) => {
+                // several target records (`emit`) are written as an array
+                mapped.finish(output, mapping.emits())?;
+                Ok(Exit::Success)
+            }
+            Ok(Outcome::Skipped) => {
+                // nothing to write: `output` is dropped and leaves no file
+                if !args.quiet {
+                    reporter.line(&format!(
+                        "summary: the record in {source} is skipped by a guard"
+                    ));
+                }
                 Ok(Exit::Success)
             }
             Err(error) => {
@@ -288,22 +308,37 @@ impl Records {
         }
     }
 
-    /// Maps `record` and adds its output (as text, after a comma when it
-    /// is not the first).
-    fn add(&mut self, bound: &Bound<'_>, record: &Json) -> Result<(), mapc::ApplyError> {
+    /// Maps `record` and adds its target records (as text, after a comma
+    /// when they are not the first).
+    fn add(
+        &mut self,
+        bound: &Bound<'_>,
+        record: &Json,
+    ) -> Result<Outcome<usize>, mapc::ApplyError> {
         match self {
-            Records::Values(values) => values.push(bound.apply(record)?),
+            Records::Values(values) => Ok(match bound.apply_all(record)? {
+                Outcome::Mapped(records) => {
+                    let n = records.len();
+                    values.extend(records);
+                    Outcome::Mapped(n)
+                }
+                _ => Outcome::Skipped,
+            }),
             Records::Text(text) => {
                 let mark = text.len();
                 if mark > 0 {
                     text.push(b',');
                 }
-                bound
-                    .apply_to(record, None, text)
+                let outcome = bound
+                    .apply_all_to(record, None, b',', text)
                     .inspect_err(|_| text.truncate(mark))?;
+                if text.len() == mark + 1 {
+                    // skipped, or no records: no comma either
+                    text.truncate(mark);
+                }
+                Ok(outcome)
             }
         }
-        Ok(())
     }
 
     /// Writes the records as one JSON array, or (not `array`) the one
@@ -404,7 +439,13 @@ fn apply_ndjson(
         let elapsed = started.elapsed().as_secs_f64();
         super::stats::write(path, &totals, elapsed, jobs)?;
     }
-    Ok(summary(reporter, &totals, args.quiet, "line"))
+    Ok(summary(
+        reporter,
+        &totals,
+        args.quiet,
+        "line",
+        mapping.emits(),
+    ))
 }
 
 /// Where mapped chunks go, in order: the output, the reject file, stderr,
@@ -518,7 +559,7 @@ fn run_parallel(
 
 /// The exit code of a run over many records, with the summary on stderr:
 /// always for NDJSON; for a JSON array when a record failed.
-fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str) -> Exit {
+fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str, emits: bool) -> Exit {
     let exit = if totals.rejected == 0 {
         Exit::Success
     } else {
@@ -528,7 +569,7 @@ fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str) ->
     if exit == Exit::Success && !always {
         return exit;
     }
-    let mut text = totals.summary();
+    let mut text = totals.summary(emits);
     if unit == "index" {
         text = text.replace("stopped at line", "stopped at index");
     }

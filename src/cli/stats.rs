@@ -48,6 +48,8 @@ pub(crate) fn figures(totals: &Totals, elapsed: f64, jobs: usize) -> Json {
             "read": totals.read,
             "written": totals.written,
             "rejected": totals.rejected,
+            "skipped": totals.skipped,
+            "output": totals.output_records,
         },
         "error_rate": error_rate,
         "rejected_by_code": by_code,

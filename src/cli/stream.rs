@@ -1,12 +1,14 @@
 //! The NDJSON pipeline of `mapc apply`: lines are read as bytes in chunks,
 //! mapped (on `--jobs` threads), and written in input order. Every line
-//! read ends up either written or rejected: read = written + rejected.
+//! read ends up written, rejected or skipped (by a `skip` or `keep`
+//! guard): read = written + rejected + skipped. A written record may give
+//! several output lines (`emit`): those are counted as `output`.
 
 use super::input::{Chunk, RawLine};
 use super::report::json_message;
 use base64::Engine as _;
 use mapc::diagnostics::render;
-use mapc::{ApplyError, Bound, Code, Diagnostic, FieldCounts, Mapping};
+use mapc::{ApplyError, Bound, Code, Diagnostic, FieldCounts, Mapping, Outcome};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 
@@ -70,6 +72,9 @@ pub(crate) struct Mapped {
     pub(crate) output: Vec<u8>,
     pub(crate) read: u64,
     pub(crate) written: u64,
+    pub(crate) skipped: u64,
+    /// Output records (more than `written` when the mapping emits).
+    pub(crate) output_records: u64,
     /// Input bytes of the chunk (for the progress figures).
     pub(crate) bytes: u64,
     pub(crate) failed: Vec<Failed>,
@@ -113,10 +118,14 @@ impl Worker<'_> {
             let text = chunk.line(line);
             let mark = done.output.len();
             match self.map_line(text, line, &mut done.output, &mut done.fields) {
-                Ok(()) => {
-                    done.output.push(b'\n');
+                Ok(Outcome::Mapped(records)) => {
+                    if records > 0 {
+                        done.output.push(b'\n');
+                    }
                     done.written += 1;
+                    done.output_records += records as u64;
                 }
+                Ok(Outcome::Skipped) => done.skipped += 1,
                 Err(problem) => {
                     done.output.truncate(mark);
                     done.failed.push(self.failed(line, text, problem));
@@ -130,14 +139,15 @@ impl Worker<'_> {
         done
     }
 
-    /// Maps one line, appending its output (no newline) to `out`.
+    /// Maps one line, appending its output lines (no newline after the
+    /// last) to `out`.
     fn map_line(
         &self,
         text: &[u8],
         line: &RawLine,
         out: &mut Vec<u8>,
         fields: &mut FieldCounts,
-    ) -> Result<(), Problem> {
+    ) -> Result<Outcome<usize>, Problem> {
         if let Some(length) = line.cut_from {
             return Err(Problem::Input {
                 code: Code::Limit,
@@ -165,17 +175,36 @@ impl Worker<'_> {
         })?;
         let start = out.len();
         let counts = self.settings.count_fields.then_some(fields);
-        self.bound
-            .apply_record_to(&record, counts, out)
-            .map_err(Problem::Apply)?;
-        let size = out.len() - start;
-        if size > self.settings.max_output {
+        let outcome = match self.bound.apply_record_all_to(&record, counts, b'\n', out) {
+            Ok(outcome) => outcome,
+            Err(error) => return Err(Problem::Apply(self.full_report(text, error))),
+        };
+        let longest = out[start..]
+            .split(|b| *b == b'\n')
+            .map(<[u8]>::len)
+            .max()
+            .unwrap_or(0);
+        if longest > self.settings.max_output {
             return Err(Problem::Output(format!(
-                "output record is {size} bytes; the limit is {} bytes (`--max-output-bytes`)",
+                "output record is {longest} bytes; the limit is {} bytes (`--max-output-bytes`)",
                 self.settings.max_output
             )));
         }
-        Ok(())
+        Ok(outcome)
+    }
+
+    /// A failed record's errors as the whole record gives them: the fast
+    /// read keeps only the keys the mapping reads, so a message that lists
+    /// the keys a record has ("did you mean `email`?") needs the rest.
+    /// Records fail rarely; this costs nothing on the others.
+    fn full_report(&self, text: &str, projected: ApplyError) -> ApplyError {
+        match serde_json::from_str::<Json>(text) {
+            Ok(whole) => match self.bound.apply_all(&whole) {
+                Err(error) if error.errors.len() == projected.errors.len() => error,
+                _ => projected,
+            },
+            Err(_) => projected,
+        }
     }
 
     fn failed(&self, line: &RawLine, text: &[u8], problem: Problem) -> Failed {
@@ -283,6 +312,10 @@ pub(crate) struct Totals {
     pub(crate) read: u64,
     pub(crate) written: u64,
     pub(crate) rejected: u64,
+    /// Left out by a `skip` or `keep` guard: not failures.
+    pub(crate) skipped: u64,
+    /// Output records: `written`, or more when the mapping emits.
+    pub(crate) output_records: u64,
     pub(crate) bytes: u64,
     /// Rejected records per code (a record counts once per code it has).
     pub(crate) by_code: BTreeMap<Code, u64>,
@@ -297,6 +330,8 @@ impl Totals {
     pub(crate) fn add(&mut self, mapped: &mut Mapped) {
         self.read += mapped.read;
         self.written += mapped.written;
+        self.skipped += mapped.skipped;
+        self.output_records += mapped.output_records;
         self.bytes += mapped.bytes;
         for failed in &mapped.failed {
             self.add_failed(&failed.errors);
@@ -330,13 +365,24 @@ impl Totals {
         }
     }
 
-    /// `4 records read, 2 written, 2 rejected (E300: 1, E400: 1)`
-    pub(crate) fn summary(&self) -> String {
+    /// `4 records read, 2 written, 2 rejected (E300: 1, E400: 1)`; with
+    /// `, 1 skipped` when a guard skipped any, and `(7 output records)`
+    /// when the mapping emits.
+    pub(crate) fn summary(&self, emits: bool) -> String {
         let noun = if self.read == 1 { "record" } else { "records" };
-        let mut text = format!(
-            "{} {noun} read, {} written, {} rejected",
-            self.read, self.written, self.rejected
-        );
+        let mut text = format!("{} {noun} read, {} written", self.read, self.written);
+        if emits {
+            let noun = if self.output_records == 1 {
+                "record"
+            } else {
+                "records"
+            };
+            text.push_str(&format!(" ({} output {noun})", self.output_records));
+        }
+        text.push_str(&format!(", {} rejected", self.rejected));
+        if self.skipped > 0 {
+            text.push_str(&format!(", {} skipped", self.skipped));
+        }
         if !self.by_code.is_empty() {
             let codes: Vec<String> = self
                 .by_code

@@ -119,6 +119,13 @@ impl Description {
             let _ = writeln!(out, "<li>{}</li>", inline(&sentence));
         }
         out.push_str("</ul>\n");
+        if !self.guards.is_empty() {
+            out.push_str("<h2>Record-level rules</h2>\n<p>Checked in this order, before any field:</p>\n<ul>\n");
+            for guard in &self.guards {
+                let _ = writeln!(out, "<li>{}</li>", inline(&guard.sentence()));
+            }
+            out.push_str("</ul>\n");
+        }
         for section in sections(self) {
             let _ = writeln!(out, "<h2>{}</h2>", inline(&section.title));
             if let Some(note) = &section.note {

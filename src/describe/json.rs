@@ -48,7 +48,7 @@ impl Description {
     /// The description as a JSON value (fields, tables, parameters and
     /// policies), for other tools.
     pub fn to_json(&self) -> Json {
-        json!({
+        let mut out = json!({
             "mapping": self.name,
             "params": self.params.iter().map(|p| json!({"name": p.name, "type": p.ty, "default": p.default})).collect::<Vec<_>>(),
             "policy": {
@@ -61,7 +61,22 @@ impl Description {
                 "blank": if self.policy.blank_is_missing { "missing" } else { "keep" },
             },
             "fields": self.fields.iter().map(field).collect::<Vec<_>>(),
+
             "tables": self.tables.iter().map(table).collect::<Vec<_>>(),
-        })
+        });
+        // only for mappings that have them, so that other mappings'
+        // descriptions stay as they were
+        if let Some(map) = out.as_object_mut() {
+            if !self.guards.is_empty() {
+                let guards = self.guards.iter().map(|g| {
+                    json!({"action": g.action, "reason": g.reason, "condition": g.condition, "sources": g.sources})
+                });
+                map.insert("guards".into(), Json::Array(guards.collect()));
+            }
+            if !self.emitted.is_empty() {
+                map.insert("emitted".into(), self.emitted.iter().map(field).collect());
+            }
+        }
+        out
     }
 }

@@ -35,14 +35,32 @@ pub(super) fn sections(description: &Description) -> Vec<Section<'_>> {
         note: None,
         fields: Vec::new(),
     }];
+    add_sections(&mut sections, &description.fields, 0);
+    if !description.emitted.is_empty() {
+        sections.push(Section {
+            title: "Emitted records `emit[]`".to_string(),
+            note: Some(
+                "one more target record per object `emit` gives, after the target record".into(),
+            ),
+            fields: Vec::new(),
+        });
+        let base = sections.len() - 1;
+        add_sections(&mut sections, &description.emitted, base);
+    }
+    sections.retain(|s| !s.fields.is_empty());
+    sections
+}
+
+/// Adds `fields` to `sections[base]`, and a section per container.
+fn add_sections<'d>(sections: &mut Vec<Section<'d>>, fields: &'d [Field], base: usize) {
     // (container index in `fields`, section index)
     let mut containers: Vec<(usize, usize)> = Vec::new();
-    for (i, field) in description.fields.iter().enumerate() {
+    for (i, field) in fields.iter().enumerate() {
         let parent = containers
             .iter()
             .rev()
-            .find(|(c, _)| is_inside(&description.fields[*c], field))
-            .map_or(0, |(_, s)| *s);
+            .find(|(c, _)| is_inside(&fields[*c], field))
+            .map_or(base, |(_, s)| *s);
         sections[parent].fields.push(field);
         if field.shape != Shape::Value {
             let title = match field.shape {
@@ -57,8 +75,6 @@ pub(super) fn sections(description: &Description) -> Vec<Section<'_>> {
             containers.push((i, sections.len() - 1));
         }
     }
-    sections.retain(|s| !s.fields.is_empty());
-    sections
 }
 
 fn is_inside(container: &Field, field: &Field) -> bool {
@@ -201,6 +217,12 @@ impl Description {
         out.push_str("## Policies\n\n");
         for sentence in policy_sentences(self) {
             let _ = writeln!(out, "- {sentence}");
+        }
+        if !self.guards.is_empty() {
+            out.push_str("\n## Record-level rules\n\nChecked in this order, before any field:\n\n");
+            for guard in &self.guards {
+                let _ = writeln!(out, "- {}", guard.sentence());
+            }
         }
         for section in sections(self) {
             let _ = write!(out, "\n## {}\n\n", section.title);

@@ -44,8 +44,47 @@ pub struct Description {
     pub policy: PolicyDoc,
     /// Every target field, in output order; containers before their fields.
     pub fields: Vec<Field>,
+    /// The `reject`, `skip` and `keep` guards, in order.
+    pub guards: Vec<GuardDoc>,
+    /// The fields of the records `emit` adds, under `emit[]` (`emit[].sku`):
+    /// not part of the rules' record (nor of its JSON Schema).
+    pub emitted: Vec<Field>,
     /// Every lookup table, in declaration order.
     pub tables: Vec<TableDoc>,
+}
+
+/// A record-level guard.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GuardDoc {
+    /// `reject`, `skip` or `keep`.
+    pub action: &'static str,
+    /// The reason a `reject` gives.
+    pub reason: Option<String>,
+    /// The condition, as written.
+    pub condition: String,
+    /// The input paths the condition reads.
+    pub sources: Vec<String>,
+}
+
+impl GuardDoc {
+    /// The guard in a sentence.
+    pub fn sentence(&self) -> String {
+        match (self.action, &self.reason) {
+            ("reject", Some(reason)) => format!(
+                "The record is rejected (E421, \"{reason}\") when `{}`.",
+                self.condition
+            ),
+            ("keep", _) => format!(
+                "Only records where `{}` are mapped; the others are skipped (not an error).",
+                self.condition
+            ),
+            _ => format!(
+                "The record is skipped (not an error) when `{}`.",
+                self.condition
+            ),
+        }
+    }
 }
 
 /// A declared parameter.

@@ -2,7 +2,7 @@
 
 use super::words::Words;
 use super::{
-    Description, Field, ParamDoc, PathKey, PolicyDoc, Presence, Shape, TableDoc, TableRow,
+    Description, Field, GuardDoc, ParamDoc, PathKey, PolicyDoc, Presence, Shape, TableDoc, TableRow,
 };
 use crate::check::infer;
 use crate::eval::Value;
@@ -56,6 +56,32 @@ pub(super) fn describe(program: &Program) -> Description {
         scopes: 1,
     };
     walker.block(&program.body);
+    let fields = std::mem::take(&mut walker.fields);
+    for emit in &program.emits {
+        let keys = vec![PathKey {
+            name: "emit".into(),
+            each: false,
+        }];
+        walker.nested(&emit.value, keys);
+    }
+    let emitted = std::mem::take(&mut walker.fields);
+    let guards = program
+        .guards
+        .iter()
+        .map(|guard| GuardDoc {
+            action: match guard.action {
+                program::GuardAction::Reject(_) => "reject",
+                program::GuardAction::Skip => "skip",
+                program::GuardAction::Keep => "keep",
+            },
+            reason: match &guard.action {
+                program::GuardAction::Reject(reason) => Some(reason.clone()),
+                _ => None,
+            },
+            condition: walker.text(&guard.condition),
+            sources: walker.sources(&guard.condition).0,
+        })
+        .collect();
     Description {
         name: program
             .files
@@ -75,7 +101,9 @@ pub(super) fn describe(program: &Program) -> Description {
             null_is_missing: program.policy.null_is_missing,
             blank_is_missing: program.policy.blank_is_missing,
         },
-        fields: walker.fields,
+        fields,
+        guards,
+        emitted,
         tables: program.tables.iter().map(table_doc).collect(),
     }
 }

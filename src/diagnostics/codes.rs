@@ -76,6 +76,11 @@ codes! {
     /// duration) that the built-in refuses, so every record would fail.
     InvalidSetting = "E217", "constant argument every record would fail on";
 
+    /// A `reject`, `skip` or `keep` guard after the first rule.
+    GuardAfterRule = "E240", "record guard after a rule";
+    /// `emit` of a value that cannot be a record.
+    EmitValue = "E241", "`emit` value is not an object or a list of objects";
+
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
     /// A value has the wrong type for what is done with it.
@@ -123,6 +128,14 @@ codes! {
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
+    /// An input record is JSON but not an object (`null`, `42`, `[1, 2]`).
+    NotAnObject = "E420", "input record is not an object";
+    /// A `reject "reason" if ...` guard rejected the record.
+    Rejected = "E421", "a `reject` guard rejected the record";
+    /// [`Mapping::apply`](crate::Mapping::apply) met a record that a `skip` or `keep` guard leaves out.
+    Skipped = "E422", "record skipped by a guard (use `apply_all` to tell skips from errors)";
+    /// `emit` gave something that is not an object.
+    EmitNotObject = "E423", "`emit` gave a value that is not an object";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";

@@ -22,6 +22,8 @@ pub struct RuntimeError {
     pub value: Option<String>,
     /// A likely fix.
     pub help: Option<String>,
+    /// More context: the `let` or def the error happened in.
+    pub notes: Vec<String>,
     /// The mapping file.
     pub file: Arc<SourceFile>,
     /// The offending text in the mapping.
@@ -37,8 +39,12 @@ impl RuntimeError {
     /// The error as a diagnostic, for rendering. `record` names the record
     /// ("record 3", "line 17") when the caller knows it.
     pub fn to_diagnostic(&self, record: Option<&str>) -> Diagnostic {
-        let mut d = Diagnostic::error(self.code, self.message.clone())
-            .with_label(&self.file, self.span, "");
+        let mut d = Diagnostic::error(self.code, self.message.clone());
+        // an error of the input itself (a record that is not an object)
+        // has no place in the mapping
+        if self.code != Code::NotAnObject {
+            d = d.with_label(&self.file, self.span, "");
+        }
         let mut context = Vec::new();
         if let Some(record) = record {
             context.push(record.to_string());
@@ -50,11 +56,15 @@ impl RuntimeError {
             d.notes.push(context.join(", "));
         }
         match (&self.source_path, &self.value) {
+            (Some(path), Some(value)) if value == "(missing)" => {
+                d.notes.push(format!("source `{path}` is missing"));
+            }
             (Some(path), Some(value)) => d.notes.push(format!("source `{path}` is {value}")),
             (Some(path), None) => d.notes.push(format!("source `{path}`")),
             (None, Some(value)) => d.notes.push(format!("value {value}")),
             (None, None) => {}
         }
+        d.notes.extend(self.notes.iter().cloned());
         if let Some(help) = &self.help {
             d.help.push(help.clone());
         }

@@ -1,6 +1,6 @@
 //! Evaluating expressions.
 
-use super::{Flow, Machine, Object, Origin, Result, TargetStep, Value};
+use super::{Flow, Machine, Object, Origin, Result, RuntimeError, TargetStep, Value};
 use crate::diagnostics::{Code, did_you_mean};
 use crate::program::{Block, DefBody, Node, NodeKind};
 use crate::stdlib::args::Args;
@@ -14,12 +14,7 @@ impl<'a> Machine<'a> {
         match &node.kind {
             NodeKind::Const(json) => Ok(Value::from_json(json)),
             NodeKind::Root => Ok(self.root.clone()),
-            NodeKind::Local(slot) => {
-                if self.poisoned[*slot] {
-                    return Err(Flow::Reported);
-                }
-                Ok(self.frame[*slot].clone())
-            }
+            NodeKind::Local(slot) => self.read_let(*slot),
             NodeKind::Param(i) => Ok(self.params.get(*i).cloned().unwrap_or_default()),
             NodeKind::Get(base, steps) => self.get(node, base, steps),
             NodeKind::List(items) => {
@@ -50,27 +45,7 @@ impl<'a> Machine<'a> {
                 body,
             } => self.list_call(node, *op, list, *slot, body),
             NodeKind::Lookup { table, value } => self.lookup(node, *table, value),
-            NodeKind::DefCall { def, args, .. } => {
-                let def = &self.program.defs[*def];
-                let mut values = Vec::with_capacity(args.len());
-                for arg in args {
-                    values.push(self.eval(arg)?);
-                }
-                if let Some(first) = values.first()
-                    && (first.is_missing() || first.is_null())
-                {
-                    return Ok(first.clone());
-                }
-                for ((slot, value), arg) in def.params.iter().zip(values).zip(args) {
-                    self.frame[*slot] = value;
-                    self.origins[*slot] = Origin::Node(arg);
-                    self.poisoned[*slot] = false;
-                }
-                match &def.body {
-                    DefBody::Block(block) => Ok(self.object(block)),
-                    DefBody::Value(value) => self.eval(value),
-                }
-            }
+            NodeKind::DefCall { def, args, .. } => self.def_call(node, *def, args),
             NodeKind::Neg(inner) => match self.eval(inner)? {
                 Value::Number(n) => match n.to_decimal() {
                     Some(d) => Ok(Value::decimal(-d)),
@@ -175,6 +150,69 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// A call of a def. An error inside its body is reported at the call
+    /// (the author's rule), with a note for the line in the def, and with
+    /// the first argument's source path and value when it has none.
+    fn def_call(&mut self, node: &'a Node, index: usize, args: &'a [Node]) -> Result<Value<'a>> {
+        let def = &self.program.defs[index];
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(self.eval(arg)?);
+        }
+        if let Some(first) = values.first()
+            && (first.is_missing() || first.is_null())
+        {
+            return Ok(first.clone());
+        }
+        let first = values.first().map(Value::describe);
+        for ((slot, value), arg) in def.params.iter().zip(values).zip(args) {
+            self.bind(*slot, value, Origin::Node(arg));
+        }
+        let recorded = self.errors.len();
+        let result = match &def.body {
+            DefBody::Block(block) => Ok(self.object(block)),
+            DefBody::Value(value) => self.eval(value),
+        };
+        let at_call = |machine: &Self, error: &mut RuntimeError| {
+            if error.span == node.loc.span
+                && error.file.name == machine.program.files[node.loc.file as usize].name
+            {
+                return;
+            }
+            let (line, column) = error.line_col();
+            error.notes.push(format!(
+                "in def `{}`, at line {line}, column {column}{}",
+                def.name,
+                if error.file.name == machine.program.files[node.loc.file as usize].name {
+                    String::new()
+                } else {
+                    format!(" of `{}`", error.file.name)
+                }
+            ));
+            error.file = std::sync::Arc::clone(&machine.program.files[node.loc.file as usize]);
+            error.span = node.loc.span;
+            if error.source_path.is_none() {
+                error.source_path = machine.source_path(args.first().unwrap_or(node));
+                if error.value.is_none() {
+                    error.value.clone_from(&first);
+                }
+            }
+        };
+        // errors of a block def's rules are recorded as they happen
+        let mut inner = self.errors.split_off(recorded);
+        for error in &mut inner {
+            at_call(self, error);
+        }
+        self.errors.extend(inner);
+        result.map_err(|flow| match flow {
+            Flow::Error(mut error) => {
+                at_call(self, &mut error);
+                Flow::Error(error)
+            }
+            other => other,
+        })
+    }
+
     /// "No value in, no value out": missing and null, and a blank string
     /// under `policy blank = missing` (so `lookup("", t)` is no value, not
     /// a key that is not in the table).
@@ -201,10 +239,11 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn bind(&mut self, slot: usize, value: Value<'a>, origin: Origin<'a>) {
+    pub(super) fn bind(&mut self, slot: usize, value: Value<'a>, origin: Origin<'a>) {
         self.frame[slot] = value;
         self.origins[slot] = origin;
-        self.poisoned[slot] = false;
+        self.pending[slot] = None;
+        self.poisoned[slot] = None;
     }
 
     /// A block as an object value.

@@ -1,9 +1,14 @@
 //! Stage 3: apply a checked program to one record.
 //!
-//! The evaluator walks the program once per record. A rule that fails is
-//! recorded and the next rule runs, so one pass reports every error of the
-//! record; the record then fails as a whole (nothing half-mapped escapes).
+//! The evaluator walks the program once per record. A record that is not
+//! an object fails at once (E420); then the guards run, in order (`reject`
+//! fails the record, `skip`/`keep` leave it out); then the rules, then each
+//! `emit`. A `let` is evaluated when a rule first reads it, once. A rule
+//! that fails is recorded and the next rule runs, so one pass reports every
+//! error of the record; the record then fails as a whole (nothing
+//! half-mapped escapes, none of its target records is given).
 
+mod causes;
 mod constraints;
 mod error;
 mod expr;
@@ -11,15 +16,19 @@ pub(crate) mod number;
 mod ops;
 mod output;
 mod paths;
+mod record;
 mod value;
 
 pub use error::{ApplyError, RuntimeError};
+
 pub(crate) use number::Num;
 pub(crate) use value::Value;
 
 use crate::diagnostics::Code;
 use crate::program::{Absent, Block, Node, Program, Statement};
 use output::Object;
+use record::Emitted;
+pub(crate) use record::skipping_guard;
 use serde_json::Value as Json;
 
 /// Where a variable's value came from, to name source paths in errors.
@@ -39,11 +48,30 @@ enum TargetStep<'a> {
     Index(usize),
 }
 
-/// An expression failed: with a new error, or because of one already
-/// recorded (a `let` it reads failed).
+/// An expression failed: with a new error, or because the `let` in this
+/// slot, which it reads, failed already.
 pub(crate) enum Flow {
     Error(Box<RuntimeError>),
-    Reported,
+    Poisoned(usize),
+}
+
+/// A `let` not evaluated yet: it is, when a rule first reads it.
+#[derive(Clone, Copy)]
+struct Pending<'a> {
+    value: &'a Node,
+    name: &'a str,
+    loc: crate::program::Loc,
+}
+
+/// What became of one input record: mapped, or skipped on purpose. (Not
+/// `non_exhaustive`: a caller must handle both, and can.)
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome<T> {
+    /// The record mapped, to this (its target records).
+    Mapped(T),
+    /// A `skip` or `keep` guard left the record out: not an error, and
+    /// nothing is written.
+    Skipped,
 }
 
 type Result<T, E = Flow> = std::result::Result<T, E>;
@@ -54,7 +82,10 @@ pub(crate) struct Machine<'a> {
     params: Vec<Value<'a>>,
     frame: Vec<Value<'a>>,
     origins: Vec<Origin<'a>>,
-    poisoned: Vec<bool>,
+    /// `let`s bound but not evaluated yet.
+    pending: Vec<Option<Pending<'a>>>,
+    /// `let`s whose value failed: the error, to report once.
+    poisoned: Vec<Option<Box<RuntimeError>>>,
     target: Vec<TargetStep<'a>>,
     errors: Vec<RuntimeError>,
     ambient: crate::env::Ambient,
@@ -73,63 +104,82 @@ pub(crate) enum FieldEvent {
     Omitted,
 }
 
-/// Applies `program` to `record`, and says which fields were written as
-/// null, from their default, or left out (target paths, `[]` for list
-/// elements).
-pub(crate) fn apply_counting<'a>(
-    program: &'a Program,
-    root: Value<'a>,
-    params: Vec<Value<'a>>,
-    ambient: crate::env::Ambient,
-) -> Result<(Json, Vec<(String, FieldEvent)>), ApplyError> {
-    run(program, root, params, ambient, Some(Vec::new()))
-        .map(|(out, events)| (out.into_json(), events.unwrap_or_default()))
-}
-
 /// Applies `program` to `record` with parameter values already bound and
-/// "now" and the default zone from `ambient`.
+/// "now" and the default zone from `ambient`: its target records (the
+/// rules' one first, then what `emit` adds), or `Skipped`. With `events`,
+/// also which fields were written as null, from their default, or left out
+/// (target paths, `[]` for list elements).
 pub(crate) fn apply<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
-) -> Result<Json, ApplyError> {
-    run(program, root, params, ambient, None).map(|(out, _)| out.into_json())
+    events: Option<&mut Vec<(String, FieldEvent)>>,
+) -> Result<Outcome<Vec<Json>>, ApplyError> {
+    let counting = events.is_some();
+    let (records, found) = match run(program, root, params, ambient, counting.then(Vec::new))? {
+        (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
+        (Outcome::Mapped(records), found) => (records, found),
+    };
+    if let (Some(events), Some(found)) = (events, found) {
+        events.extend(found);
+    }
+    Ok(Outcome::Mapped(
+        records.into_iter().map(Emitted::into_json).collect(),
+    ))
 }
 
-/// Applies `program` to `record` and appends the output to `out` as
-/// compact JSON: the bytes `serde_json::to_writer` writes for
-/// [`apply`]'s result. Nothing is appended when the record fails. The
-/// field events are counted when `counting`.
+/// Applies `program` to `record` and appends its target records to `out`
+/// as compact JSON, `separator` between two: the bytes
+/// `serde_json::to_writer` writes for each of [`apply`]'s records.
+/// Nothing is appended when the record fails or is skipped. Gives the
+/// number of records written.
 pub(crate) fn apply_to<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
-    counting: bool,
+    events: Option<&mut Vec<(String, FieldEvent)>>,
+    separator: u8,
     out: &mut Vec<u8>,
-) -> Result<Vec<(String, FieldEvent)>, ApplyError> {
-    let events = counting.then(Vec::new);
-    let (object, events) = run(program, root, params, ambient, events)?;
+) -> Result<Outcome<usize>, ApplyError> {
+    let counting = events.is_some();
+    let (records, found) = match run(program, root, params, ambient, counting.then(Vec::new))? {
+        (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
+        (Outcome::Mapped(records), found) => (records, found),
+    };
     let start = out.len();
-    if let Err(error) = serde_json::to_writer(&mut *out, &object) {
-        // an output object holds no value without a JSON form, and a Vec
-        // takes every byte: this does not happen
-        out.truncate(start);
-        return Err(ApplyError {
-            errors: vec![RuntimeError {
-                code: Code::Limit,
-                message: format!("cannot write the output record: {error}"),
-                target: None,
-                source_path: None,
-                value: None,
-                help: None,
-                file: std::sync::Arc::clone(&program.files[0]),
-                span: crate::syntax::Span::default(),
-            }],
-        });
+    for (i, record) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(separator);
+        }
+        let written = match record {
+            Emitted::Object(object) => serde_json::to_writer(&mut *out, object),
+            Emitted::Json(json) => serde_json::to_writer(&mut *out, json),
+        };
+        if let Err(error) = written {
+            // an output object holds no value without a JSON form, and a Vec
+            // takes every byte: this does not happen
+            out.truncate(start);
+            return Err(ApplyError {
+                errors: vec![RuntimeError {
+                    code: Code::Limit,
+                    message: format!("cannot write the output record: {error}"),
+                    target: None,
+                    source_path: None,
+                    value: None,
+                    help: None,
+                    notes: Vec::new(),
+                    file: std::sync::Arc::clone(&program.files[0]),
+                    span: crate::syntax::Span::default(),
+                }],
+            });
+        }
     }
-    Ok(events.unwrap_or_default())
+    if let (Some(events), Some(found)) = (events, found) {
+        events.extend(found);
+    }
+    Ok(Outcome::Mapped(records.len()))
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
@@ -140,23 +190,24 @@ fn run<'a>(
     params: Vec<Value<'a>>,
     ambient: crate::env::Ambient,
     events: Events,
-) -> Result<(Object<'a>, Events), ApplyError> {
-    let mut machine = Machine {
-        program,
-        root,
-        params,
-        frame: vec![Value::Missing; program.slots],
-        origins: vec![Origin::Unknown; program.slots],
-        poisoned: vec![false; program.slots],
-        target: Vec::new(),
-        errors: Vec::new(),
-        ambient,
-        events,
-    };
+) -> Result<(Outcome<Vec<Emitted<'a>>>, Events), ApplyError> {
+    let mut machine = Machine::new(program, root, params, ambient, events);
+    machine.not_an_object()?;
+    // the top-level `let`s first, so that guards can read them: each is
+    // evaluated when first read
+    machine.bind_lets(&program.body);
+    if machine.guards()?.is_some() {
+        return Ok((Outcome::Skipped, None));
+    }
     let mut out = Object::with_capacity(program.body.statements.len());
-    machine.block(&program.body, &mut out);
+    machine.statements(&program.body, &mut out, false);
+    let mut records = Vec::with_capacity(1 + program.emits.len());
+    if program.header {
+        records.push(Emitted::Object(out));
+    }
+    machine.emit(&mut records);
     if machine.errors.is_empty() {
-        Ok((out, machine.events))
+        Ok((Outcome::Mapped(records), machine.events))
     } else {
         Err(ApplyError {
             errors: machine.errors,
@@ -165,12 +216,96 @@ fn run<'a>(
 }
 
 impl<'a> Machine<'a> {
+    fn new(
+        program: &'a Program,
+        root: Value<'a>,
+        params: Vec<Value<'a>>,
+        ambient: crate::env::Ambient,
+        events: Events,
+    ) -> Self {
+        Machine {
+            program,
+            root,
+            params,
+            frame: vec![Value::Missing; program.slots],
+            origins: vec![Origin::Unknown; program.slots],
+            pending: vec![None; program.slots],
+            poisoned: vec![None; program.slots],
+            target: Vec::new(),
+            errors: Vec::new(),
+            ambient,
+            events,
+        }
+    }
+
     fn record(&mut self, flow: Flow) {
-        if let Flow::Error(mut error) = flow {
-            if error.target.is_none() && !self.target.is_empty() {
-                error.target = Some(self.target_path());
+        let mut error = match flow {
+            Flow::Error(error) => error,
+            // a `let` that failed is reported once, where it was first
+            // read; again only if that read swallowed its error
+            Flow::Poisoned(slot) => match &self.poisoned[slot] {
+                Some(error) if !self.errors.iter().any(|e| same_error(e, error)) => error.clone(),
+                _ => return,
+            },
+        };
+        if error.target.is_none() && !self.target.is_empty() {
+            error.target = Some(self.target_path());
+        }
+        self.errors.push(*error);
+    }
+
+    /// Evaluates the `let` in `slot` the first time it is read, and
+    /// remembers its value, or its error: a failing `let` is reported at
+    /// the rule that first reads it, with a note naming the `let`.
+    pub(super) fn read_let(&mut self, slot: usize) -> Result<Value<'a>> {
+        if let Some(pending) = self.pending[slot].take() {
+            match self.eval(pending.value) {
+                Ok(value) => self.bind(slot, value, Origin::Node(pending.value)),
+                Err(Flow::Poisoned(other)) => {
+                    // an earlier `let` it reads failed: that one error
+                    // stands for both
+                    self.frame[slot] = Value::Missing;
+                    self.poisoned[slot] = self.poisoned[other].clone();
+                    return Err(Flow::Poisoned(slot));
+                }
+                Err(Flow::Error(mut error)) => {
+                    let file = &self.program.files[pending.loc.file as usize];
+                    let (line, _) =
+                        crate::diagnostics::line_col(&file.text, pending.loc.span.start);
+                    error.notes.push(format!(
+                        "in `let {}` (line {line}), evaluated for the first rule that reads it",
+                        pending.name
+                    ));
+                    self.frame[slot] = Value::Missing;
+                    self.poisoned[slot] = Some(error.clone());
+                    return Err(Flow::Error(error));
+                }
             }
-            self.errors.push(*error);
+        }
+        if self.poisoned[slot].is_some() {
+            return Err(Flow::Poisoned(slot));
+        }
+        Ok(self.frame[slot].clone())
+    }
+
+    /// Binds every `let` of `block` (not evaluated yet).
+    fn bind_lets(&mut self, block: &'a Block) {
+        for statement in &block.statements {
+            if let Statement::Let {
+                name,
+                loc,
+                slot,
+                value,
+            } = statement
+            {
+                self.pending[*slot] = Some(Pending {
+                    value,
+                    name,
+                    loc: *loc,
+                });
+                self.poisoned[*slot] = None;
+                self.frame[*slot] = Value::Missing;
+            }
         }
     }
 
@@ -216,24 +351,29 @@ impl<'a> Machine<'a> {
 
     /// Runs the statements of a block, writing its fields into `out`.
     fn block(&mut self, block: &'a Block, out: &mut Object<'a>) {
+        self.statements(block, out, true);
+    }
+
+    /// Runs the statements of a block; its `let`s are bound as they come
+    /// (`bind`), or were bound before (the top level, for the guards).
+    fn statements(&mut self, block: &'a Block, out: &mut Object<'a>, bind: bool) {
         for statement in &block.statements {
             match statement {
-                Statement::Let { label, slot, value } => {
-                    // errors inside the value (a `for`, say) name the variable
-                    self.target.push(TargetStep::Key(label));
-                    match self.eval(value) {
-                        Ok(v) => {
-                            self.frame[*slot] = v;
-                            self.origins[*slot] = Origin::Node(value);
-                            self.poisoned[*slot] = false;
-                        }
-                        Err(flow) => {
-                            self.record(flow);
-                            self.frame[*slot] = Value::Missing;
-                            self.poisoned[*slot] = true;
-                        }
+                Statement::Let {
+                    name,
+                    loc,
+                    slot,
+                    value,
+                } => {
+                    if bind {
+                        self.pending[*slot] = Some(Pending {
+                            value,
+                            name,
+                            loc: *loc,
+                        });
+                        self.poisoned[*slot] = None;
+                        self.frame[*slot] = Value::Missing;
                     }
-                    self.target.pop();
                 }
                 Statement::If {
                     condition,
@@ -260,6 +400,17 @@ impl<'a> Machine<'a> {
                     match result {
                         Ok(Some(value)) => out.insert(&rule.target, value),
                         Ok(None) => {}
+                        Err(Flow::Error(mut error))
+                            if error.code == Code::Fail && error.source_path.is_none() =>
+                        {
+                            // `fail("...")` names no input: name the one the
+                            // rule reads, with its value
+                            if let Some((path, value)) = self.first_source(&rule.value) {
+                                error.source_path = Some(path);
+                                error.value.get_or_insert(value);
+                            }
+                            self.record(Flow::Error(error));
+                        }
                         Err(flow) => self.record(flow),
                     }
                     self.target.truncate(depth);
@@ -296,37 +447,7 @@ impl<'a> Machine<'a> {
                 self.count(FieldEvent::Omitted);
                 Ok(None)
             }
-            Absent::Error => {
-                let what = match &value {
-                    Value::Null => "is null",
-                    Value::String(_) => "is blank",
-                    _ => "is missing",
-                };
-                // required by the rule, or by `policy missing = error`
-                let by_policy = rule.absent.is_none();
-                let mut error = self.error(
-                    Code::RequiredMissing,
-                    &rule.value,
-                    format!(
-                        "{}field `{}` has no value: the source {what}",
-                        if by_policy { "" } else { "required " },
-                        self.target_path()
-                    ),
-                );
-                error.value = None;
-                if matches!(value, Value::Null | Value::String(_)) {
-                    error.value = Some(value.describe());
-                }
-                error.span = rule.loc.span.to(rule.value.loc.span);
-                error.help = Some(if by_policy {
-                    "`policy missing = error` requires a value for every field without an option: \
-                     add `default <value>`, or make the field `optional` or `nullable`"
-                        .into()
-                } else {
-                    "add `default <value>`, or make the field `optional` or `nullable`".into()
-                });
-                Err(Flow::Error(Box::new(error)))
-            }
+            Absent::Error => Err(Flow::Error(Box::new(self.required_error(rule, &value)))),
         }
     }
 
@@ -385,6 +506,7 @@ impl<'a> Machine<'a> {
             source_path: self.source_path(node),
             value: None,
             help: None,
+            notes: Vec::new(),
             file: std::sync::Arc::clone(&self.program.files[node.loc.file as usize]),
             span: node.loc.span,
         }
@@ -401,4 +523,9 @@ impl<'a> Machine<'a> {
         error.value = value.map(Value::describe);
         Err(Flow::Error(Box::new(error)))
     }
+}
+
+/// The same error (a `let`'s, recorded once already)?
+fn same_error(a: &RuntimeError, b: &RuntimeError) -> bool {
+    a.code == b.code && a.span == b.span && a.message == b.message && a.notes == b.notes
 }

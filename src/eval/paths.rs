@@ -166,7 +166,7 @@ impl Machine<'_> {
     }
 }
 
-fn push_step(path: &mut String, step: &Step) {
+pub(super) fn push_step(path: &mut String, step: &Step) {
     match step {
         Step::Field(key) => {
             let plain = key

@@ -174,6 +174,19 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// An object's keys, in order; `None` for anything else, and for a
+    /// projected record's object, which holds only the keys the mapping
+    /// reads.
+    pub(crate) fn keys(&self) -> Option<Vec<String>> {
+        match self {
+            Value::Json(json) => match json.as_ref() {
+                Json::Object(map) => Some(map.keys().cloned().collect()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `value[index]` (negative counts from the end): `Ok(Missing)` when out
     /// of range; `Err` when the value is not a list.
     pub(crate) fn index(&self, index: i64) -> Result<Value<'a>, ()> {

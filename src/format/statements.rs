@@ -4,7 +4,8 @@ use super::Printer;
 use super::expr::{finish_braces, key, quote};
 use super::layout::{Entry, Row, RowKind};
 use crate::syntax::{
-    Ast, Block, DefBody, Else, Expr, IfStatement, Item, RuleOption, Span, Statement, Table, Target,
+    Ast, Block, DefBody, Else, Expr, GuardAction, IfStatement, Item, RuleOption, Span, Statement,
+    Table, Target,
 };
 
 /// A printed construct, before it takes its place among its neighbours.
@@ -29,6 +30,8 @@ fn item_span(item: &Item) -> Span {
         Item::Table(t) => t.span,
         Item::Def(d) => d.span,
         Item::Statement(s) => statement_span(s),
+        Item::Guard(g) => g.span,
+        Item::Emit(e) => e.span,
     }
 }
 
@@ -167,6 +170,15 @@ impl Printer<'_> {
                 }
             }
             Item::Statement(statement) => return self.statement(statement),
+            Item::Guard(guard) => {
+                let head = match &guard.action {
+                    GuardAction::Reject(reason) => format!("reject {}", quote(&reason.value)),
+                    GuardAction::Skip => "skip".to_string(),
+                    GuardAction::Keep => "keep".to_string(),
+                };
+                format!("{head} if {}", self.expr(&guard.condition))
+            }
+            Item::Emit(emit) => format!("emit {}", self.value(&emit.value).0),
         })
     }
 

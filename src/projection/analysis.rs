@@ -22,6 +22,14 @@ pub(crate) fn analyse(program: &Program) -> Need {
         analysis.changed = false;
         analysis.need = Need::nothing();
         analysis.block(&program.body);
+        // guards and `emit`s read the record like rules (and may read the
+        // top-level `let`s bound just above)
+        for guard in &program.guards {
+            analysis.used(&guard.condition);
+        }
+        for emit in &program.emits {
+            analysis.used(&emit.value);
+        }
         for def in &program.defs {
             match &def.body {
                 DefBody::Block(block) => analysis.block(block),

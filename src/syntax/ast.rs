@@ -68,6 +68,43 @@ pub enum Item {
     Def(Def),
     /// A statement of the top-level output object.
     Statement(Statement),
+    /// `reject "reason" if cond`, `skip if cond`, `keep if cond`
+    Guard(Guard),
+    /// `emit for line in .lines { ... }`
+    Emit(Emit),
+}
+
+/// A record-level guard: decides, before any rule runs, whether the record
+/// is mapped at all.
+#[derive(Clone, Debug)]
+pub struct Guard {
+    /// What happens when the condition holds (or, for `keep`, fails).
+    pub action: GuardAction,
+    /// The condition.
+    pub condition: Expr,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// What a [`Guard`] does.
+#[derive(Clone, Debug)]
+pub enum GuardAction {
+    /// `reject "reason" if cond`: the record fails, with the reason.
+    Reject(Text),
+    /// `skip if cond`: the record is left out, and counted as skipped.
+    Skip,
+    /// `keep if cond`: the record is left out unless the condition holds.
+    Keep,
+}
+
+/// `emit expr`: more target records from one input record, each object of
+/// the value (a `for` over line items, say) one record.
+#[derive(Clone, Debug)]
+pub struct Emit {
+    /// An object, or a list of objects.
+    pub value: Expr,
+    /// The whole item.
+    pub span: Span,
 }
 
 /// `import status_codes, address from "common.map"`

@@ -208,6 +208,15 @@ fn syntax_help(before: &str, rest: &str, expected: &[&str]) -> Option<String> {
     if rest.starts_with('\'') {
         return Some("strings are written in double quotes: \"text\"".to_string());
     }
+    // record-level control
+    if word == "if" && before.split_whitespace().next_back() == Some("reject") {
+        return Some("the reason comes first: `reject \"reason\" if condition`".to_string());
+    }
+    if ["emit", "reject", "skip", "keep"].contains(&word.as_str()) && expected.contains(&"a rule") {
+        return Some(format!(
+            "`{word}` is about whole records: write it at the top level, not inside a block"
+        ));
+    }
     None
 }
 

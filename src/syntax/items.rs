@@ -22,6 +22,27 @@ impl Builder<'_, '_> {
             }
             Rule::table => Item::Table(self.table(inner)),
             Rule::def => Item::Def(self.def(inner)),
+            Rule::guard => {
+                let span = self.span(&inner);
+                let mut it = children(inner);
+                let head = it.next()?;
+                let action = match head.as_rule() {
+                    Rule::reject_guard => GuardAction::Reject(self.text(children(head).next()?)),
+                    Rule::skip_guard => GuardAction::Skip,
+                    _ => GuardAction::Keep,
+                };
+                let condition = self.expr(it.next()?);
+                Item::Guard(Guard {
+                    action,
+                    condition,
+                    span,
+                })
+            }
+            Rule::emit => {
+                let span = self.span(&inner);
+                let value = self.expr(children(inner).next()?);
+                Item::Emit(Emit { value, span })
+            }
             _ => Item::Statement(self.statement(inner)?),
         })
     }

@@ -158,6 +158,10 @@ fn is_keyword_rule(r: Rule) -> bool {
             | Rule::kw_value
             | Rule::kw_when
             | Rule::kw_where
+            | Rule::kw_reject
+            | Rule::kw_skip
+            | Rule::kw_keep
+            | Rule::kw_emit
             | Rule::arrow
     )
 }

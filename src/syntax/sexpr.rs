@@ -74,6 +74,14 @@ impl Display for Item {
                 }
             }
             Item::Statement(s) => write!(f, "{s}"),
+            Item::Guard(g) => match &g.action {
+                GuardAction::Reject(reason) => {
+                    write!(f, "(reject {:?} {})", reason.value, g.condition)
+                }
+                GuardAction::Skip => write!(f, "(skip {})", g.condition),
+                GuardAction::Keep => write!(f, "(keep {})", g.condition),
+            },
+            Item::Emit(e) => write!(f, "(emit {})", e.value),
         }
     }
 }

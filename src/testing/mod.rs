@@ -579,7 +579,7 @@ mod tests {
         let failure = judge(&one, &actual).unwrap();
         assert_eq!(
             failure.lines()[0],
-            "unexpected error E300 at `name`: required field `name` has no value: the source is \
+            "unexpected error E300 at `name`: required field `name` has no value: `$.name` is \
              missing (<mapping>:2:1)"
         );
         let other = case(Some(Expectation::Errors(vec![expected(

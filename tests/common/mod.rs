@@ -1,6 +1,6 @@
 //! Helpers shared by the test files.
 
-use mapc::{Env, FieldCounts, Mapping};
+use mapc::{Env, FieldCounts, Mapping, Outcome};
 use serde_json::Value as Json;
 
 /// Applies `source` to `record` in `env`: the output as compact JSON text, or
@@ -81,6 +81,25 @@ pub fn assert_apply_to_agrees(name: &str, mapping: &Mapping, env: &Env, record: 
             let mut expected_counts = FieldCounts::default();
             let _ = bound.apply_counting(record, &mut expected_counts);
             assert_eq!(counts, expected_counts, "{name}: field counts");
+        }
+    }
+    // every target record, as `mapc apply` streams them: one per line
+    let expected = mapping.apply_all_with(record, env);
+    let mut out = Vec::new();
+    let streamed = bound.apply_record_all_to(&read, None, b'\n', &mut out);
+    match (&expected, streamed) {
+        (Ok(Outcome::Mapped(records)), Ok(Outcome::Mapped(n))) => {
+            assert_eq!(n, records.len(), "{name}: number of target records");
+            let lines: Vec<String> = records.iter().map(Json::to_string).collect();
+            assert_eq!(String::from_utf8_lossy(&out), lines.join("\n"), "{name}");
+        }
+        (Ok(Outcome::Skipped), Ok(Outcome::Skipped)) => assert!(out.is_empty()),
+        (Err(expected), Err(error)) => {
+            assert!(out.is_empty(), "{name}: a failed record wrote output");
+            assert_eq!(error.to_string(), expected.to_string(), "{name}");
+        }
+        (expected, streamed) => {
+            panic!("{name}: apply_all gives {expected:?}, apply_record_all_to {streamed:?}")
         }
     }
 }
