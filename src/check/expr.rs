@@ -326,7 +326,7 @@ pub(crate) fn infer(node: &Node) -> Ty {
         NodeKind::Neg(_) => Ty::NUMBER,
         NodeKind::Not(_) => Ty::BOOL,
         NodeKind::Binary(op, l, r) => match op {
-            BinaryOp::Coalesce => infer(l).or(infer(r)),
+            BinaryOp::Coalesce | BinaryOp::Catch => infer(l).or(infer(r)),
             BinaryOp::Add => {
                 let (l, r) = (infer(l), infer(r));
                 if l == Ty::STRING || r == Ty::STRING {

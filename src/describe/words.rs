@@ -166,6 +166,11 @@ impl Words for Walker<'_> {
                 parts.reverse();
                 format!("the first present of {}", parts.join(", "))
             }
+            NodeKind::Binary(crate::syntax::BinaryOp::Catch, value, fallback) => format!(
+                "{}; {} when that fails",
+                self.branch(value),
+                self.branch(fallback)
+            ),
             NodeKind::Binary(..) | NodeKind::Neg(_) | NodeKind::Not(_) => {
                 format!("compute `{}`", self.text(node))
             }

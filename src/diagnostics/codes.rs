@@ -117,6 +117,8 @@ codes! {
     UnknownCountry = "E320", "unknown country code or name";
     /// A value breaks a stated constraint (length, range, pattern, one-of, type).
     Constraint = "E321", "value breaks a constraint";
+    /// `assert_type(value, "integer")` on a value of another type.
+    TypeAssertion = "E360", "value is not of the asserted type";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";

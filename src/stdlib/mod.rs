@@ -24,6 +24,7 @@ mod reference;
 mod signature;
 mod string;
 mod text;
+mod types;
 mod units;
 mod unix_time;
 
@@ -146,6 +147,14 @@ pub static FUNCTIONS: &[&Function] = &[
     &control::LOOKUP,
     &control::FAIL,
     &control::TYPE_OF,
+    &types::IS_STRING,
+    &types::IS_NUMBER,
+    &types::IS_INTEGER,
+    &types::IS_WHOLE,
+    &types::IS_BOOLEAN,
+    &types::IS_LIST,
+    &types::IS_OBJECT,
+    &types::ASSERT_TYPE,
 ];
 
 /// The built-in called `name`.
