@@ -35,18 +35,27 @@ impl Checker {
         };
         let statements: Vec<&Statement> = ast.statements().collect();
         self.check_targets(module.file, statements.iter().copied());
-        self.statements(&mut scope, statements.into_iter())
+        let mut body = self.statements(&mut scope, statements.into_iter());
+        let mut hoisted = std::mem::take(&mut self.hoisted);
+        hoisted.append(&mut body.statements);
+        body.statements = hoisted;
+        body
     }
 
     pub(super) fn def(&mut self, module: &Module, index: usize, def: &syntax::Def) {
         let mut scope = Scope {
             module,
-            vars: Vec::new(),
+            vars: self.constants_for(module),
             def: Some(index),
         };
+        // the def's parameters shadow the mapping's constants
+        let constants = scope.vars.len();
         let mut params = Vec::new();
         for param in &def.params {
-            if scope.vars.iter().any(|(n, _, _)| *n == param.name) {
+            if scope.vars[constants..]
+                .iter()
+                .any(|(n, _, _)| *n == param.name)
+            {
                 let loc = self.loc(module.file, param.span);
                 self.error(
                     Code::DuplicateName,
@@ -96,6 +105,19 @@ impl Checker {
     ) -> Option<program::Statement> {
         Some(match statement {
             Statement::Let(binding) => {
+                if scope.def.is_none()
+                    && let Some((slot, ty, value)) =
+                        self.take_constant(scope.module.file, binding.span)
+                {
+                    scope.vars.push((binding.name.name.clone(), slot, ty));
+                    let statement =
+                        super::constants::constant_statement(&binding.name.name, slot, value);
+                    if self.hoist_constants() {
+                        self.hoisted.push(statement);
+                        return None;
+                    }
+                    return Some(statement);
+                }
                 let value = self.expr(scope, &binding.value);
                 let ty = self.infer(&value);
                 let slot = self.new_slot();

@@ -37,6 +37,8 @@ struct Walk {
     scope: Vec<Binding>,
     tables: HashSet<String>,
     params: HashSet<String>,
+    /// Constant `let`s that a def reads: used, whatever the rules do.
+    read_by_defs: Vec<String>,
     /// (code, message, span, label, help)
     found: Vec<(Code, String, syntax::Span, String, Option<String>)>,
 }
@@ -58,6 +60,7 @@ impl Checker {
                 walk.close(depth);
             }
         }
+        walk.read_by_defs = self.constants_read_by_defs();
         let statements: Vec<&Statement> = ast.statements().collect();
         walk.statements(statements.iter().copied());
         walk.close(0);
@@ -124,7 +127,8 @@ impl Walk {
     /// are reported.
     fn close(&mut self, depth: usize) {
         for binding in self.scope.drain(depth..).collect::<Vec<_>>() {
-            if binding.is_let && !binding.used && !binding.name.starts_with('_') {
+            let read_by_def = depth == 0 && self.read_by_defs.contains(&binding.name);
+            if binding.is_let && !binding.used && !read_by_def && !binding.name.starts_with('_') {
                 self.found.push((
                     Code::UnusedLet,
                     format!("`let {}` is never used", binding.name),

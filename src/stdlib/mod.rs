@@ -41,6 +41,7 @@ pub const EXAMPLE_TIME_ZONE: &str = "Europe/Berlin";
 /// Every built-in function, grouped by category.
 pub static FUNCTIONS: &[&Function] = &[
     &string::CONCAT,
+    &string::CONCAT_ALL,
     &string::JOIN,
     &string::TRIM,
     &string::TRIM_START,

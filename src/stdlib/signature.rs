@@ -106,6 +106,9 @@ pub enum Absent {
     Propagate,
     /// The function looks at missing and null itself.
     Accept,
+    /// Any argument that is missing or null (or blank under `policy blank
+    /// = missing`) makes the result missing: every part is needed.
+    PropagateAny,
 }
 
 /// The grouping used in docs.
