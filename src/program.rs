@@ -227,6 +227,18 @@ impl TypeCheck {
         names.join(", ")
     }
 
+    /// The value type a value of this type has.
+    pub(crate) fn value_type(self) -> crate::stdlib::Ty {
+        use crate::stdlib::Ty;
+        match self {
+            TypeCheck::String | TypeCheck::Date | TypeCheck::DateTime => Ty::STRING,
+            TypeCheck::Number | TypeCheck::Integer | TypeCheck::Whole => Ty::NUMBER,
+            TypeCheck::Bool => Ty::BOOL,
+            TypeCheck::List => Ty::LIST,
+            TypeCheck::Object => Ty::OBJECT,
+        }
+    }
+
     /// What the type accepts, in words (for messages and docs).
     pub(crate) fn describe(self) -> &'static str {
         match self {

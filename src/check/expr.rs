@@ -343,6 +343,16 @@ pub(crate) fn infer(node: &Node) -> Ty {
         NodeKind::List(_) | NodeKind::For { .. } => Ty::LIST,
         NodeKind::Object(_) | NodeKind::Block(_) => Ty::OBJECT,
         NodeKind::DefCall { returns, .. } => *returns,
+        // `assert_type(x, "integer")` gives what it asserts
+        NodeKind::Call(f, args) if f.name == "assert_type" => match args.get(1).map(|a| &a.kind) {
+            Some(NodeKind::Const(Json::String(name))) => {
+                match crate::program::TypeCheck::named(name) {
+                    Some(ty) => ty.value_type(),
+                    None => Ty::ANY,
+                }
+            }
+            _ => Ty::ANY,
+        },
         NodeKind::Call(f, _) => f.returns,
         NodeKind::ListCall { op, .. } => match op {
             stdlib::ListOp::Map | stdlib::ListOp::Filter | stdlib::ListOp::SortBy => Ty::LIST,
