@@ -130,6 +130,31 @@ fn is_whole_text(text: &str) -> bool {
     }
 }
 
+impl<'a> Machine<'a> {
+    /// Checks every constraint of `rule` on `value`; the first broken one
+    /// is an error.
+    pub(super) fn check_constraints(&mut self, rule: &'a Rule, value: &Value<'_>) -> Result<()> {
+        for constraint in &rule.constraints {
+            if let Some(why) = broken(&constraint.check, value) {
+                let mut error = self.error(
+                    Code::Constraint,
+                    &rule.value,
+                    format!(
+                        "field `{}` breaks `{}`: {}: {why}",
+                        self.target_path(),
+                        constraint.text,
+                        value.describe()
+                    ),
+                );
+                error.value = Some(value.describe());
+                error.span = constraint.loc.span;
+                return Err(Flow::Error(Box::new(error)));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{is_integer_text, is_whole_text};
@@ -157,30 +182,5 @@ mod tests {
             assert!(!is_integer_text(text), "{text}");
             assert!(!is_whole_text(text), "{text}");
         }
-    }
-}
-
-impl<'a> Machine<'a> {
-    /// Checks every constraint of `rule` on `value`; the first broken one
-    /// is an error.
-    pub(super) fn check_constraints(&mut self, rule: &'a Rule, value: &Value<'_>) -> Result<()> {
-        for constraint in &rule.constraints {
-            if let Some(why) = broken(&constraint.check, value) {
-                let mut error = self.error(
-                    Code::Constraint,
-                    &rule.value,
-                    format!(
-                        "field `{}` breaks `{}`: {}: {why}",
-                        self.target_path(),
-                        constraint.text,
-                        value.describe()
-                    ),
-                );
-                error.value = Some(value.describe());
-                error.span = constraint.loc.span;
-                return Err(Flow::Error(Box::new(error)));
-            }
-        }
-        Ok(())
     }
 }
