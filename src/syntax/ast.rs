@@ -301,7 +301,8 @@ pub enum ConstraintKind {
     Between(String, String),
     /// `one_of [...]`: equal to one of the constants.
     OneOf(Constant),
-    /// `is TYPE`: string, number, integer, bool, list, object, date, datetime.
+    /// `is TYPE`: string, number, integer, whole, bool (or boolean), list,
+    /// object, date, datetime.
     Is(Ident),
 }
 
