@@ -7,7 +7,10 @@
 //! - W203: a name (`let`, `for` variable, lambda or def parameter) that
 //!   shadows another one in scope;
 //! - W205: in an `if`/`else if`/`else` chain of three branches or more, a
-//!   target field written on every branch but one.
+//!   target field written on every branch but one;
+//! - W250: `.path catch fallback`: reading a path fails only on a value
+//!   that is not an object or list, never on a missing or null one, which is
+//!   what `??` and `default` are for.
 //!
 //! W204 (a table key listed twice with the same value) is found with the
 //! tables, W206 (an imported file's top-level rules) with the imports.
@@ -37,6 +40,8 @@ struct Walk {
     scope: Vec<Binding>,
     tables: HashSet<String>,
     params: HashSet<String>,
+    /// The file's text, to quote expressions.
+    text: String,
     /// Constant `let`s that a def reads: used, whatever the rules do.
     read_by_defs: Vec<String>,
     /// (code, message, span, label, help)
@@ -46,7 +51,10 @@ struct Walk {
 impl Checker {
     /// Adds the warnings of the main file `file` with syntax tree `ast`.
     pub(super) fn warnings(&mut self, file: u32, ast: &syntax::Ast) {
-        let mut walk = Walk::default();
+        let mut walk = Walk {
+            text: self.file(file).text.clone(),
+            ..Walk::default()
+        };
         for item in &ast.items {
             if let Item::Def(def) = item {
                 let depth = walk.scope.len();
@@ -271,6 +279,28 @@ impl Walk {
                     }
                 }
             }
+            ExprKind::Binary(syntax::BinaryOp::Catch, value, fallback) => {
+                if is_plain_path(value) {
+                    let text = self
+                        .text
+                        .get(value.span.start..value.span.end)
+                        .unwrap_or("the path")
+                        .to_string();
+                    self.found.push((
+                        Code::CatchOnPath,
+                        format!(
+                            "`catch` catches errors only: a missing or null `{text}` goes through"
+                        ),
+                        value.span,
+                        "a plain path fails only on a value that is not an object or list".into(),
+                        Some(format!(
+                            "for a missing or null value write `{text} ?? fallback`, or the rule option `default`"
+                        )),
+                    ));
+                }
+                self.expr(value);
+                self.expr(fallback);
+            }
             ExprKind::For(for_loop) => {
                 self.expr(&for_loop.list);
                 let depth = self.scope.len();
@@ -289,5 +319,14 @@ impl Walk {
                 Child::Block(block) => self.block(block),
             }),
         }
+    }
+}
+
+/// `.a.b[0]`, `x.y`, `$p`: reading that raises no error on a missing value.
+fn is_plain_path(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Root | ExprKind::Variable(_) | ExprKind::Param(_) => true,
+        ExprKind::Access(base, _) | ExprKind::Group(base) => is_plain_path(base),
+        _ => false,
     }
 }

@@ -143,4 +143,7 @@ codes! {
     TargetFieldMissing = "W208", "required target field never written";
     /// A target field the mapping writes that the schema given with `--target` does not have.
     TargetFieldUnknown = "W209", "target field not in the schema";
+    /// `.x catch y`: a plain path raises no error when the field is missing
+    /// or null, so `catch` is probably meant as `??` or `default`.
+    CatchOnPath = "W250", "`catch` on a plain path, which missing and null do not trigger";
 }
