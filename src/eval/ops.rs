@@ -13,9 +13,11 @@ impl<'a> Machine<'a> {
     /// inside it (a rule of a nested block or `for` body that fails).
     /// Missing and null are values here, not errors: they pass through.
     /// An error recorded before (a `let` that failed) is not this
-    /// expression's to recover, and still fails it.
+    /// expression's to recover, and still fails it. Fields the failed part
+    /// counted (for `--stats`) are not counted: its output is dropped.
     fn catch(&mut self, lhs: &'a Node, rhs: &'a Node) -> Result<Value<'a>> {
         let recorded = self.errors.len();
+        let counted = self.events.as_ref().map_or(0, Vec::len);
         let outcome = self.eval(lhs);
         let failed = self.errors.len() > recorded;
         match outcome {
@@ -23,6 +25,9 @@ impl<'a> Machine<'a> {
             Err(super::Flow::Reported) if !failed => Err(super::Flow::Reported),
             _ => {
                 self.errors.truncate(recorded);
+                if let Some(events) = self.events.as_mut() {
+                    events.truncate(counted);
+                }
                 self.eval(rhs)
             }
         }
