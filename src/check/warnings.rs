@@ -10,7 +10,10 @@
 //!   target field written on every branch but one;
 //! - W250: `.path catch fallback`: reading a path fails only on a value
 //!   that is not an object or list, never on a missing or null one, which is
-//!   what `??` and `default` are for.
+//!   what `??` and `default` are for;
+//! - W251: `concat("SO-", .number) required` (or `default`): `concat`
+//!   skips missing parts, and with a constant part it always has a value,
+//!   so the option never applies; `concat_all` is probably meant.
 //!
 //! W204 (a table key listed twice with the same value) is found with the
 //! tables, W206 (an imported file's top-level rules) with the imports.
@@ -164,6 +167,7 @@ impl Walk {
                     self.bind(&binding.name, true);
                 }
                 Statement::Rule(rule) => {
+                    self.concat_never_missing(rule);
                     self.expr(&rule.value);
                     for option in &rule.options {
                         if let RuleOption::Default(e) | RuleOption::When(e) = option {
@@ -328,5 +332,38 @@ fn is_plain_path(e: &Expr) -> bool {
         ExprKind::Root | ExprKind::Variable(_) | ExprKind::Param(_) => true,
         ExprKind::Access(base, _) | ExprKind::Group(base) => is_plain_path(base),
         _ => false,
+    }
+}
+
+impl Walk {
+    /// W251: a `required` or `default` that a `concat` with a constant
+    /// part never lets apply.
+    fn concat_never_missing(&mut self, rule: &syntax::Rule) {
+        let Some(option) = rule.options.iter().find_map(|o| match o {
+            RuleOption::Required(_) => Some("required"),
+            RuleOption::Default(_) => Some("default"),
+            _ => None,
+        }) else {
+            return;
+        };
+        let ExprKind::Call(name, args) = &rule.value.kind else {
+            return;
+        };
+        let constant_part = args.iter().any(|a| {
+            matches!(&a.value, ArgumentValue::Expr(Expr { kind: ExprKind::Literal(v), .. })
+                if v.as_str().is_some_and(|s| !s.is_empty()) || v.is_number() || v.is_boolean())
+        });
+        if name.name != "concat" || !constant_part {
+            return;
+        }
+        self.found.push((
+            Code::ConcatNeverMissing,
+            format!(
+                "`{option}` never applies: `concat` skips missing parts, and its constant part always gives a value"
+            ),
+            name.span,
+            "a missing part leaves a half-built value".into(),
+            Some("write `concat_all(...)`, which has no value when any part has none".into()),
+        ));
     }
 }

@@ -146,4 +146,7 @@ codes! {
     /// `.x catch y`: a plain path raises no error when the field is missing
     /// or null, so `catch` is probably meant as `??` or `default`.
     CatchOnPath = "W250", "`catch` on a plain path, which missing and null do not trigger";
+    /// `concat("SO-", .number) required`: a constant part means the result
+    /// always has a value, so the option never applies.
+    ConcatNeverMissing = "W251", "`concat` with a constant part always has a value";
 }

@@ -98,7 +98,7 @@ pub struct Example {
     pub result: &'static str,
 }
 
-/// How missing and null first arguments are treated.
+/// How missing and null arguments are treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Absent {
     /// A missing or null first argument is the result, unchanged: no value
