@@ -223,12 +223,14 @@ pub(crate) enum Check {
     Is(TypeCheck),
 }
 
-/// The types `is` can check.
+/// The types `is` and the type tests (`is_integer`, `assert_type`, ...)
+/// can check. What each accepts is in [`TypeCheck::describe`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TypeCheck {
     String,
     Number,
     Integer,
+    Whole,
     Bool,
     List,
     Object,
@@ -237,17 +239,59 @@ pub(crate) enum TypeCheck {
 }
 
 impl TypeCheck {
-    /// Every type, by name.
+    /// Every type, by name (`boolean` is another name for `bool`).
     pub(crate) const ALL: &'static [(&'static str, TypeCheck)] = &[
         ("string", TypeCheck::String),
         ("number", TypeCheck::Number),
         ("integer", TypeCheck::Integer),
+        ("whole", TypeCheck::Whole),
         ("bool", TypeCheck::Bool),
+        ("boolean", TypeCheck::Bool),
         ("list", TypeCheck::List),
         ("object", TypeCheck::Object),
         ("date", TypeCheck::Date),
         ("datetime", TypeCheck::DateTime),
     ];
+
+    /// The type called `name`.
+    pub(crate) fn named(name: &str) -> Option<TypeCheck> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+
+    /// The names, for help texts: `string, number, ...`.
+    pub(crate) fn names() -> String {
+        let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
+        names.join(", ")
+    }
+
+    /// The value type a value of this type has.
+    pub(crate) fn value_type(self) -> crate::stdlib::Ty {
+        use crate::stdlib::Ty;
+        match self {
+            TypeCheck::String | TypeCheck::Date | TypeCheck::DateTime => Ty::STRING,
+            TypeCheck::Number | TypeCheck::Integer | TypeCheck::Whole => Ty::NUMBER,
+            TypeCheck::Bool => Ty::BOOL,
+            TypeCheck::List => Ty::LIST,
+            TypeCheck::Object => Ty::OBJECT,
+        }
+    }
+
+    /// What the type accepts, in words (for messages and docs).
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            TypeCheck::String => "a string",
+            TypeCheck::Number => "a number",
+            TypeCheck::Integer => {
+                "an integer as written (digits with an optional `-`: no fraction, no exponent)"
+            }
+            TypeCheck::Whole => "a whole number (no fractional part: `2`, `2.0` and `1e3` count)",
+            TypeCheck::Bool => "a boolean",
+            TypeCheck::List => "a list",
+            TypeCheck::Object => "an object",
+            TypeCheck::Date => "a YYYY-MM-DD date string",
+            TypeCheck::DateTime => "an RFC 3339 date-time string",
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -280,3 +280,27 @@ fn a_mapping_without_rules_gives_an_empty_object_and_one_that_only_emits_gives_i
         mapc::Outcome::Skipped
     );
 }
+
+#[test]
+fn catch_drops_the_field_counts_of_the_part_that_failed() {
+    // the loop's first element writes `note` as null, the second fails:
+    // `catch` drops the whole loop, and its null `note` is not counted
+    let mapping = Mapping::compile(
+        r#"
+        lines = for l in .lines {
+          note = l.note  nullable
+          sku  = l.sku   required
+        } catch []
+        kept = .kept  nullable
+        "#,
+    )
+    .unwrap();
+    let env = Env::new();
+    let bound = mapping.bind(&env).unwrap();
+    let mut counts = mapc::FieldCounts::default();
+    let record = json!({"lines": [{"sku": "A"}, {"note": "x"}]});
+    let out = bound.apply_counting(&record, &mut counts).unwrap();
+    assert_eq!(out, json!({"lines": [], "kept": null}));
+    let fields: Vec<&str> = counts.fields.keys().map(String::as_str).collect();
+    assert_eq!(fields, ["kept"]);
+}

@@ -29,6 +29,8 @@ macro_rules! cases {
 
 cases! {
     apply_object,
+    apply_recover_and_assert,
+    doc_recover_and_assert,
     apply_array_bad_record,
     apply_ndjson_errors,
     apply_ndjson_fail,

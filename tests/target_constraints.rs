@@ -58,7 +58,7 @@ fn every_broken_constraint_is_reported_with_field_and_value() {
             r#"E321 [country] field `country` breaks `matches "^[A-Z]{2}$"`: "DEU": it does not match"#,
             r#"E321 [discount] field `discount` breaks `between 0 and 100`: -0.01: it is less than 0"#,
             r#"E321 [status] field `status` breaks `one_of ["PAID","PENDING"]`: "paid": it is none of them"#,
-            r#"E321 [qty] field `qty` breaks `is integer`: 2.5: it is a number"#,
+            r#"E321 [qty] field `qty` breaks `is integer`: 2.5: it is written with a fraction"#,
             r#"E321 [due] field `due` breaks `is date`: "2026-02-30": it is not a YYYY-MM-DD date"#,
             r#"E321 [tags] field `tags` breaks `max_length 2`: ["a","b","c"]: it has 3 elements"#,
         ]

@@ -157,6 +157,17 @@ impl Checker {
                         loc,
                     };
                 }
+                if function.name == "assert_type"
+                    && let Some(Node {
+                        kind: NodeKind::Const(Json::String(ty)),
+                        loc: tloc,
+                    }) = nodes.get(1)
+                    && program::TypeCheck::named(ty).is_none()
+                {
+                    self.error(Code::InvalidType, *tloc, format!("unknown type `{ty}`"), "")
+                        .help
+                        .push(format!("the types are {}", program::TypeCheck::names()));
+                }
                 Node {
                     kind: NodeKind::Call(function, nodes),
                     loc,

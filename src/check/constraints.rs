@@ -74,8 +74,7 @@ impl Checker {
                 (Check::OneOf(items), format!("one_of {}", list.value))
             }
             ConstraintKind::Is(ty) => {
-                let Some((_, check)) = TypeCheck::ALL.iter().find(|(n, _)| *n == ty.name) else {
-                    let names: Vec<&str> = TypeCheck::ALL.iter().map(|(n, _)| *n).collect();
+                let Some(check) = TypeCheck::named(&ty.name) else {
                     let tloc = self.loc(file, ty.span);
                     self.error(
                         Code::InvalidType,
@@ -84,10 +83,10 @@ impl Checker {
                         "",
                     )
                     .help
-                    .push(format!("the types are {}", names.join(", ")));
+                    .push(format!("the types are {}", TypeCheck::names()));
                     return None;
                 };
-                (Check::Is(*check), format!("is {}", ty.name))
+                (Check::Is(check), format!("is {}", ty.name))
             }
         };
         Some(Constraint { check, text, loc })

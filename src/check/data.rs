@@ -422,7 +422,7 @@ impl SourceWalk<'_> {
                 }
                 paths
             }
-            ExprKind::Binary(syntax::BinaryOp::Coalesce, a, b) => {
+            ExprKind::Binary(syntax::BinaryOp::Coalesce | syntax::BinaryOp::Catch, a, b) => {
                 let mut paths = self.resolve(a);
                 paths.extend(self.resolve(b));
                 paths

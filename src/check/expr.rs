@@ -37,7 +37,12 @@ impl Checker {
                 }
             },
             ExprKind::Variable(name) => match scope.variable(name) {
-                Some((slot, _)) => NodeKind::Local(slot),
+                Some((slot, _)) => {
+                    if scope.def.is_some() {
+                        self.constant_read_by_def(slot);
+                    }
+                    NodeKind::Local(slot)
+                }
                 None => {
                     self.unknown_variable(scope, name, loc);
                     NodeKind::Const(Json::Null)
@@ -251,6 +256,13 @@ impl Checker {
         let names: Vec<String> = scope.vars.iter().map(|(n, _, _)| n.clone()).collect();
         let suggestion = did_you_mean(name, names.iter().map(String::as_str)).map(str::to_string);
         let is_target = self.target_names.contains(name);
+        let is_record_let = scope.def.is_some()
+            && scope.module.file == 0
+            && self.record_lets.iter().any(|l| l == name);
+        let def_signature = scope
+            .def
+            .and_then(|i| self.defs.get(i))
+            .map(|d| (d.compiled.name.clone(), d.param_names.clone()));
         let d = self.error(
             Code::UnknownVariable,
             loc,
@@ -267,6 +279,21 @@ impl Checker {
             ));
         } else if let Some(s) = suggestion {
             d.help.push(format!("did you mean `{s}`?"));
+        } else if is_record_let {
+            d.notes.push(format!(
+                "`let {name}` reads the record: a def sees only the mapping's constants \
+                 (top-level `let`s of literals, parameters, tables and functions)"
+            ));
+            d.help.push(match def_signature {
+                Some((def, params)) if params.is_empty() => {
+                    format!("pass it to the def as an argument: `def {def}({name})`")
+                }
+                Some((def, params)) => format!(
+                    "pass it to the def as an argument: `def {def}({}, {name})`",
+                    params.join(", ")
+                ),
+                None => "pass it to the def as an argument".into(),
+            });
         } else if is_target {
             d.notes.push(format!(
                 "`{name}` is a target field: rules write the output, they cannot read it back"
@@ -359,6 +386,16 @@ fn infer_in(node: &Node, local: &dyn Fn(usize) -> Ty) -> Ty {
         NodeKind::List(_) | NodeKind::For { .. } => Ty::LIST,
         NodeKind::Object(_) | NodeKind::Block(_) => Ty::OBJECT,
         NodeKind::DefCall { returns, .. } => *returns,
+        // `assert_type(x, "integer")` gives what it asserts
+        NodeKind::Call(f, args) if f.name == "assert_type" => match args.get(1).map(|a| &a.kind) {
+            Some(NodeKind::Const(Json::String(name))) => {
+                match crate::program::TypeCheck::named(name) {
+                    Some(ty) => ty.value_type(),
+                    None => Ty::ANY,
+                }
+            }
+            _ => Ty::ANY,
+        },
         NodeKind::Call(f, _) => f.returns,
         NodeKind::ListCall { op, .. } => match op {
             stdlib::ListOp::Map | stdlib::ListOp::Filter | stdlib::ListOp::SortBy => Ty::LIST,
@@ -369,7 +406,7 @@ fn infer_in(node: &Node, local: &dyn Fn(usize) -> Ty) -> Ty {
         NodeKind::Neg(_) => Ty::NUMBER,
         NodeKind::Not(_) => Ty::BOOL,
         NodeKind::Binary(op, l, r) => match op {
-            BinaryOp::Coalesce => infer(l).or(infer(r)),
+            BinaryOp::Coalesce | BinaryOp::Catch => infer(l).or(infer(r)),
             BinaryOp::Add => {
                 let (l, r) = (infer(l), infer(r));
                 if l == Ty::STRING || r == Ty::STRING {

@@ -7,6 +7,7 @@
 //! It reports all problems it finds rather than stopping at the first.
 
 mod calls;
+mod constants;
 mod constraints;
 mod data;
 mod expr;
@@ -130,6 +131,13 @@ struct Checker {
     target_names: std::collections::HashSet<String>,
     /// Loaded modules whose text has syntax errors.
     broken: Vec<PathBuf>,
+    /// The main file's constant `let`s, which defs see.
+    constants: Vec<constants::ConstantLet>,
+    /// The main file's top-level `let`s that read the record (for help:
+    /// a def cannot see them).
+    record_lets: Vec<String>,
+    /// Constant `let`s moved before every rule, because a def reads one.
+    hoisted: Vec<program::Statement>,
 }
 
 impl Checker {
@@ -148,6 +156,9 @@ impl Checker {
             loaded: HashMap::new(),
             target_names: std::collections::HashSet::new(),
             broken: Vec::new(),
+            constants: Vec::new(),
+            hoisted: Vec::new(),
+            record_lets: Vec::new(),
         }
     }
 

@@ -99,6 +99,9 @@ impl Checker {
                 own_defs.push((self.defs.len() - 1, def));
             }
         }
+        if is_root {
+            self.constants(&module, ast);
+        }
         for (index, def) in own_defs {
             self.def(&module, index, def);
         }

@@ -108,6 +108,10 @@ impl Checker {
                 _ => {}
             }
         }
+        // constants that defs read are bound before the first rule
+        let mut hoisted = std::mem::take(&mut self.hoisted);
+        hoisted.append(&mut top.body.statements);
+        top.body.statements = hoisted;
         // without `emit`, the rules' record is the one record (`{}` for a
         // mapping of no rules, as ever)
         top.header |= top.emits.is_empty();
@@ -139,12 +143,17 @@ impl Checker {
     pub(super) fn def(&mut self, module: &Module, index: usize, def: &syntax::Def) {
         let mut scope = Scope {
             module,
-            vars: Vec::new(),
+            vars: self.constants_for(module),
             def: Some(index),
         };
+        // the def's parameters shadow the mapping's constants
+        let constants = scope.vars.len();
         let mut params = Vec::new();
         for param in &def.params {
-            if scope.vars.iter().any(|(n, _, _)| *n == param.name) {
+            if scope.vars[constants..]
+                .iter()
+                .any(|(n, _, _)| *n == param.name)
+            {
                 let loc = self.loc(module.file, param.span);
                 self.error(
                     Code::DuplicateName,
@@ -194,6 +203,20 @@ impl Checker {
     ) -> Option<program::Statement> {
         Some(match statement {
             Statement::Let(binding) => {
+                if scope.def.is_none()
+                    && let Some((slot, ty, value)) =
+                        self.take_constant(scope.module.file, binding.span)
+                {
+                    scope.vars.push((binding.name.name.clone(), slot, ty));
+                    let loc = self.loc(scope.module.file, binding.span);
+                    let statement =
+                        super::constants::constant_statement(&binding.name.name, loc, slot, value);
+                    if self.hoist_constants() {
+                        self.hoisted.push(statement);
+                        return None;
+                    }
+                    return Some(statement);
+                }
                 let value = self.expr(scope, &binding.value);
                 let ty = self.infer(&value);
                 let slot = self.new_typed_slot(ty);

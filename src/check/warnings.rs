@@ -8,7 +8,13 @@
 //!   shadows another one in scope;
 //! - W210: a `for` index never used;
 //! - W205: in an `if`/`else if`/`else` chain of three branches or more, a
-//!   target field written on every branch but one.
+//!   target field written on every branch but one;
+//! - W250: `.path catch fallback`: reading a path fails only on a value
+//!   that is not an object or list, never on a missing or null one, which is
+//!   what `??` and `default` are for;
+//! - W251: `concat("SO-", .number) required` (or `default`): `concat`
+//!   skips missing parts, and with a constant part it always has a value,
+//!   so the option never applies; `concat_all` is probably meant.
 //!
 //! W204 (a table key listed twice with the same value) is found with the
 //! tables, W206 (an imported file's top-level rules) with the imports.
@@ -39,6 +45,10 @@ struct Walk {
     scope: Vec<Binding>,
     tables: HashSet<String>,
     params: HashSet<String>,
+    /// The file's text, to quote expressions.
+    text: String,
+    /// Constant `let`s that a def reads: used, whatever the rules do.
+    read_by_defs: Vec<String>,
     /// (code, message, span, label, help)
     found: Vec<(Code, String, syntax::Span, String, Option<String>)>,
 }
@@ -46,7 +56,10 @@ struct Walk {
 impl Checker {
     /// Adds the warnings of the main file `file` with syntax tree `ast`.
     pub(super) fn warnings(&mut self, file: u32, ast: &syntax::Ast) {
-        let mut walk = Walk::default();
+        let mut walk = Walk {
+            text: self.file(file).text.clone(),
+            ..Walk::default()
+        };
         for item in &ast.items {
             if let Item::Def(def) = item {
                 let depth = walk.scope.len();
@@ -60,6 +73,7 @@ impl Checker {
                 walk.close(depth);
             }
         }
+        walk.read_by_defs = self.constants_read_by_defs();
         // the top level in order: guards and `emit`s read its `let`s too
         let mut top_level = false;
         let depth = walk.scope.len();
@@ -137,7 +151,8 @@ impl Walk {
     /// that were never used are reported.
     fn close(&mut self, depth: usize) {
         for binding in self.scope.drain(depth..).collect::<Vec<_>>() {
-            if binding.used || binding.name.starts_with('_') {
+            let read_by_def = depth == 0 && self.read_by_defs.contains(&binding.name);
+            if binding.used || read_by_def || binding.name.starts_with('_') {
                 continue;
             }
             match binding.unused {
@@ -182,6 +197,7 @@ impl Walk {
                 self.bind(&binding.name, Some(Code::UnusedLet));
             }
             Statement::Rule(rule) => {
+                self.concat_never_missing(rule);
                 self.expr(&rule.value);
                 for option in &rule.options {
                     if let RuleOption::Default(e) | RuleOption::When(e) = option {
@@ -295,6 +311,28 @@ impl Walk {
                     }
                 }
             }
+            ExprKind::Binary(syntax::BinaryOp::Catch, value, fallback) => {
+                if is_plain_path(value) {
+                    let text = self
+                        .text
+                        .get(value.span.start..value.span.end)
+                        .unwrap_or("the path")
+                        .to_string();
+                    self.found.push((
+                        Code::CatchOnPath,
+                        format!(
+                            "`catch` catches errors only: a missing or null `{text}` goes through"
+                        ),
+                        value.span,
+                        "a plain path fails only on a value that is not an object or list".into(),
+                        Some(format!(
+                            "for a missing or null value write `{text} ?? fallback`, or the rule option `default`"
+                        )),
+                    ));
+                }
+                self.expr(value);
+                self.expr(fallback);
+            }
             ExprKind::For(for_loop) => {
                 self.expr(&for_loop.list);
                 let depth = self.scope.len();
@@ -313,5 +351,47 @@ impl Walk {
                 Child::Block(block) => self.block(block),
             }),
         }
+    }
+}
+
+/// `.a.b[0]`, `x.y`, `$p`: reading that raises no error on a missing value.
+fn is_plain_path(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Root | ExprKind::Variable(_) | ExprKind::Param(_) => true,
+        ExprKind::Access(base, _) | ExprKind::Group(base) => is_plain_path(base),
+        _ => false,
+    }
+}
+
+impl Walk {
+    /// W251: a `required` or `default` that a `concat` with a constant
+    /// part never lets apply.
+    fn concat_never_missing(&mut self, rule: &syntax::Rule) {
+        let Some(option) = rule.options.iter().find_map(|o| match o {
+            RuleOption::Required(_) => Some("required"),
+            RuleOption::Default(_) => Some("default"),
+            _ => None,
+        }) else {
+            return;
+        };
+        let ExprKind::Call(name, args) = &rule.value.kind else {
+            return;
+        };
+        let constant_part = args.iter().any(|a| {
+            matches!(&a.value, ArgumentValue::Expr(Expr { kind: ExprKind::Literal(v), .. })
+                if v.as_str().is_some_and(|s| !s.is_empty()) || v.is_number() || v.is_boolean())
+        });
+        if name.name != "concat" || !constant_part {
+            return;
+        }
+        self.found.push((
+            Code::ConcatNeverMissing,
+            format!(
+                "`{option}` never applies: `concat` skips missing parts, and its constant part always gives a value"
+            ),
+            name.span,
+            "a missing part leaves a half-built value".into(),
+            Some("write `concat_all(...)`, which has no value when any part has none".into()),
+        ));
     }
 }

@@ -134,7 +134,11 @@ impl Walker<'_> {
                 }
                 exact
             }
-            NodeKind::Binary(crate::syntax::BinaryOp::Coalesce, l, r) => {
+            NodeKind::Binary(
+                crate::syntax::BinaryOp::Coalesce | crate::syntax::BinaryOp::Catch,
+                l,
+                r,
+            ) => {
                 let mut alternatives = Vec::new();
                 let exact = self.collect(l, &mut alternatives) & self.collect(r, &mut alternatives);
                 for p in alternatives {

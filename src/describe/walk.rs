@@ -193,14 +193,20 @@ impl Walker<'_> {
             lines.pop();
         }
         let mut comment = Vec::new();
+        let mut header = true;
         for line in lines.iter().rev() {
             let Some(text) = line.trim_start().strip_prefix('#') else {
+                header = false;
                 break;
             };
             let text = text.trim();
             if !text.starts_with("mapc:") {
                 comment.push(text);
             }
+        }
+        // a comment that opens the file describes the file, not the rule
+        if header {
+            return None;
         }
         comment.reverse();
         let joined = comment.join(" ");

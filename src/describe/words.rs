@@ -84,7 +84,7 @@ impl Words for Walker<'_> {
                 let Some((subject, rest)) = args.split_first() else {
                     return super::code(self.text(node));
                 };
-                if !chainable(subject) || f.name == "concat" || f.name == "coalesce" {
+                if !chainable(subject) || matches!(f.name, "concat" | "concat_all" | "coalesce") {
                     return super::code(self.text(node));
                 }
                 let rest: Vec<String> = rest.iter().map(|a| self.text(a)).collect();
@@ -105,6 +105,7 @@ impl Words for Walker<'_> {
                     (_, [places, mode]) if f.name == "round" => {
                         format!("round to {places} places ({mode})")
                     }
+                    (_, [ty]) if f.name == "assert_type" => format!("must be of type {ty}"),
                     (_, [by, places, mode]) if f.name == "divide" => {
                         format!("divide by {by}, to {places} places ({mode})")
                     }
@@ -166,6 +167,11 @@ impl Words for Walker<'_> {
                 parts.reverse();
                 format!("the first present of {}", parts.join(", "))
             }
+            NodeKind::Binary(crate::syntax::BinaryOp::Catch, value, fallback) => format!(
+                "{}; {} when that fails",
+                self.branch(value),
+                self.branch(fallback)
+            ),
             NodeKind::Binary(..) | NodeKind::Neg(_) | NodeKind::Not(_) => {
                 format!("compute `{}`", self.text(node))
             }

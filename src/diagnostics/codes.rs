@@ -125,6 +125,8 @@ codes! {
     UnknownCountry = "E320", "unknown country code or name";
     /// A value breaks a stated constraint (length, range, pattern, one-of, type).
     Constraint = "E321", "value breaks a constraint";
+    /// `assert_type(value, "integer")` on a value of another type.
+    TypeAssertion = "E360", "value is not of the asserted type";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
@@ -165,4 +167,10 @@ codes! {
     TargetTypeMismatch = "W212", "target field written with the wrong type";
     /// A target field the target schema requires, written by an `optional` rule.
     OptionalForRequired = "W213", "required target field written by an optional rule";
+    /// `.x catch y`: a plain path raises no error when the field is missing
+    /// or null, so `catch` is probably meant as `??` or `default`.
+    CatchOnPath = "W250", "`catch` on a plain path, which missing and null do not trigger";
+    /// `concat("SO-", .number) required`: a constant part means the result
+    /// always has a value, so the option never applies.
+    ConcatNeverMissing = "W251", "`concat` with a constant part always has a value";
 }

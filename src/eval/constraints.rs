@@ -53,38 +53,80 @@ fn broken(check: &Check, value: &Value<'_>) -> Option<String> {
         },
         Check::OneOf(items) => (!items.iter().any(|c| value.equals_json(c, false)))
             .then(|| "it is none of them".to_string()),
-        Check::Is(ty) => {
-            let ok = match ty {
-                TypeCheck::String => matches!(value, Value::String(_)),
-                TypeCheck::Number => matches!(value, Value::Number(_)),
-                TypeCheck::Integer => match value {
-                    Value::Number(n) => {
-                        n.to_decimal().is_some_and(|d| d.fract().is_zero())
-                            || n.text().chars().all(|c| c.is_ascii_digit() || c == '-')
-                    }
-                    _ => false,
-                },
-                TypeCheck::Bool => matches!(value, Value::Bool(_)),
-                TypeCheck::List => value.is_list(),
-                TypeCheck::Object => {
-                    matches!(value, Value::Json(j) if matches!(j.as_ref(), Json::Object(_)))
-                }
-                TypeCheck::Date => value
-                    .as_str()
-                    .is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
-                TypeCheck::DateTime => value
-                    .as_str()
-                    .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
-            };
-            let what = match (ty, value) {
-                (TypeCheck::Date, Value::String(_)) => "it is not a YYYY-MM-DD date".to_string(),
-                (TypeCheck::DateTime, Value::String(_)) => {
-                    "it is not an RFC 3339 date-time".to_string()
-                }
-                _ => format!("it is a {}", value.type_name()),
-            };
-            (!ok).then_some(what)
+        Check::Is(ty) => (!ty.accepts(value)).then(|| match (ty, value) {
+            (TypeCheck::Date, Value::String(_)) => "it is not a YYYY-MM-DD date".to_string(),
+            (TypeCheck::DateTime, Value::String(_)) => {
+                "it is not an RFC 3339 date-time".to_string()
+            }
+            (TypeCheck::Integer, Value::Number(n)) if n.text().contains(['e', 'E']) => {
+                "it is written with an exponent".to_string()
+            }
+            (TypeCheck::Integer, Value::Number(_)) => "it is written with a fraction".to_string(),
+            (TypeCheck::Whole, Value::Number(_)) => "it has a fractional part".to_string(),
+            _ => format!("it is a {}", value.type_name()),
+        }),
+    }
+}
+
+impl TypeCheck {
+    /// Does `value` have this type? Missing and null have none of them.
+    pub(crate) fn accepts(self, value: &Value<'_>) -> bool {
+        match self {
+            TypeCheck::String => matches!(value, Value::String(_)),
+            TypeCheck::Number => matches!(value, Value::Number(_)),
+            TypeCheck::Integer => match value {
+                Value::Number(n) => is_integer_text(&n.text()),
+                _ => false,
+            },
+            TypeCheck::Whole => match value {
+                Value::Number(n) => is_whole_text(&n.text()),
+                _ => false,
+            },
+            TypeCheck::Bool => matches!(value, Value::Bool(_)),
+            TypeCheck::List => value.is_list(),
+            TypeCheck::Object => {
+                matches!(value, Value::Json(j) if matches!(j.as_ref(), Json::Object(_)))
+            }
+            TypeCheck::Date => value
+                .as_str()
+                .is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
+            TypeCheck::DateTime => value
+                .as_str()
+                .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
         }
+    }
+}
+
+/// A JSON integer as written: `-`, then digits; no fraction, no exponent.
+fn is_integer_text(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A JSON number whose value has no fractional part, from its text alone
+/// (so that `1e400` is whole although no decimal holds it): the digits,
+/// trailing zeros dropped, end at or left of the decimal point once the
+/// exponent has moved it.
+fn is_whole_text(text: &str) -> bool {
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, "0"),
+    };
+    let (int, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int}{fraction}");
+    let significant = digits.trim_end_matches('0');
+    if significant.trim_start_matches('0').is_empty() {
+        return true; // zero
+    }
+    let dropped = (digits.len() - significant.len()) as i128;
+    // digits right of the point: the fraction's, less the exponent, less
+    // the zeros dropped
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    match exponent.parse::<i64>() {
+        Ok(e) => fraction.len() as i128 - i128::from(e) - dropped <= 0,
+        // beyond i64: a huge positive exponent makes any digits whole
+        Err(_) => !exponent.starts_with('-'),
     }
 }
 
@@ -110,5 +152,35 @@ impl<'a> Machine<'a> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_integer_text, is_whole_text};
+
+    #[test]
+    fn integer_as_written_and_whole_numbers() {
+        for text in ["0", "-12", "12345678901234567890123456789012345"] {
+            assert!(is_integer_text(text), "{text}");
+            assert!(is_whole_text(text), "{text}");
+        }
+        for text in [
+            "2.0", "1e3", "1E+3", "-2.500e3", "1.5e1", "1e400", "0.0", "100e-2", "0e-5",
+        ] {
+            assert!(!is_integer_text(text), "{text}");
+            assert!(is_whole_text(text), "{text}");
+        }
+        for text in [
+            "2.5",
+            "1e-3",
+            "10e-2",
+            "1.25e1",
+            "-0.1",
+            "1e-99999999999999999999",
+        ] {
+            assert!(!is_integer_text(text), "{text}");
+            assert!(!is_whole_text(text), "{text}");
+        }
     }
 }

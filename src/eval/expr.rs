@@ -159,10 +159,12 @@ impl<'a> Machine<'a> {
         for arg in args {
             values.push(self.eval(arg)?);
         }
+        // no value in, no value out, exactly as for a built-in: a blank
+        // string under `policy blank = missing` stops it too
         if let Some(first) = values.first()
-            && (first.is_missing() || first.is_null())
+            && self.is_unset(first)
         {
-            return Ok(first.clone());
+            return Ok(unset_result(values.swap_remove(0)));
         }
         let first = values.first().map(Value::describe);
         for ((slot, value), arg) in def.params.iter().zip(values).zip(args) {
@@ -271,6 +273,9 @@ impl<'a> Machine<'a> {
             && self.is_unset(first)
         {
             return Ok(unset_result(values.swap_remove(0)));
+        }
+        if function.absent == Absent::PropagateAny && values.iter().any(|v| self.is_unset(v)) {
+            return Ok(Value::Missing);
         }
         let mut call_args = Args {
             values,

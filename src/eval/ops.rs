@@ -8,6 +8,31 @@ use crate::syntax::BinaryOp;
 use rust_decimal::Decimal;
 
 impl<'a> Machine<'a> {
+    /// `value catch fallback`: the fallback when evaluating `value` raises
+    /// an error, whether the error ends the expression or is recorded
+    /// inside it (a rule of a nested block or `for` body that fails).
+    /// Missing and null are values here, not errors: they pass through.
+    /// An error recorded before (a `let` that failed) is not this
+    /// expression's to recover, and still fails it. Fields the failed part
+    /// counted (for `--stats`) are not counted: its output is dropped.
+    fn catch(&mut self, lhs: &'a Node, rhs: &'a Node) -> Result<Value<'a>> {
+        let recorded = self.errors.len();
+        let counted = self.events.as_ref().map_or(0, Vec::len);
+        let outcome = self.eval(lhs);
+        let failed = self.errors.len() > recorded;
+        match outcome {
+            Ok(value) if !failed => Ok(value),
+            Err(super::Flow::Poisoned(slot)) if !failed => Err(super::Flow::Poisoned(slot)),
+            _ => {
+                self.errors.truncate(recorded);
+                if let Some(events) = self.events.as_mut() {
+                    events.truncate(counted);
+                }
+                self.eval(rhs)
+            }
+        }
+    }
+
     pub(super) fn binary(
         &mut self,
         node: &'a Node,
@@ -16,6 +41,7 @@ impl<'a> Machine<'a> {
         rhs: &'a Node,
     ) -> Result<Value<'a>> {
         match op {
+            BinaryOp::Catch => self.catch(lhs, rhs),
             BinaryOp::Coalesce => {
                 let left = self.eval(lhs)?;
                 if self.is_unset(&left) {

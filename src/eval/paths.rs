@@ -17,14 +17,23 @@ impl<'a> Machine<'a> {
         for (i, step) in steps.iter().enumerate() {
             if let Some(items) = spread.as_mut() {
                 let mut next = Vec::with_capacity(items.len());
+                // one value per element, in order: an element without the
+                // field (or index) gives null in its place, as jq's
+                // `[.[].field]` does, so `[*].a` and `[*].b` stay aligned; a
+                // nested `[*]` splices lists, and a null element has none
                 for item in items.drain(..) {
                     match step {
-                        Step::All => match item.into_elements() {
-                            Ok(inner) => next.extend(inner),
-                            Err(other) => return self.step_error(node, base, steps, i, &other),
+                        Step::All => match item {
+                            Value::Missing | Value::Null => {}
+                            item => match item.into_elements() {
+                                Ok(inner) => next.extend(inner),
+                                Err(other) => {
+                                    return self.step_error(node, base, steps, i, &other);
+                                }
+                            },
                         },
                         _ => match self.step(&item, step) {
-                            Ok(Value::Missing) => {}
+                            Ok(Value::Missing) => next.push(Value::Null),
                             Ok(v) => next.push(v),
                             Err(()) => return self.step_error(node, base, steps, i, &item),
                         },

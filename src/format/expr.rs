@@ -10,30 +10,36 @@ use crate::syntax::{
 use serde_json::Value as Json;
 use std::fmt::Write;
 
-/// Binding strength, low to high: `??`, `or`, `and`, `not`, comparisons,
-/// `|`, `+ -`, `* / %`, unary `-`, atoms. An `if` expression has none: its
-/// last branch would swallow an operator written after it.
+/// Binding strength, low to high: `catch`, `??`, `or`, `and`, `not`,
+/// comparisons, `|`, `+ -`, `* / %`, unary `-`, atoms. An `if` expression
+/// has none: its last branch would swallow an operator written after it.
 fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Binary(op, ..) => binary_precedence(*op),
-        ExprKind::Pipe(..) => 6,
-        ExprKind::Unary(UnaryOp::Not, _) => 4,
-        ExprKind::Unary(UnaryOp::Neg, _) => 9,
+        ExprKind::Pipe(..) => PIPE,
+        ExprKind::Unary(UnaryOp::Not, _) => NOT,
+        ExprKind::Unary(UnaryOp::Neg, _) => NEG,
         ExprKind::If(..) => 0,
-        _ => 10,
+        _ => ATOM,
     }
 }
 
+const ATOM: u8 = 11;
+const NOT: u8 = 5;
+const PIPE: u8 = 7;
+const NEG: u8 = 10;
+
 fn binary_precedence(op: BinaryOp) -> u8 {
     match op {
-        BinaryOp::Coalesce => 1,
-        BinaryOp::Or => 2,
-        BinaryOp::And => 3,
+        BinaryOp::Catch => 1,
+        BinaryOp::Coalesce => 2,
+        BinaryOp::Or => 3,
+        BinaryOp::And => 4,
         BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-            5
+            6
         }
-        BinaryOp::Add | BinaryOp::Sub => 7,
-        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 8,
+        BinaryOp::Add | BinaryOp::Sub => 8,
+        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 9,
     }
 }
 
@@ -170,7 +176,7 @@ impl Printer<'_> {
             ExprKind::Access(base, accessor) => {
                 let mut out = match base.kind {
                     ExprKind::Root => String::new(),
-                    _ => self.expr_at(base, 10),
+                    _ => self.expr_at(base, ATOM),
                 };
                 match accessor {
                     Accessor::Field(name) => {
@@ -246,17 +252,17 @@ impl Printer<'_> {
                 out.push(')');
                 out
             }
-            ExprKind::Pipe(lhs, rhs) => self.infix(lhs, 6, "|", rhs, 7),
+            ExprKind::Pipe(lhs, rhs) => self.infix(lhs, PIPE, "|", rhs, PIPE + 1),
             ExprKind::Unary(op, operand) => match op {
                 UnaryOp::Neg => {
                     let mut out = "-".to_string();
-                    let text = self.expr_at(operand, 9);
+                    let text = self.expr_at(operand, NEG);
                     self.append(&mut out, &text);
                     out
                 }
                 UnaryOp::Not => {
                     let mut out = "not ".to_string();
-                    let text = self.expr_at(operand, 4);
+                    let text = self.expr_at(operand, NOT);
                     self.append(&mut out, &text);
                     out
                 }

@@ -24,6 +24,7 @@ mod reference;
 mod signature;
 mod string;
 mod text;
+mod types;
 mod units;
 mod unix_time;
 
@@ -40,6 +41,7 @@ pub const EXAMPLE_TIME_ZONE: &str = "Europe/Berlin";
 /// Every built-in function, grouped by category.
 pub static FUNCTIONS: &[&Function] = &[
     &string::CONCAT,
+    &string::CONCAT_ALL,
     &string::JOIN,
     &string::TRIM,
     &string::TRIM_START,
@@ -146,6 +148,14 @@ pub static FUNCTIONS: &[&Function] = &[
     &control::LOOKUP,
     &control::FAIL,
     &control::TYPE_OF,
+    &types::IS_STRING,
+    &types::IS_NUMBER,
+    &types::IS_INTEGER,
+    &types::IS_WHOLE,
+    &types::IS_BOOLEAN,
+    &types::IS_LIST,
+    &types::IS_OBJECT,
+    &types::ASSERT_TYPE,
 ];
 
 /// The built-in called `name`.

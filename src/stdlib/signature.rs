@@ -120,7 +120,7 @@ pub struct Example {
     pub result: &'static str,
 }
 
-/// How missing and null first arguments are treated.
+/// How missing and null arguments are treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Absent {
     /// A missing or null first argument is the result, unchanged: no value
@@ -128,6 +128,9 @@ pub enum Absent {
     Propagate,
     /// The function looks at missing and null itself.
     Accept,
+    /// Any argument that is missing or null (or blank under `policy blank
+    /// = missing`) makes the result missing: every part is needed.
+    PropagateAny,
 }
 
 /// The grouping used in docs.

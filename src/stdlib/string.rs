@@ -14,7 +14,7 @@ builtin!(
     &[many("parts", Ty::SCALAR)],
     Ty::STRING,
     Absent::Accept,
-    "Joins strings, numbers and booleans with nothing between; missing and null parts are skipped, and if every part is, the result is missing.",
+    "Joins strings, numbers and booleans with nothing between; missing and null parts are skipped, and if every part is, the result is missing (`concat_all` instead gives no value when any part has none).",
     &[
         Example {
             call: r#"concat("INV-", 1001)"#,
@@ -29,33 +29,62 @@ builtin!(
             result: "(missing)"
         },
     ],
-    |args| {
-        let mut out = String::new();
-        let mut any = false;
-        for i in 0..args.len() {
-            match args.get(i) {
-                Value::Missing | Value::Null => {}
-                Value::String(s) => {
-                    out.push_str(s);
-                    any = true;
-                }
-                Value::Number(n) => {
-                    out.push_str(&n.text());
-                    any = true;
-                }
-                Value::Bool(b) => {
-                    out.push_str(if *b { "true" } else { "false" });
-                    any = true;
-                }
-                _ => return Err(args.type_error(i, "a string, number or boolean")),
+    join_parts
+);
+
+/// `concat`'s joining, shared with `concat_all` (which never passes it a
+/// missing or null part).
+fn join_parts<'a>(args: &mut Args<'a>) -> Result<Value<'a>, FnError> {
+    let mut out = String::new();
+    let mut any = false;
+    for i in 0..args.len() {
+        match args.get(i) {
+            Value::Missing | Value::Null => {}
+            Value::String(s) => {
+                out.push_str(s);
+                any = true;
             }
+            Value::Number(n) => {
+                out.push_str(&n.text());
+                any = true;
+            }
+            Value::Bool(b) => {
+                out.push_str(if *b { "true" } else { "false" });
+                any = true;
+            }
+            _ => return Err(args.type_error(i, "a string, number or boolean")),
         }
-        Ok(if any {
-            Value::string(out)
-        } else {
-            Value::Missing
-        })
     }
+    Ok(if any {
+        Value::string(out)
+    } else {
+        Value::Missing
+    })
+}
+
+builtin!(
+    String,
+    CONCAT_ALL,
+    "concat_all",
+    &[many("parts", Ty::SCALAR)],
+    Ty::STRING,
+    Absent::PropagateAny,
+    "Joins strings, numbers and booleans like `concat`, but every part is needed: when any part is missing or null (or blank under `policy blank = missing`) the result is missing, so that `required` or `default` catches it instead of a half-built `\"SO-\"`.",
+    &[
+        Example {
+            call: r#"concat_all("SO-", 1001)"#,
+            result: r#""SO-1001""#
+        },
+        Example {
+            call: r#"concat_all("SO-", .nope)"#,
+            result: "(missing)"
+        },
+        Example {
+            call: r#"concat_all("SO-", null)"#,
+            result: "(missing)"
+        },
+    ],
+    join_parts
 );
 
 builtin!(

@@ -338,7 +338,8 @@ pub enum ConstraintKind {
     Between(String, String),
     /// `one_of [...]`: equal to one of the constants.
     OneOf(Constant),
-    /// `is TYPE`: string, number, integer, bool, list, object, date, datetime.
+    /// `is TYPE`: string, number, integer, whole, bool (or boolean), list,
+    /// object, date, datetime.
     Is(Ident),
 }
 
@@ -376,7 +377,7 @@ pub enum ExprKind {
     Pipe(Box<Expr>, Box<Expr>),
     /// `-x`, `not x`
     Unary(UnaryOp, Box<Expr>),
-    /// `a + b`, `a == b`, `a ?? b`, ...
+    /// `a + b`, `a == b`, `a ?? b`, `a catch b`, ...
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `if cond then a else b`
     If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
@@ -457,6 +458,8 @@ pub enum UnaryOp {
 /// An infix operator (except `|`, which is [`ExprKind::Pipe`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {
+    /// `catch`: the right side when the left raises an error
+    Catch,
     /// `??`
     Coalesce,
     /// `or`
@@ -491,6 +494,7 @@ impl BinaryOp {
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
+            BinaryOp::Catch => "catch",
             BinaryOp::Coalesce => "??",
             BinaryOp::Or => "or",
             BinaryOp::And => "and",

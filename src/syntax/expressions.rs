@@ -66,6 +66,7 @@ impl Builder<'_, '_> {
                         };
                     }
                     Rule::coalesce => BinaryOp::Coalesce,
+                    Rule::catch => BinaryOp::Catch,
                     Rule::or => BinaryOp::Or,
                     Rule::and => BinaryOp::And,
                     Rule::eq => BinaryOp::Eq,

@@ -14,6 +14,7 @@ pub(crate) struct MapcParser;
 
 pub(super) static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
+        .op(Op::infix(Rule::catch, Assoc::Left))
         .op(Op::infix(Rule::coalesce, Assoc::Left))
         .op(Op::infix(Rule::or, Assoc::Left))
         .op(Op::infix(Rule::and, Assoc::Left))
@@ -134,6 +135,7 @@ fn is_keyword_rule(r: Rule) -> bool {
     matches!(
         r,
         Rule::kw_csv
+            | Rule::kw_catch
             | Rule::kw_max_length
             | Rule::kw_min_length
             | Rule::kw_matches

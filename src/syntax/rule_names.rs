@@ -95,6 +95,7 @@ pub(crate) fn rule_name(r: Rule) -> &'static str {
         Rule::not => "`not`",
         Rule::pipe => "`|`",
         Rule::coalesce => "`??`",
+        Rule::catch | Rule::kw_catch => "`catch`",
         Rule::or => "`or`",
         Rule::and => "`and`",
         Rule::eq => "`==`",
