@@ -524,3 +524,15 @@ impl Mapping {
         }
     }
 }
+
+/// Parses one JSON text whole, as mapc reads input: every number keeps its
+/// text exactly as written (`1E3` stays `1E3`, `2.50` stays `2.50`), where
+/// `serde_json::from_str` re-spells an exponent (`1e+3`). A number copied
+/// from such a value to the output is written byte for byte as it was read.
+///
+/// # Errors
+/// The text is not one valid JSON value (serde_json's error, which names
+/// the line and column).
+pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
+    projection::read(text, &Need::All).map(|tree| tree.to_json())
+}

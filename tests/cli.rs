@@ -82,6 +82,8 @@ cases! {
     check_source_schema,
     check_target_schema,
     check_source_unreadable,
+    apply_numbers_keep_text,
+    apply_numbers_keep_text_array,
 }
 
 fn cases_dir() -> PathBuf {
