@@ -30,6 +30,9 @@ pub(crate) struct Program {
     pub slots: usize,
     /// The main file first, then imported ones.
     pub files: Vec<Arc<SourceFile>>,
+    /// The first call that can read the environment's default time zone
+    /// (the built-in's name and the call), for [`crate::Mapping::check_env`].
+    pub default_zone: Option<(&'static str, Loc)>,
 }
 
 /// Mapping-wide policies.

@@ -136,6 +136,53 @@ fn apply_with_takes_parameters_from_env() {
 }
 
 #[test]
+fn a_default_zone_the_mapping_can_need_is_checked_before_the_first_record() {
+    let zone = Env::new().with_time_zone(mapc::Tz::Europe__Berlin);
+    for (source, needs) in [
+        ("t = parse_datetime(.at)", true),
+        ("t = parse_datetime(.at, \"%Y-%m-%d %H:%M\")", true),
+        (
+            "t = parse_datetime(.at, [\"rfc3339\", \"%d/%m/%Y %H:%M\"])",
+            true,
+        ),
+        ("t = today()", true),
+        ("t = truncate_datetime(.at, \"day\")", true),
+        ("t = add_duration(.at, \"P1D\")", true),
+        ("t = add_duration(.at, .duration)", true),
+        ("def f(x) { t = parse_datetime(x) }\nout = f(.at)", true),
+        ("t = parse_datetime(.at, zone: \"UTC\")", false),
+        ("t = parse_datetime(.at, zone: .zone)", false),
+        (
+            "t = parse_datetime(.at, [\"rfc3339\", \"%d/%m/%Y %H:%M %z\"])",
+            false,
+        ),
+        ("t = today(\"UTC\")", false),
+        ("t = add_duration(.at, \"PT24H\")", false),
+        ("t = add_duration(\"2024-01-31\", \"P1M\")", false),
+        ("t = format_datetime(.at, \"%Y\")", false),
+    ] {
+        let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+        assert!(mapping.check_env(&zone).is_ok(), "{source}");
+        match mapping.check_env(&Env::new()) {
+            Ok(()) => assert!(!needs, "{source}: passes without a zone"),
+            Err(error) => {
+                assert!(needs, "{source}: {error}");
+                assert_eq!(error.errors.len(), 1);
+                assert_eq!(error.errors[0].code, mapc::Code::MissingEnvironment);
+            }
+        }
+    }
+    // applying still works on a record that needs no zone
+    let mapping = Mapping::compile("t = parse_datetime(.at)").unwrap();
+    assert_eq!(
+        mapping
+            .apply(&json!({"at": "2026-01-02T03:04:05Z"}))
+            .unwrap(),
+        json!({"t": "2026-01-02T03:04:05Z"})
+    );
+}
+
+#[test]
 fn runtime_errors_carry_target_source_value_and_location() {
     let mapping = Mapping::compile("total = .price * 2\nid = .id required\n").unwrap();
     let error = mapping.apply(&json!({"price": "12.50"})).unwrap_err();

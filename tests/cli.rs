@@ -36,6 +36,7 @@ cases! {
     apply_stdin_object,
     apply_time_zone,
     apply_time_zone_missing,
+    apply_time_zone_missing_ndjson,
     apply_time_zone_bad,
     check_reads_target,
     apply_stdin_ndjson,

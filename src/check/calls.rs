@@ -138,6 +138,7 @@ impl Checker {
                 {
                     nodes.pop();
                 }
+                self.note_default_zone(function, &nodes, loc);
                 // `coalesce(a, b, c)` is `a ?? b ?? c`, so the two can never
                 // disagree (on blank strings under `policy blank`, say)
                 if function.name == "coalesce" && !nodes.is_empty() {
@@ -162,6 +163,38 @@ impl Checker {
                     loc,
                 }
             }
+        }
+    }
+
+    /// Remembers the first call that can read the environment's default
+    /// time zone, so a run without one fails before its first record.
+    fn note_default_zone(&mut self, function: &'static Function, nodes: &[Node], loc: Loc) {
+        if self.default_zone.is_some() || !stdlib::DEFAULT_ZONE_READERS.contains(&function.name) {
+            return;
+        }
+        // a literal, or a list of literals
+        fn literal(node: &Node) -> Option<Json> {
+            match &node.kind {
+                NodeKind::Const(json) => Some(json.clone()),
+                NodeKind::List(items) => items
+                    .iter()
+                    .map(literal)
+                    .collect::<Option<_>>()
+                    .map(Json::Array),
+                _ => None,
+            }
+        }
+        let literals: Vec<Option<Json>> = nodes.iter().map(literal).collect();
+        let shapes: Vec<stdlib::ArgShape<'_>> = literals
+            .iter()
+            .map(|literal| match literal {
+                Some(Json::Null) => stdlib::ArgShape::Absent,
+                Some(json) => stdlib::ArgShape::Const(json),
+                None => stdlib::ArgShape::Computed,
+            })
+            .collect();
+        if stdlib::uses_default_zone(function.name, &shapes) {
+            self.default_zone = Some((function.name, loc));
         }
     }
 

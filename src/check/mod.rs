@@ -76,6 +76,7 @@ pub(crate) fn check(
         policy: checker.policy,
         slots: checker.slots,
         files: checker.files,
+        default_zone: checker.default_zone,
     };
     Ok((program, checker.diagnostics))
 }
@@ -118,6 +119,8 @@ struct Checker {
     target_names: std::collections::HashSet<String>,
     /// Loaded modules whose text has syntax errors.
     broken: Vec<PathBuf>,
+    /// The first call that can read the environment's default time zone.
+    default_zone: Option<(&'static str, Loc)>,
 }
 
 impl Checker {
@@ -134,6 +137,7 @@ impl Checker {
             loaded: HashMap::new(),
             target_names: std::collections::HashSet::new(),
             broken: Vec::new(),
+            default_zone: None,
         }
     }
 

@@ -46,7 +46,9 @@ pub(crate) fn serde_spelling(json: serde_json::Value) -> serde_json::Value {
                 Some(b'+' | b'-') => exponent.to_string(),
                 _ => format!("+{exponent}"),
             };
-            Json::Number(Number::from_string_unchecked(format!("{mantissa}e{exponent}")))
+            Json::Number(Number::from_string_unchecked(format!(
+                "{mantissa}e{exponent}"
+            )))
         }
         Json::Array(items) => Json::Array(items.into_iter().map(serde_spelling).collect()),
         Json::Object(map) => Json::Object(

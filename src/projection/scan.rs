@@ -630,7 +630,10 @@ mod tests {
             let tree = project(&whole, &Need::All).expect("an object");
             let compact = format!("{{\"a\":[{text},{{\"b\":{text}}}]}}");
             assert_eq!(tree.to_json().to_string(), compact);
-            assert_eq!(serde_spelling(tree.to_json()).to_string(), compact.replace(text, serde));
+            assert_eq!(
+                serde_spelling(tree.to_json()).to_string(),
+                compact.replace(text, serde)
+            );
             agree(text, &Need::All).expect("serde_json agrees");
         }
     }

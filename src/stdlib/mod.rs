@@ -10,6 +10,7 @@ mod boolean;
 mod control;
 mod date;
 mod date_ops;
+pub(crate) use date_ops::{ArgShape, DEFAULT_ZONE_READERS, uses_default_zone};
 mod hash;
 mod identifiers;
 mod list;
