@@ -187,14 +187,14 @@ builtin!(
 );
 
 /// An ISO 8601 duration: calendar months and days, and exact time.
-struct Duration {
-    months: i64,
-    days: i64,
+pub(super) struct Duration {
+    pub(super) months: i64,
+    pub(super) days: i64,
     exact: TimeDelta,
 }
 
 /// Reads `P1Y2M3W4DT5H6M7.5S` (a leading `-` negates it all).
-fn parse_duration(text: &str) -> Option<Duration> {
+pub(super) fn parse_duration(text: &str) -> Option<Duration> {
     let t = text.trim();
     let (negative, t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -602,75 +602,5 @@ mod tests {
             dt.map(|d| d.to_rfc3339()).ok(),
             Some("2017-01-01T00:00:00+00:00".to_string())
         );
-    }
-}
-
-/// The built-ins that can read the default zone (see [`uses_default_zone`]).
-pub(crate) const DEFAULT_ZONE_READERS: &[&str] = &[
-    "today",
-    "parse_datetime",
-    "add_duration",
-    "truncate_datetime",
-];
-
-/// An argument of a call as the checker sees it, for [`uses_default_zone`].
-pub(crate) enum ArgShape<'a> {
-    /// Not given (or a literal `null`, which means the same).
-    Absent,
-    /// A literal.
-    Const(&'a serde_json::Value),
-    /// Computed per record.
-    Computed,
-}
-
-/// Can this call of built-in `name` read the environment's default time
-/// zone (see `zone_or_default`)? Decided from the call's shape: a zone
-/// argument given (literal or computed) names one; otherwise the call
-/// needs the default unless its literal arguments show it never reads a
-/// local time (formats that all carry an offset, a duration without
-/// calendar days or months).
-pub(crate) fn uses_default_zone(name: &str, args: &[ArgShape<'_>]) -> bool {
-    if !DEFAULT_ZONE_READERS.contains(&name) {
-        return false;
-    }
-    let arg = |i: usize| args.get(i).unwrap_or(&ArgShape::Absent);
-    let zone = match name {
-        "today" => 0,
-        "parse_datetime" | "add_duration" | "truncate_datetime" => 2,
-        _ => return false,
-    };
-    if !matches!(arg(zone), ArgShape::Absent) {
-        return false;
-    }
-    match name {
-        "parse_datetime" => {
-            let offset_format = |f: &serde_json::Value| {
-                f.as_str().is_some_and(|f| {
-                    matches!(f, "rfc3339" | "rfc2822")
-                        || ["%z", "%:z", "%::z", "%#z", "%+", "%s"]
-                            .iter()
-                            .any(|z| f.contains(z))
-                })
-            };
-            match arg(1) {
-                ArgShape::Const(serde_json::Value::Array(formats)) => {
-                    formats.is_empty() || !formats.iter().all(offset_format)
-                }
-                ArgShape::Const(format) => !offset_format(format),
-                _ => true,
-            }
-        }
-        "add_duration" => match (arg(0), arg(1)) {
-            (ArgShape::Const(serde_json::Value::String(date)), _)
-                if NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_ok() =>
-            {
-                false
-            }
-            (_, ArgShape::Const(serde_json::Value::String(duration))) => {
-                parse_duration(duration).is_none_or(|d| d.months != 0 || d.days != 0)
-            }
-            _ => true,
-        },
-        _ => true,
     }
 }
