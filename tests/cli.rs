@@ -57,6 +57,7 @@ cases! {
     param_bad_syntax,
     param_duplicate,
     check_good,
+    check_folder,
     check_bad,
     check_unreadable,
     functions_markdown,
