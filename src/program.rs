@@ -302,7 +302,9 @@ impl Table {
     pub(crate) fn get(&self, key: &crate::eval::Value<'_>) -> Option<&Json> {
         use crate::eval::Value;
         match key {
-            Value::String(s) if self.ignore_case => self.strings.get(&s.to_lowercase()),
+            Value::String(s) if self.ignore_case => {
+                self.strings.get(&crate::stdlib::unicode::caseless_key(s))
+            }
             Value::String(s) => self.strings.get(s.as_ref()),
             other => self.others.get(&scalar_key(other)?),
         }
@@ -313,7 +315,9 @@ impl Table {
     pub(crate) fn insert(&mut self, key: Json, value: Json) -> Result<Option<&Json>, ()> {
         use crate::eval::Value;
         let (map, normalised) = match Value::from_json(&key) {
-            Value::String(s) if self.ignore_case => (&mut self.strings, s.to_lowercase()),
+            Value::String(s) if self.ignore_case => {
+                (&mut self.strings, crate::stdlib::unicode::caseless_key(&s))
+            }
             Value::String(s) => (&mut self.strings, s.into_owned()),
             other => (&mut self.others, scalar_key(&other).ok_or(())?),
         };

@@ -10,7 +10,8 @@ use serde_json::Value as Json;
 /// Why `value` breaks `check`, if it does.
 fn broken(check: &Check, value: &Value<'_>) -> Option<String> {
     let length = || match value {
-        Value::String(s) => Some((s.chars().count(), "characters")),
+        // user-perceived characters, as `length` counts them
+        Value::String(s) => Some((crate::stdlib::unicode::count(s), "characters")),
         v if v.is_list() => v
             .clone()
             .into_elements()

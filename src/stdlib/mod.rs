@@ -26,6 +26,7 @@ mod reference;
 mod signature;
 mod string;
 mod text;
+pub(crate) mod unicode;
 mod units;
 mod unix_time;
 
@@ -104,6 +105,9 @@ pub static FUNCTIONS: &[&Function] = &[
     &identifiers::CURRENCY_CODE,
     &identifiers::NORMALIZE_PHONE,
     &text::NORMALIZE_NFC,
+    &text::NORMALIZE_NFD,
+    &text::NORMALIZE_NFKC,
+    &text::BYTE_LENGTH,
     &text::STRIP_CONTROL,
     &text::TO_ASCII,
     &text::STRIP_HTML,
