@@ -139,6 +139,7 @@ impl Checker {
                     nodes.pop();
                 }
                 self.note_default_zone(function, &nodes, loc);
+                self.warn_old_dst_name(function, &nodes);
                 // `coalesce(a, b, c)` is `a ?? b ?? c`, so the two can never
                 // disagree (on blank strings under `policy blank`, say)
                 if function.name == "coalesce" && !nodes.is_empty() {
@@ -196,6 +197,32 @@ impl Checker {
         if stdlib::uses_default_zone(function.name, &shapes) {
             self.default_zone = Some((function.name, loc));
         }
+    }
+
+    /// W260 for a literal `dst` choice under an old name.
+    fn warn_old_dst_name(&mut self, function: &Function, nodes: &[Node]) {
+        let Some(at) = function.params.iter().position(|p| p.name == "dst") else {
+            return;
+        };
+        let Some(node) = nodes.get(at) else {
+            return;
+        };
+        let NodeKind::Const(Json::String(name)) = &node.kind else {
+            return;
+        };
+        let Some(what) = stdlib::old_dst_name(name) else {
+            return;
+        };
+        let file = std::sync::Arc::clone(self.file(node.loc.file));
+        self.diagnostics.push(
+            crate::diagnostics::Diagnostic::warning(
+                Code::OldDstName,
+                format!("`dst: \"{name}\"` is an old name that does not say what it does to a skipped time"),
+            )
+            .with_label(&file, node.loc.span, "old name")
+            .with_note(what)
+            .with_help("say it: `\"compatible\"` (first occurrence; forward past a gap, 02:30 → 03:30), `\"earlier_instant\"` (first occurrence; back past a gap, 02:30 → 01:30) or `\"later_instant\"` (second occurrence; forward past a gap)"),
+        );
     }
 
     /// Puts arguments in parameter order (named ones by name); checks counts.

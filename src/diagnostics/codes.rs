@@ -141,4 +141,7 @@ codes! {
     TargetFieldMissing = "W208", "required target field never written";
     /// A target field the mapping writes that the schema given with `--target` does not have.
     TargetFieldUnknown = "W209", "target field not in the schema";
+    /// A `dst` choice under an old name (`"earlier"`, `"later"`) that did
+    /// not say what it does to a skipped time.
+    OldDstName = "W260", "old `dst` choice name";
 }

@@ -10,13 +10,12 @@
 //! the environment's default zone (`Env::with_time_zone`); never in the
 //! machine's local zone. A local time that a daylight-saving change skips
 //! (02:30 on a spring-forward night) or repeats (02:30 on a fall-back
-//! night) is an error (E318) unless the mapping chooses with `dst`:
-//! `"earlier"` takes the first of two repeated instants, and reads a
-//! skipped time with the offset in force before the change (02:30 → 03:30,
-//! as RFC 5545 does); `"later"` takes the second of two repeated instants,
-//! and reads a skipped time with the offset after the change (02:30 →
-//! 01:30). "Now" comes from the environment (`Env::with_now`), never from
-//! the system clock.
+//! night) is an error (E318) unless the mapping chooses with `dst` (see
+//! [`Dst`]): `"compatible"` (first occurrence; forward past a gap, as RFC
+//! 5545 does), `"earlier_instant"` or `"later_instant"` (the earlier or
+//! later of the two instants the time can mean, in both cases). "Now"
+//! comes from the environment (`Env::with_now`), never from the system
+//! clock.
 //!
 //! Two RFC 3339 strings with different offsets do not order correctly as
 //! text: compare instants with `diff_datetime(a, b, "ns")` or
@@ -32,32 +31,75 @@ use crate::diagnostics::{Code, did_you_mean};
 use crate::eval::Value;
 use chrono::format::Parsed;
 use chrono::{
-    DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    DateTime, Datelike, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset,
     SecondsFormat, TimeDelta, TimeZone, Timelike,
 };
 use chrono_tz::Tz;
 
-/// How to read a local time that a daylight-saving change skips or repeats.
+/// How to read a local time that a daylight-saving change skips (a gap:
+/// 02:30 on a spring-forward night) or repeats (a fold: 02:30 on a
+/// fall-back night). Each choice says what it does to both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dst {
+    /// `"error"`: E318 for both.
     Error,
-    Earlier,
-    Later,
+    /// `"compatible"`: a repeated time is its first occurrence; a skipped
+    /// time moves forward by the gap (02:30 → 03:30). RFC 5545, java.time
+    /// and JavaScript's Temporal do this. The old name `"earlier"` means
+    /// this too.
+    Compatible,
+    /// `"earlier_instant"`: of the two instants the time can mean, the
+    /// earlier: the first occurrence; a skipped time moves back by the gap
+    /// (02:30 → 01:30).
+    EarlierInstant,
+    /// `"later_instant"`: the later: the second occurrence; a skipped time
+    /// moves forward by the gap (02:30 → 03:30).
+    LaterInstant,
+    /// The old `"later"`: the second occurrence, but a skipped time moves
+    /// back (02:30 → 01:30). Kept as it was; the checker warns (W260).
+    OldLater,
+}
+
+/// The `dst` choices, for help and the checker.
+pub(crate) const DST_CHOICES: &[&str] =
+    &["error", "compatible", "earlier_instant", "later_instant"];
+
+/// The old `dst` names, what they do in the new names' terms, and why they
+/// went (the checker's warning W260).
+pub(crate) fn old_dst_name(name: &str) -> Option<&'static str> {
+    match name {
+        "earlier" => Some(
+            "`dst: \"earlier\"` is the old name of `dst: \"compatible\"`: a repeated time is its first occurrence, but a skipped time moves forward (02:30 → 03:30, the later instant)",
+        ),
+        "later" => Some(
+            "`dst: \"later\"` takes the second occurrence of a repeated time but moves a skipped time back (02:30 → 01:30, the earlier instant)",
+        ),
+        _ => None,
+    }
 }
 
 /// The `dst` argument `i` (`"error"` when left out).
 pub(crate) fn dst_policy(args: &Args<'_>, i: usize) -> Result<Dst, FnError> {
     match args.opt_str(i)? {
         None | Some("error") => Ok(Dst::Error),
-        Some("earlier") => Ok(Dst::Earlier),
-        Some("later") => Ok(Dst::Later),
+        Some("compatible" | "earlier") => Ok(Dst::Compatible),
+        Some("earlier_instant") => Ok(Dst::EarlierInstant),
+        Some("later_instant") => Ok(Dst::LaterInstant),
+        Some("later") => Ok(Dst::OldLater),
         Some(other) => Err(args
             .error(
                 i,
                 Code::InvalidArgument,
                 format!("unknown dst choice `{other}`"),
             )
-            .with_help("the choices are \"error\", \"earlier\", \"later\"")),
+            .with_help(format!(
+                "the choices are {}",
+                DST_CHOICES
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
     }
 }
 
@@ -103,7 +145,7 @@ fn local_time_error(naive: NaiveDateTime, tz: Tz, repeated: bool) -> FnError {
         Code::LocalTime,
         format!("local time {naive} {what} in {}", tz.name()),
     )
-    .with_help("choose with `dst: \"earlier\"` or `dst: \"later\"`")
+    .with_help("choose with `dst: \"compatible\"` (first occurrence, or forward past a gap), `dst: \"earlier_instant\"` or `dst: \"later_instant\"`")
 }
 
 fn shifted(naive: NaiveDateTime, seconds: i64) -> Option<NaiveDateTime> {
@@ -115,16 +157,20 @@ pub(crate) fn resolve(naive: NaiveDateTime, tz: Tz, dst: Dst) -> Result<DateTime
     match tz.from_local_datetime(&naive) {
         MappedLocalTime::Single(d) => Ok(d),
         MappedLocalTime::Ambiguous(a, b) => match dst {
-            Dst::Earlier => Ok(a.min(b)),
-            Dst::Later => Ok(a.max(b)),
+            Dst::Compatible | Dst::EarlierInstant => Ok(a.min(b)),
+            Dst::LaterInstant | Dst::OldLater => Ok(a.max(b)),
             Dst::Error => Err(local_time_error(naive, tz, true)),
         },
         MappedLocalTime::None => {
-            if dst == Dst::Error {
-                return Err(local_time_error(naive, tz, false));
-            }
+            // read the skipped time with the offset in force before the
+            // change (it lands after the gap: forward) or after it (back)
+            let forward = match dst {
+                Dst::Error => return Err(local_time_error(naive, tz, false)),
+                Dst::Compatible | Dst::LaterInstant => true,
+                Dst::EarlierInstant | Dst::OldLater => false,
+            };
             let day = 86_400;
-            let probe = if dst == Dst::Earlier { -day } else { day };
+            let probe = if forward { -day } else { day };
             let offset = shifted(naive, probe)
                 .map(|p| tz.offset_from_utc_datetime(&p).fix().local_minus_utc())
                 .ok_or_else(|| FnError::new(Code::InvalidArgument, "date out of range"))?;
@@ -133,6 +179,68 @@ pub(crate) fn resolve(naive: NaiveDateTime, tz: Tz, dst: Dst) -> Result<DateTime
                 .ok_or_else(|| FnError::new(Code::InvalidArgument, "date out of range"))
         }
     }
+}
+
+/// Is `dt`'s second real? A second of 60 is a leap second, and one can only
+/// be inserted at 23:59:60 UTC at the end of a month (IERS; so far only at
+/// the end of June and December): `09:26:60` is refused, not read as
+/// `09:27:00`.
+pub(crate) fn real_second<T: TimeZone>(dt: &DateTime<T>) -> bool {
+    if dt.nanosecond() < 1_000_000_000 {
+        return true;
+    }
+    let utc = dt.naive_utc();
+    let last_of_month = utc.date().succ_opt().is_none_or(|next| next.day() == 1);
+    utc.hour() == 23 && utc.minute() == 59 && last_of_month
+}
+
+/// E314 for a second of 60 that cannot be a leap second.
+pub(crate) fn not_a_leap_second(args: &Args<'_>, i: usize, text: &str) -> FnError {
+    args.error(
+        i,
+        Code::Unparseable,
+        format!("{text:?} is not a real time: a second of 60 is a leap second, which falls only at 23:59:60 UTC at the end of a month"),
+    )
+    .with_help("a leap second elsewhere is a damaged timestamp; it is not moved to the next minute")
+}
+
+/// Has `text` the form of `format` with a day, month or time that does
+/// not exist (`2025-02-29`, `2026-13-01`, `25:00`)?
+fn impossible(text: &str, format: &str) -> bool {
+    use chrono::format::{ParseErrorKind, parse};
+    let patterns: &[&str] = match format {
+        "date" => &["%Y-%m-%d"],
+        "rfc3339" | "rfc3339_strict" | "iso8601" => &[
+            "%Y-%m-%dT%H:%M:%S%.f%#z",
+            "%Y-%m-%d %H:%M:%S%.f%#z",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d",
+            "%Y%m%dT%H%M%S%.f%#z",
+            "%Y%m%d",
+        ],
+        "rfc2822" => return false,
+        pattern => &[pattern],
+    };
+    let text = text.trim();
+    patterns.iter().any(|pattern| {
+        let Some(parsed_pattern) = parsed_pattern(pattern) else {
+            return false;
+        };
+        let mut parsed = Parsed::new();
+        match parse(&mut parsed, text, parsed_pattern.items.iter()) {
+            // every field read, in range alone, but not together
+            Ok(()) => parsed.to_naive_date().is_err_and(|e| {
+                matches!(
+                    e.kind(),
+                    ParseErrorKind::OutOfRange | ParseErrorKind::Impossible
+                )
+            }),
+            Err(e) => e.kind() == ParseErrorKind::OutOfRange,
+        }
+    })
 }
 
 /// A leap second read as the next second (POSIX time has none).
@@ -158,16 +266,20 @@ where
 /// A date-time argument: RFC 3339 with an offset.
 pub(crate) fn datetime_arg(args: &Args<'_>, i: usize) -> Result<DateTime<FixedOffset>, FnError> {
     let text = args.str(i)?;
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(no_leap)
-        .map_err(|_| {
-            args.error(
-                i,
-                Code::Unparseable,
-                format!("{text:?} is not an RFC 3339 date-time with an offset"),
-            )
-            .with_help("read it first with `parse_datetime(text, formats, zone: ...)`")
-        })
+    let parsed = DateTime::parse_from_rfc3339(text.trim());
+    if let Ok(dt) = &parsed
+        && !real_second(dt)
+    {
+        return Err(not_a_leap_second(args, i, text));
+    }
+    parsed.map(no_leap).map_err(|_| {
+        args.error(
+            i,
+            Code::Unparseable,
+            format!("{text:?} is not an RFC 3339 date-time with an offset"),
+        )
+        .with_help("read it first with `parse_datetime(text, formats, zone: ...)`")
+    })
 }
 
 /// A date argument: `YYYY-MM-DD`.
@@ -192,7 +304,26 @@ pub(crate) enum Reading {
 }
 
 /// The named formats `parse_datetime` and `parse_date` know.
-pub(crate) const NAMED_PARSE_FORMATS: &[&str] = &["iso8601", "rfc3339", "rfc2822", "date"];
+pub(crate) const NAMED_PARSE_FORMATS: &[&str] =
+    &["iso8601", "rfc3339", "rfc3339_strict", "rfc2822", "date"];
+
+/// ISO 8601 beyond RFC 3339 that `iso8601` reads: the extended format
+/// without seconds or with an hour-only offset, the basic format
+/// (`20260329T013000Z`), week dates (`2026-W13-7`) and ordinal dates
+/// (`2026-088`).
+const ISO_MORE: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",
+    "%Y%m%dT%H%M%S%.f%#z",
+    "%Y%m%dT%H%M%#z",
+    "%Y%m%dT%H%M%S%.f",
+    "%Y%m%dT%H%M",
+    "%Y%m%d",
+    "%G-W%V-%u",
+    "%GW%V%u",
+    "%Y-%j",
+    "%Y%j",
+];
 
 const ISO_LOCAL: &[&str] = &[
     "%Y-%m-%dT%H:%M:%S%.f",
@@ -272,6 +403,11 @@ pub(crate) fn read(text: &str, format: &str) -> Option<Reading> {
         "rfc3339" => DateTime::parse_from_rfc3339(text)
             .ok()
             .map(Reading::Instant),
+        // RFC 3339's own grammar: `T` between date and time, never a space
+        "rfc3339_strict" => match text.as_bytes().get(10) {
+            Some(b'T' | b't') => read(text, "rfc3339"),
+            _ => None,
+        },
         "rfc2822" => DateTime::parse_from_rfc2822(text)
             .ok()
             .map(Reading::Instant),
@@ -286,7 +422,8 @@ pub(crate) fn read(text: &str, format: &str) -> Option<Reading> {
                         .map(Reading::Local)
                 })
             })
-            .or_else(|| read(text, "date")),
+            .or_else(|| read(text, "date"))
+            .or_else(|| ISO_MORE.iter().find_map(|p| read(text, p))),
         pattern => {
             let mut parsed = Parsed::new();
             chrono::format::parse(&mut parsed, text, parsed_pattern(pattern)?.items.iter()).ok()?;
@@ -346,7 +483,33 @@ pub(crate) fn formats_arg(
 pub(crate) fn read_any(args: &Args<'_>, formats: &[String]) -> Result<Reading, FnError> {
     let text = args.str(0)?;
     if let Some(reading) = formats.iter().find_map(|f| read(text, f)) {
+        if let Reading::Instant(dt) = &reading
+            && !real_second(dt)
+        {
+            return Err(not_a_leap_second(args, 0, text));
+        }
         return Ok(reading);
+    }
+    if formats.iter().any(|f| f == "rfc3339_strict")
+        && text.trim().as_bytes().get(10) == Some(&b' ')
+        && read(text, "rfc3339").is_some()
+    {
+        return Err(args
+            .error(
+                0,
+                Code::Unparseable,
+                format!("{text:?} is not strict RFC 3339: a space stands where the grammar has `T`"),
+            )
+            .with_help("`rfc3339` accepts the space (RFC 3339 allows it by agreement); `rfc3339_strict` is for inputs whose contract says `T`"));
+    }
+    if let Some(format) = formats.iter().find(|f| impossible(text, f)) {
+        return Err(args
+            .error(
+                0,
+                Code::Unparseable,
+                format!("{text:?} is not a real date: it has the form of `{format}`, but no such day or time exists"),
+            )
+            .with_help("check the day against the month (29 February exists only in leap years), the month (01–12) and the time (hours 00–23, minutes and seconds 00–59)"));
     }
     let mut error = args.error(
         0,
@@ -359,7 +522,7 @@ pub(crate) fn read_any(args: &Args<'_>, formats: &[String]) -> Result<Reading, F
     error = if text.contains('/') {
         error.with_help("name the order: \"%d/%m/%Y\" (day first) or \"%m/%d/%Y\" (month first); 01/02/2026 is 1 February in one and 2 January in the other")
     } else {
-        error.with_help("pass the formats, tried in order: named (iso8601, rfc3339, rfc2822, date) or strftime patterns such as \"%d.%m.%Y %H:%M\"")
+        error.with_help("pass the formats, tried in order: named (iso8601, rfc3339, rfc3339_strict, rfc2822, date) or strftime patterns such as \"%d.%m.%Y %H:%M\"")
     };
     Err(error)
 }
@@ -376,7 +539,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "An instant as RFC 3339, read with the first matching format (named iso8601, rfc3339, rfc2822, date, or strftime patterns; iso8601 then rfc2822 when left out); a value without an offset is read in `zone` (the environment's default zone when left out) and a skipped or repeated local time is an error unless `dst` is \"earlier\" or \"later\".",
+    "An instant as RFC 3339, read with the first matching format (named iso8601, rfc3339, rfc3339_strict, rfc2822, date, or strftime patterns; iso8601 then rfc2822 when left out); a value without an offset is read in `zone` (the environment's default zone when left out) and a skipped or repeated local time is an error unless `dst` chooses: \"compatible\" (first occurrence; forward past a gap), \"earlier_instant\" or \"later_instant\" (the old \"earlier\" and \"later\" still work, with warning W260). A second of 60 is read only where a leap second can be (23:59:60 UTC at a month's end).",
     &[
         Example {
             call: r#"parse_datetime("2026-03-29T01:30:00.250Z")"#,
@@ -399,12 +562,32 @@ builtin!(
             result: "error[E318]"
         },
         Example {
-            call: r#"parse_datetime("2026-03-29 02:30", zone: "Europe/Berlin", dst: "earlier")"#,
+            call: r#"parse_datetime("2026-03-29 02:30", zone: "Europe/Berlin", dst: "compatible")"#,
             result: r#""2026-03-29T03:30:00+02:00""#
         },
         Example {
-            call: r#"parse_datetime("2026-10-25 02:30", zone: "Europe/Berlin", dst: "later")"#,
+            call: r#"parse_datetime("2026-03-29 02:30", zone: "Europe/Berlin", dst: "earlier_instant")"#,
+            result: r#""2026-03-29T01:30:00+01:00""#
+        },
+        Example {
+            call: r#"parse_datetime("2026-10-25 02:30", zone: "Europe/Berlin", dst: "later_instant")"#,
             result: r#""2026-10-25T02:30:00+01:00""#
+        },
+        Example {
+            call: r#"parse_datetime("2016-12-31T23:59:60Z")"#,
+            result: r#""2017-01-01T00:00:00Z""#
+        },
+        Example {
+            call: r#"parse_datetime("2026-03-29T09:26:60Z")"#,
+            result: "error[E314]"
+        },
+        Example {
+            call: r#"parse_datetime("2026-03-29 09:26:00Z", "rfc3339_strict")"#,
+            result: "error[E314]"
+        },
+        Example {
+            call: r#"parse_datetime("20260329T013000Z")"#,
+            result: r#""2026-03-29T01:30:00Z""#
         },
         Example {
             call: r#"parse_datetime("01/02/2026")"#,
@@ -427,6 +610,9 @@ builtin!(
                     e.value = Some(args.get(0).describe());
                     e
                 })?;
+                if !real_second(&dt) {
+                    return Err(not_a_leap_second(args, 0, args.str(0)?));
+                }
                 Ok(rfc3339(&no_leap(dt)))
             }
         }
@@ -443,7 +629,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "A calendar date as `YYYY-MM-DD`, read with the first matching format (named or strftime patterns, iso8601 when left out); a date-time gives its date in its own offset; 29 February exists only in leap years.",
+    "A calendar date as `YYYY-MM-DD`, read with the first matching format (named or strftime patterns, iso8601 when left out: also basic `20260329`, week dates `2026-W13-7` and ordinal dates `2026-088`); a date-time gives its date in its own offset; a date that does not exist (29 February outside leap years) is E314 \"not a real date\".",
     &[
         Example {
             call: r#"parse_date("2024-02-29")"#,
@@ -452,6 +638,10 @@ builtin!(
         Example {
             call: r#"parse_date("2025-02-29")"#,
             result: "error[E314]"
+        },
+        Example {
+            call: r#"parse_date("2026-W13-7")"#,
+            result: r#""2026-03-29""#
         },
         Example {
             call: r#"parse_date("02/01/2026", "%m/%d/%Y")"#,

@@ -117,7 +117,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "Text of an RFC 3339 instant (or a `YYYY-MM-DD` date) in a named format (rfc3339, rfc3339_seconds/_millis/_micros/_nanos, rfc2822, date, time, unix_s, unix_ms; finer digits are cut, not rounded) or a strftime pattern, shown in `zone` (its own offset when left out).",
+    "Text of an RFC 3339 instant (or a `YYYY-MM-DD` date) in a named format (rfc3339, rfc3339_seconds/_millis/_micros/_nanos, rfc2822, date, time, unix_s, unix_ms; finer digits are cut, not rounded) or a strftime pattern, shown in `zone` (its own offset when left out). `%Z` is the zone's abbreviation (`CEST`) when `zone` is named, and the offset (`+02:00`) when it is not: an offset alone has no abbreviation.",
     &[
         Example {
             call: r#"format_datetime("2026-03-29T01:30:00.123456Z", "rfc3339_millis")"#,
@@ -126,6 +126,10 @@ builtin!(
         Example {
             call: r#"format_datetime("2026-03-29T01:30:00Z", "%d.%m.%Y %H:%M %Z", "Europe/Berlin")"#,
             result: r#""29.03.2026 03:30 CEST""#
+        },
+        Example {
+            call: r#"format_datetime("2026-03-29T03:30:00+02:00", "%H:%M %Z")"#,
+            result: r#""03:30 +02:00""#
         },
         Example {
             call: r#"format_datetime("2026-03-29T01:30:00Z", "unix_ms")"#,
@@ -427,7 +431,7 @@ builtin!(
                 // keep the offset the instant had, else the first
                 if b.offset() == zoned.offset() { b } else { a }
             }
-            _ => resolve(truncated, tz, Dst::Earlier)?,
+            _ => resolve(truncated, tz, Dst::Compatible)?,
         };
         Ok(rfc3339(&start))
     }

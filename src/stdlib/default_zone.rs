@@ -46,7 +46,7 @@ pub(crate) fn uses_default_zone(name: &str, args: &[ArgShape<'_>]) -> bool {
         "parse_datetime" => {
             let offset_format = |f: &serde_json::Value| {
                 f.as_str().is_some_and(|f| {
-                    matches!(f, "rfc3339" | "rfc2822")
+                    matches!(f, "rfc3339" | "rfc3339_strict" | "rfc2822")
                         || ["%z", "%:z", "%::z", "%#z", "%+", "%s"]
                             .iter()
                             .any(|z| f.contains(z))

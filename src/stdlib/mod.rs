@@ -9,6 +9,7 @@ pub(crate) mod args;
 mod boolean;
 mod control;
 mod date;
+pub(crate) use date::old_dst_name;
 mod date_ops;
 mod default_zone;
 pub(crate) use default_zone::{ArgShape, DEFAULT_ZONE_READERS, uses_default_zone};
