@@ -11,6 +11,7 @@ mod control;
 mod date;
 pub(crate) use date::old_dst_name;
 mod date_ops;
+mod date_read;
 mod default_zone;
 pub(crate) use default_zone::{ArgShape, DEFAULT_ZONE_READERS, uses_default_zone};
 mod hash;
