@@ -208,6 +208,11 @@ pub(crate) fn read(text: &str, format: &str) -> Option<Reading> {
             if let Ok(dt) = parsed.to_datetime() {
                 return Some(Reading::Instant(dt));
             }
+            // an offset that was read but is out of range (`+25:00`) makes
+            // no local time of the rest
+            if parsed.offset().is_some() {
+                return None;
+            }
             let date = parsed.to_naive_date().ok()?;
             let time = parsed.to_naive_time().unwrap_or(NaiveTime::MIN);
             Some(Reading::Local(date.and_time(time)))
@@ -285,7 +290,10 @@ pub(crate) fn read_any(args: &Args<'_>, formats: &[String]) -> Result<Reading, F
             .error(
                 0,
                 Code::Unparseable,
-                format!("{text:?} is not a real date: it has the form of `{format}`, but no such day or time exists"),
+                format!(
+                    "{text:?} is not a real date: it has the form of `{format}`, but no such day or time exists (formats tried: {})",
+                    formats.join(", ")
+                ),
             )
             .with_help("check the day against the month (29 February exists only in leap years), the month (01–12) and the time (hours 00–23, minutes and seconds 00–59)"));
     }
