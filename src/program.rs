@@ -183,6 +183,7 @@ pub(crate) struct Constraint {
 pub(crate) enum Check {
     MaxLength(usize),
     MinLength(usize),
+    MaxBytes(usize),
     Matches(regex::Regex),
     Between(rust_decimal::Decimal, rust_decimal::Decimal),
     OneOf(Vec<Json>),

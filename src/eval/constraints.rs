@@ -39,6 +39,15 @@ fn broken(check: &Check, value: &Value<'_>) -> Option<String> {
             };
             (too_long || too_short).then(|| format!("it has {n} {unit}"))
         }
+        Check::MaxBytes(max) => match value {
+            Value::String(s) if s.len() > *max => Some(format!(
+                "it has {} bytes of UTF-8 ({} characters)",
+                s.len(),
+                crate::stdlib::unicode::count(s)
+            )),
+            Value::String(_) => None,
+            _ => wrong_type("strings"),
+        },
         Check::Matches(re) => match value {
             Value::String(s) => (!re.is_match(s)).then(|| "it does not match".to_string()),
             _ => wrong_type("strings"),

@@ -226,6 +226,7 @@ const RULE_OPTIONS: &[&str] = &[
     "when",
     "max_length",
     "min_length",
+    "max_bytes",
     "matches",
     "between",
     "one_of",
