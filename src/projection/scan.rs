@@ -3,9 +3,11 @@
 //! syntax without building it.
 //!
 //! It accepts exactly the texts serde_json accepts (a differential test
-//! holds it to that). It never explains a rejection: the caller then parses
-//! the text with serde_json, which names the problem and its column, so
-//! there is one source of JSON error messages.
+//! holds it to that), and keeps every number's text as written, which
+//! serde_json does not (it re-spells an exponent). It never explains a
+//! rejection: the caller then parses the text with serde_json, which names
+//! the problem and its column, so there is one source of JSON error
+//! messages.
 
 use super::Need;
 use super::tree::Tree;
@@ -475,7 +477,9 @@ impl<'t> Scanner<'t> {
 #[cfg(test)]
 mod tests {
     //! The scanner against serde_json: on any text, either both accept it
-    //! and build the same projected value (number texts included), or both
+    //! and build the same projected value (number texts included, once the
+    //! scanner's exponents are spelled as serde_json spells them: the
+    //! scanner keeps `1E5` as written, serde_json makes it `1e+5`), or both
     //! reject it.
 
     use super::super::{Need, parse::parse, serde_spelling};
