@@ -301,3 +301,38 @@ fn deep_expressions_are_refused_not_a_stack_overflow() {
         );
     }
 }
+
+/// A number copied from the input is written as it was read, on both paths:
+/// the record read from text (`Mapping::read`, `Bound::apply_record_to`)
+/// and the record parsed with `mapc::parse_json` (`Mapping::apply_with`).
+/// serde_json's own parse re-spells an exponent, and that is what a caller
+/// who parses with it gets back.
+#[test]
+fn numbers_keep_their_text_on_both_paths() {
+    let text = r#"{"a": 1E-2, "b": 1e3, "c": 2.50, "d": 5e+2, "whole": {"x": [1E3]}}"#;
+    let mapping =
+        Mapping::compile("a = .a\nb = .b\nc = .c\nd = .d\nwhole = .whole\ns = to_string(.a)")
+            .unwrap();
+    let expected = r#"{"a":1E-2,"b":1e3,"c":2.50,"d":5e+2,"whole":{"x":[1E3]},"s":"1E-2"}"#;
+    let env = Env::new();
+    let bound = mapping.bind(&env).unwrap();
+    let mut out = Vec::new();
+    bound
+        .apply_record_to(&mapping.read(text).unwrap(), None, &mut out)
+        .unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    let record = mapc::parse_json(text).unwrap();
+    assert_eq!(
+        record.to_string(),
+        r#"{"a":1E-2,"b":1e3,"c":2.50,"d":5e+2,"whole":{"x":[1E3]}}"#
+    );
+    assert_eq!(
+        mapping.apply_with(&record, &env).unwrap().to_string(),
+        expected
+    );
+    let respelled: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        mapping.apply(&respelled).unwrap().to_string(),
+        r#"{"a":1e-2,"b":1e+3,"c":2.50,"d":5e+2,"whole":{"x":[1e+3]},"s":"1e-2"}"#
+    );
+}
