@@ -61,4 +61,5 @@ pub use eval::{ApplyError, Outcome, RuntimeError};
 pub use format::format;
 pub use mapping::{
     Bound, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo, Record,
+    parse_json,
 };

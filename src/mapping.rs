@@ -670,13 +670,47 @@ impl Mapping {
         !self.program.emits.is_empty()
     }
 
-    /// Checks `env`'s parameters against the declarations once, so a caller
-    /// can fail fast before the first record.
+    /// Checks `env` once, so a caller can fail fast before the first
+    /// record: its parameters against the declarations, and a default time
+    /// zone when the mapping has a call that can read one (`today()`,
+    /// `truncate_datetime` or `parse_datetime` without `zone:`, and
+    /// `add_duration` by days or months without a zone). Applying without
+    /// that zone fails only on the records that need it (E319).
     ///
     /// # Errors
-    /// A parameter that is missing, unknown or of the wrong type.
+    /// A parameter that is missing, unknown or of the wrong type; a default
+    /// zone the mapping can need and `env` lacks (E319).
     pub fn check_env(&self, env: &Env) -> Result<(), ApplyError> {
-        self.bind_params(env).map(|_| ())
+        let params = self.bind_params(env).map(|_| ());
+        let Some((name, loc)) = self
+            .program
+            .default_zone
+            .filter(|_| env.time_zone().is_none())
+        else {
+            return params;
+        };
+        let zone = RuntimeError {
+            code: Code::MissingEnvironment,
+            message: format!(
+                "`{name}` can read a time in the default time zone, and the environment has none"
+            ),
+            target: None,
+            source_path: None,
+            value: None,
+            help: Some(
+                "name the zone in the call, as in `zone: \"Europe/Berlin\"`, or set a default zone (CLI `--time-zone`, library `Env::with_time_zone`)".into(),
+            ),
+            file: Arc::clone(&self.program.files[loc.file as usize]),
+            span: loc.span,
+            notes: Vec::new(),
+        };
+        match params {
+            Ok(()) => Err(ApplyError { errors: vec![zone] }),
+            Err(mut error) => {
+                error.errors.push(zone);
+                Err(error)
+            }
+        }
     }
 
     fn bind_params<'a>(&'a self, env: &'a Env) -> Result<Vec<Value<'a>>, ApplyError> {
@@ -758,4 +792,16 @@ impl Mapping {
             span,
         }
     }
+}
+
+/// Parses one JSON text whole, as mapc reads input: every number keeps its
+/// text exactly as written (`1E3` stays `1E3`, `2.50` stays `2.50`), where
+/// `serde_json::from_str` re-spells an exponent (`1e+3`). A number copied
+/// from such a value to the output is written byte for byte as it was read.
+///
+/// # Errors
+/// The text is not one valid JSON value (serde_json's error, which names
+/// the line and column).
+pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
+    projection::read(text, &Need::All).map(|tree| tree.to_json())
 }

@@ -38,6 +38,9 @@ pub(crate) struct Program {
     pub slots: usize,
     /// The main file first, then imported ones.
     pub files: Vec<Arc<SourceFile>>,
+    /// The first call that can read the environment's default time zone
+    /// (the built-in's name and the call), for [`crate::Mapping::check_env`].
+    pub default_zone: Option<(&'static str, Loc)>,
 }
 
 /// Mapping-wide policies.
@@ -217,6 +220,7 @@ pub(crate) struct Constraint {
 pub(crate) enum Check {
     MaxLength(usize),
     MinLength(usize),
+    MaxBytes(usize),
     Matches(regex::Regex),
     Between(rust_decimal::Decimal, rust_decimal::Decimal),
     OneOf(Vec<Json>),
@@ -380,7 +384,9 @@ impl Table {
     pub(crate) fn get(&self, key: &crate::eval::Value<'_>) -> Option<&Json> {
         use crate::eval::Value;
         match key {
-            Value::String(s) if self.ignore_case => self.strings.get(&s.to_lowercase()),
+            Value::String(s) if self.ignore_case => {
+                self.strings.get(&crate::stdlib::unicode::caseless_key(s))
+            }
             Value::String(s) => self.strings.get(s.as_ref()),
             other => self.others.get(&scalar_key(other)?),
         }
@@ -391,7 +397,9 @@ impl Table {
     pub(crate) fn insert(&mut self, key: Json, value: Json) -> Result<Option<&Json>, ()> {
         use crate::eval::Value;
         let (map, normalised) = match Value::from_json(&key) {
-            Value::String(s) if self.ignore_case => (&mut self.strings, s.to_lowercase()),
+            Value::String(s) if self.ignore_case => {
+                (&mut self.strings, crate::stdlib::unicode::caseless_key(&s))
+            }
             Value::String(s) => (&mut self.strings, s.into_owned()),
             other => (&mut self.others, scalar_key(&other).ok_or(())?),
         };

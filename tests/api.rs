@@ -136,6 +136,53 @@ fn apply_with_takes_parameters_from_env() {
 }
 
 #[test]
+fn a_default_zone_the_mapping_can_need_is_checked_before_the_first_record() {
+    let zone = Env::new().with_time_zone(mapc::Tz::Europe__Berlin);
+    for (source, needs) in [
+        ("t = parse_datetime(.at)", true),
+        ("t = parse_datetime(.at, \"%Y-%m-%d %H:%M\")", true),
+        (
+            "t = parse_datetime(.at, [\"rfc3339\", \"%d/%m/%Y %H:%M\"])",
+            true,
+        ),
+        ("t = today()", true),
+        ("t = truncate_datetime(.at, \"day\")", true),
+        ("t = add_duration(.at, \"P1D\")", true),
+        ("t = add_duration(.at, .duration)", true),
+        ("def f(x) { t = parse_datetime(x) }\nout = f(.at)", true),
+        ("t = parse_datetime(.at, zone: \"UTC\")", false),
+        ("t = parse_datetime(.at, zone: .zone)", false),
+        (
+            "t = parse_datetime(.at, [\"rfc3339\", \"%d/%m/%Y %H:%M %z\"])",
+            false,
+        ),
+        ("t = today(\"UTC\")", false),
+        ("t = add_duration(.at, \"PT24H\")", false),
+        ("t = add_duration(\"2024-01-31\", \"P1M\")", false),
+        ("t = format_datetime(.at, \"%Y\")", false),
+    ] {
+        let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+        assert!(mapping.check_env(&zone).is_ok(), "{source}");
+        match mapping.check_env(&Env::new()) {
+            Ok(()) => assert!(!needs, "{source}: passes without a zone"),
+            Err(error) => {
+                assert!(needs, "{source}: {error}");
+                assert_eq!(error.errors.len(), 1);
+                assert_eq!(error.errors[0].code, mapc::Code::MissingEnvironment);
+            }
+        }
+    }
+    // applying still works on a record that needs no zone
+    let mapping = Mapping::compile("t = parse_datetime(.at)").unwrap();
+    assert_eq!(
+        mapping
+            .apply(&json!({"at": "2026-01-02T03:04:05Z"}))
+            .unwrap(),
+        json!({"t": "2026-01-02T03:04:05Z"})
+    );
+}
+
+#[test]
 fn runtime_errors_carry_target_source_value_and_location() {
     let mapping = Mapping::compile("total = .price * 2\nid = .id required\n").unwrap();
     let error = mapping.apply(&json!({"price": "12.50"})).unwrap_err();
@@ -303,4 +350,39 @@ fn catch_drops_the_field_counts_of_the_part_that_failed() {
     assert_eq!(out, json!({"lines": [], "kept": null}));
     let fields: Vec<&str> = counts.fields.keys().map(String::as_str).collect();
     assert_eq!(fields, ["kept"]);
+}
+
+/// A number copied from the input is written as it was read, on both paths:
+/// the record read from text (`Mapping::read`, `Bound::apply_record_to`)
+/// and the record parsed with `mapc::parse_json` (`Mapping::apply_with`).
+/// serde_json's own parse re-spells an exponent, and that is what a caller
+/// who parses with it gets back.
+#[test]
+fn numbers_keep_their_text_on_both_paths() {
+    let text = r#"{"a": 1E-2, "b": 1e3, "c": 2.50, "d": 5e+2, "whole": {"x": [1E3]}}"#;
+    let mapping =
+        Mapping::compile("a = .a\nb = .b\nc = .c\nd = .d\nwhole = .whole\ns = to_string(.a)")
+            .unwrap();
+    let expected = r#"{"a":1E-2,"b":1e3,"c":2.50,"d":5e+2,"whole":{"x":[1E3]},"s":"1E-2"}"#;
+    let env = Env::new();
+    let bound = mapping.bind(&env).unwrap();
+    let mut out = Vec::new();
+    bound
+        .apply_record_to(&mapping.read(text).unwrap(), None, &mut out)
+        .unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    let record = mapc::parse_json(text).unwrap();
+    assert_eq!(
+        record.to_string(),
+        r#"{"a":1E-2,"b":1e3,"c":2.50,"d":5e+2,"whole":{"x":[1E3]}}"#
+    );
+    assert_eq!(
+        mapping.apply_with(&record, &env).unwrap().to_string(),
+        expected
+    );
+    let respelled: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        mapping.apply(&respelled).unwrap().to_string(),
+        r#"{"a":1e-2,"b":1e+3,"c":2.50,"d":5e+2,"whole":{"x":[1e+3]},"s":"1e-2"}"#
+    );
 }

@@ -129,7 +129,7 @@ fn leap_days_and_leap_seconds() {
     let out = map(r#"x = parse_date("29.02.2025", "%d.%m.%Y")"#, json!({}));
     assert_eq!(
         out,
-        r#"E314: `parse_date`: "29.02.2025" does not match any format tried: %d.%m.%Y"#
+        r#"E314: `parse_date`: "29.02.2025" is not a real date: it has the form of `%d.%m.%Y`, but no such day or time exists (formats tried: %d.%m.%Y)"#
     );
 }
 
@@ -149,10 +149,11 @@ fn slashed_dates_are_never_guessed() {
         map(source, json!({"d": "01/02/2026"})),
         r#"{"day_first":"2026-02-01","month_first":"2026-01-02","in_order":"2026-01-02"}"#
     );
-    // 13/02/2026 has only one reading, so the list falls through to it
+    // 13/02/2026 has only one reading, so the list falls through to it;
+    // read month first, it has no month 13
     assert_eq!(
         map(source, json!({"d": "13/02/2026"})),
-        "E314: `parse_date`: \"13/02/2026\" does not match any format tried: %m/%d/%Y"
+        "E314: `parse_date`: \"13/02/2026\" is not a real date: it has the form of `%m/%d/%Y`, but no such day or time exists (formats tried: %m/%d/%Y)"
     );
     let out = map(
         r#"x = parse_date(.d, .f)"#,

@@ -142,7 +142,7 @@ fn split_apply_case(name: &str, text: &str) -> ApplyCase {
         inputs: Vec::new(),
     };
     for (header, body) in sections {
-        let json: serde_json::Value = serde_json::from_str(&body)
+        let json: serde_json::Value = mapc::parse_json(&body)
             .unwrap_or_else(|e| panic!("{name}: section `--- {header}` is not JSON: {e}"));
         match header.as_str() {
             "input" => case.inputs.push(json),

@@ -68,3 +68,38 @@ fn the_commands_listed_exist() {
         assert_eq!(output.status.code(), Some(0), "`mapc {command} --help`");
     }
 }
+
+/// The summary lines the README quotes start as the real ones do: `summary:`
+/// when every record was written, `error:` when some were rejected.
+#[test]
+fn the_summary_lines_quoted_are_the_real_ones() {
+    let readme = include_str!("../README.md");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/apply_ndjson_errors");
+    let last_line = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_mapc"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("mapc runs");
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+        let line = stderr.lines().last().expect("a summary").to_string();
+        line.split_once(": ").expect("a prefix").0.to_string()
+    };
+    let with_rejects = last_line(&["apply", "order.map", "orders.ndjson"]);
+    let mut quoted = 0;
+    for piece in readme.split('`') {
+        let Some((prefix, rest)) = piece.split_once(": ") else {
+            continue;
+        };
+        if !rest.contains(" records read, ") || prefix.contains(' ') {
+            continue;
+        }
+        quoted += 1;
+        if rest.contains(", 0 rejected") {
+            assert_eq!(prefix, "summary", "README quotes `{piece}`");
+        } else {
+            assert_eq!(prefix, with_rejects, "README quotes `{piece}`");
+        }
+    }
+    assert!(quoted >= 2, "the README quotes both summary lines");
+}

@@ -214,7 +214,7 @@ fn constraints_reach_the_schema_and_breaking_one_fails_validation() {
     let mapping = Mapping::compile(
         r#"
         # the customer's reference, as their ERP prints it
-        code     = .code      required  max_length 8  min_length 2  matches "^[A-Z]+-[0-9]+$"
+        code     = .code      required  max_bytes 8  min_length 2  matches "^[A-Z]+-[0-9]+$"
         quantity = .quantity  required  is integer  between 1 and 99
         status   = .status    required  one_of ["open", "closed"]
         due      = parse_date(.due, "%d.%m.%Y")  required

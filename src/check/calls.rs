@@ -138,6 +138,8 @@ impl Checker {
                 {
                     nodes.pop();
                 }
+                self.note_default_zone(function, &nodes, loc);
+                self.warn_old_dst_name(function, &nodes);
                 // `coalesce(a, b, c)` is `a ?? b ?? c`, so the two can never
                 // disagree (on blank strings under `policy blank`, say)
                 if function.name == "coalesce" && !nodes.is_empty() {
@@ -174,6 +176,64 @@ impl Checker {
                 }
             }
         }
+    }
+
+    /// Remembers the first call that can read the environment's default
+    /// time zone, so a run without one fails before its first record.
+    fn note_default_zone(&mut self, function: &'static Function, nodes: &[Node], loc: Loc) {
+        if self.default_zone.is_some() || !stdlib::DEFAULT_ZONE_READERS.contains(&function.name) {
+            return;
+        }
+        // a literal, or a list of literals
+        fn literal(node: &Node) -> Option<Json> {
+            match &node.kind {
+                NodeKind::Const(json) => Some(json.clone()),
+                NodeKind::List(items) => items
+                    .iter()
+                    .map(literal)
+                    .collect::<Option<_>>()
+                    .map(Json::Array),
+                _ => None,
+            }
+        }
+        let literals: Vec<Option<Json>> = nodes.iter().map(literal).collect();
+        let shapes: Vec<stdlib::ArgShape<'_>> = literals
+            .iter()
+            .map(|literal| match literal {
+                Some(Json::Null) => stdlib::ArgShape::Absent,
+                Some(json) => stdlib::ArgShape::Const(json),
+                None => stdlib::ArgShape::Computed,
+            })
+            .collect();
+        if stdlib::uses_default_zone(function.name, &shapes) {
+            self.default_zone = Some((function.name, loc));
+        }
+    }
+
+    /// W260 for a literal `dst` choice under an old name.
+    fn warn_old_dst_name(&mut self, function: &Function, nodes: &[Node]) {
+        let Some(at) = function.params.iter().position(|p| p.name == "dst") else {
+            return;
+        };
+        let Some(node) = nodes.get(at) else {
+            return;
+        };
+        let NodeKind::Const(Json::String(name)) = &node.kind else {
+            return;
+        };
+        let Some(what) = stdlib::old_dst_name(name) else {
+            return;
+        };
+        let file = std::sync::Arc::clone(self.file(node.loc.file));
+        self.diagnostics.push(
+            crate::diagnostics::Diagnostic::warning(
+                Code::OldDstName,
+                format!("`dst: \"{name}\"` is an old name that does not say what it does to a skipped time"),
+            )
+            .with_label(&file, node.loc.span, "old name")
+            .with_note(what)
+            .with_help("say it: `\"compatible\"` (first occurrence; forward past a gap, 02:30 → 03:30), `\"earlier_instant\"` (first occurrence; back past a gap, 02:30 → 01:30) or `\"later_instant\"` (second occurrence; forward past a gap)"),
+        );
     }
 
     /// Puts arguments in parameter order (named ones by name); checks counts.

@@ -12,6 +12,20 @@ impl Checker {
     pub(super) fn constraint(&mut self, file: u32, c: &syntax::Constraint) -> Option<Constraint> {
         let loc = self.loc(file, c.span);
         let (check, text) = match &c.kind {
+            ConstraintKind::MaxBytes(n) => {
+                let Ok(limit) = n.parse::<usize>() else {
+                    self.error(
+                        Code::InvalidOption,
+                        loc,
+                        format!("`{n}` is not a number of bytes"),
+                        "",
+                    )
+                    .help
+                    .push("a limit in bytes is a whole number".into());
+                    return None;
+                };
+                (Check::MaxBytes(limit), format!("max_bytes {n}"))
+            }
             ConstraintKind::MaxLength(n) | ConstraintKind::MinLength(n) => {
                 let Ok(limit) = n.parse::<usize>() else {
                     self.error(

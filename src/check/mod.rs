@@ -80,6 +80,7 @@ pub(crate) fn check(
         policy: checker.policy,
         slots: checker.slots,
         files: checker.files,
+        default_zone: checker.default_zone,
     };
     Ok((
         program,
@@ -138,6 +139,8 @@ struct Checker {
     record_lets: Vec<String>,
     /// Constant `let`s moved before every rule, because a def reads one.
     hoisted: Vec<program::Statement>,
+    /// The first call that can read the environment's default time zone.
+    default_zone: Option<(&'static str, Loc)>,
 }
 
 impl Checker {
@@ -159,6 +162,7 @@ impl Checker {
             constants: Vec::new(),
             hoisted: Vec::new(),
             record_lets: Vec::new(),
+            default_zone: None,
         }
     }
 

@@ -178,7 +178,12 @@ fn apply_document(
         _ => None,
     };
     let bytes = source.read_all()?;
-    let document: Json = match serde_json::from_slice(&bytes) {
+    // numbers keep their text as written (serde_json alone re-spells `1E3`)
+    let parsed = match std::str::from_utf8(&bytes) {
+        Ok(text) => mapc::parse_json(text),
+        Err(_) => serde_json::from_slice(&bytes),
+    };
+    let document: Json = match parsed {
         Ok(document) => document,
         Err(error) => {
             let context = format!("{source}, line {}, column {}", error.line(), error.column());

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 /// The arguments of `mapc check`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The mapping files (`*.map`)
+    /// Mapping files, or folders searched for `*.map` files (as `mapc test`
+    /// and `mapc fmt` search them)
     #[arg(required = true)]
     mappings: Vec<PathBuf>,
     /// A sample source record, or a JSON Schema of the source: warn about
@@ -63,8 +64,30 @@ pub(crate) fn run(args: &Args) -> Exit {
         }
     }
     let mut exit = Exit::Success;
-    let mut results = Vec::new();
+    let mut paths = Vec::new();
     for path in &args.mappings {
+        if !path.is_dir() {
+            // a file that cannot be read is reported with the others
+            paths.push(path.clone());
+            continue;
+        }
+        match super::emit::mapping_files(std::slice::from_ref(path)) {
+            Ok(found) if found.is_empty() => {
+                reporter.line(&format!(
+                    "error: no mapping files (`*.map`) in `{}`",
+                    path.display()
+                ));
+                raise(&mut exit, Exit::Usage);
+            }
+            Ok(found) => paths.extend(found),
+            Err(failure) => {
+                reporter.line(failure.report.trim_end());
+                raise(&mut exit, Exit::Usage);
+            }
+        }
+    }
+    let mut results = Vec::new();
+    for path in &paths {
         let verdict = check_one(path, &data, args.deny_warnings);
         match &verdict {
             Verdict::Checked { valid: false, .. } => raise(&mut exit, Exit::InvalidMapping),

@@ -111,9 +111,9 @@ enum Command {
     /// `--ndjson`) gives NDJSON, streamed in constant memory on `--jobs`
     /// threads, in input order, with a summary on stderr (records read,
     /// written, rejected by code). A record that fails is reported with
-    /// every error it has; `--on-error` says whether the run stops there
-    /// (`fail`, the default), goes on (`skip`) or writes it to a reject file
-    /// (`reject=FILE`). An NDJSON line that is not UTF-8 or not JSON is such
+    /// every error it has; `--on-error` says whether the run goes on
+    /// (`skip`, the default), stops there (`fail`) or writes it to a reject
+    /// file (`reject=FILE`). An NDJSON line that is not UTF-8 or not JSON is such
     /// a record (E400); a whole input document that is not JSON is reported
     /// the same way, with nothing written.
     Apply(apply::Args),

@@ -531,13 +531,20 @@ fn constraint_limits(
 ) {
     use crate::program::{Check, TypeCheck};
     match check {
+        // lengths count user-perceived characters (grapheme clusters); JSON
+        // Schema's count code points, of which a string has at least as
+        // many: a minimum carries over, a maximum does not (`e` + an accent
+        // is one character and two code points). A byte limit bounds code
+        // points too.
         Check::MaxLength(n) => {
-            limits.insert("maxLength".into(), Json::from(*n));
             limits.insert("maxItems".into(), Json::from(*n));
         }
         Check::MinLength(n) => {
             limits.insert("minLength".into(), Json::from(*n));
             limits.insert("minItems".into(), Json::from(*n));
+        }
+        Check::MaxBytes(n) => {
+            limits.insert("maxLength".into(), Json::from(*n));
         }
         Check::Matches(re) => {
             limits.insert("pattern".into(), Json::String(re.as_str().to_string()));

@@ -173,4 +173,7 @@ codes! {
     /// `concat("SO-", .number) required`: a constant part means the result
     /// always has a value, so the option never applies.
     ConcatNeverMissing = "W251", "`concat` with a constant part always has a value";
+    /// A `dst` choice under an old name (`"earlier"`, `"later"`) that did
+    /// not say what it does to a skipped time.
+    OldDstName = "W260", "old `dst` choice name";
 }

@@ -10,7 +10,8 @@ use serde_json::Value as Json;
 /// Why `value` breaks `check`, if it does.
 fn broken(check: &Check, value: &Value<'_>) -> Option<String> {
     let length = || match value {
-        Value::String(s) => Some((s.chars().count(), "characters")),
+        // user-perceived characters, as `length` counts them
+        Value::String(s) => Some((crate::stdlib::unicode::count(s), "characters")),
         v if v.is_list() => v
             .clone()
             .into_elements()
@@ -38,6 +39,15 @@ fn broken(check: &Check, value: &Value<'_>) -> Option<String> {
             };
             (too_long || too_short).then(|| format!("it has {n} {unit}"))
         }
+        Check::MaxBytes(max) => match value {
+            Value::String(s) if s.len() > *max => Some(format!(
+                "it has {} bytes of UTF-8 ({} characters)",
+                s.len(),
+                crate::stdlib::unicode::count(s)
+            )),
+            Value::String(_) => None,
+            _ => wrong_type("strings"),
+        },
         Check::Matches(re) => match value {
             Value::String(s) => (!re.is_match(s)).then(|| "it does not match".to_string()),
             _ => wrong_type("strings"),

@@ -57,25 +57,109 @@ pub(super) fn is_plain(name: &str) -> bool {
 }
 
 /// A string literal, escaped canonically: `\"`, `\\`, `\n`, `\t`, `\r`, and
-/// `\u{..}` for other control characters.
+/// `\u{..}` for other control characters and for characters a reader
+/// cannot see or that reorder the line ([`hidden`]).
 pub(super) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
+        push_char(&mut out, c, false);
     }
     out.push('"');
     out
+}
+
+/// One character of a string literal, canonically; `escaped` when the
+/// author wrote it as an escape, which a character outside printable
+/// ASCII then stays (`\u{301}` is never turned into a raw combining mark).
+fn push_char(out: &mut String, c: char, escaped: bool) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        c if c.is_control() || hidden(c) || (escaped && !c.is_ascii()) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// Characters that look like nothing or like a plain space, or that
+/// reorder the text around them (the "Trojan Source" characters): written
+/// as escapes even when the author typed them raw, so a review sees them.
+fn hidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}'                       // no-break space
+            | '\u{ad}'                 // soft hyphen
+            | '\u{34f}'                // combining grapheme joiner
+            | '\u{61c}'                // Arabic letter mark
+            | '\u{115f}'..='\u{1160}' // Hangul fillers
+            | '\u{1680}'
+            | '\u{180e}'
+            | '\u{2000}'..='\u{200f}' // spaces, zero-width space and joiners, LRM, RLM
+            | '\u{2028}'..='\u{202f}' // separators, bidi embeddings and overrides
+            | '\u{205f}'..='\u{206f}' // word joiner, invisible operators, bidi isolates
+            | '\u{3000}'
+            | '\u{3164}'
+            | '\u{feff}'               // byte order mark
+            | '\u{ffa0}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+/// A string literal as the author wrote it (`raw`, with its quotes),
+/// re-escaped canonically while keeping each escape of a character outside
+/// printable ASCII an escape; [`quote`] of `value` when `raw` is not that
+/// literal.
+pub(super) fn requote(raw: &str, value: &str) -> String {
+    let Some(body) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return quote(value);
+    };
+    let mut out = String::with_capacity(raw.len());
+    let mut decoded = String::with_capacity(value.len());
+    out.push('"');
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            push_char(&mut out, c, false);
+            decoded.push(c);
+            continue;
+        }
+        let c = match chars.next() {
+            Some('"') => '"',
+            Some('\\') => '\\',
+            Some('/') => '/',
+            Some('n') => '\n',
+            Some('t') => '\t',
+            Some('r') => '\r',
+            Some('u') => {
+                let mut hex = String::new();
+                if chars.peek() == Some(&'{') {
+                    chars.next();
+                    for h in chars.by_ref() {
+                        if h == '}' {
+                            break;
+                        }
+                        hex.push(h);
+                    }
+                } else {
+                    hex.extend(chars.by_ref().take(4));
+                }
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(c) => c,
+                    None => return quote(value),
+                }
+            }
+            _ => return quote(value),
+        };
+        push_char(&mut out, c, true);
+        decoded.push(c);
+    }
+    out.push('"');
+    if decoded == value { out } else { quote(value) }
 }
 
 /// A key: bare when it can be, quoted otherwise.
@@ -109,12 +193,14 @@ pub(super) fn constant(value: &Json) -> String {
 
 impl Printer<'_> {
     /// A number exactly as the author wrote it (serde_json would turn `1e3`
-    /// into `1e+3`).
+    /// into `1e+3`); a string with the author's escapes of characters
+    /// outside printable ASCII kept (see [`requote`]).
     fn number_text(&self, value: &Json, span: Span) -> String {
-        match self.source.get(span.start..span.end) {
-            Some(text) if value.is_number() && text.trim().parse::<f64>().is_ok() => {
+        match (value, self.source.get(span.start..span.end)) {
+            (Json::Number(_), Some(text)) if text.trim().parse::<f64>().is_ok() => {
                 text.trim().to_string()
             }
+            (Json::String(s), Some(text)) => requote(text.trim(), s),
             _ => constant(value),
         }
     }

@@ -321,6 +321,7 @@ fn constraint(c: &crate::syntax::Constraint) -> String {
     match &c.kind {
         ConstraintKind::MaxLength(n) => format!("max_length {n}"),
         ConstraintKind::MinLength(n) => format!("min_length {n}"),
+        ConstraintKind::MaxBytes(n) => format!("max_bytes {n}"),
         ConstraintKind::Matches(p) => format!("matches {}", super::expr::quote(p)),
         ConstraintKind::Between(a, b) => format!("between {a} and {b}"),
         ConstraintKind::OneOf(list) => format!("one_of {}", super::expr::constant(&list.value)),

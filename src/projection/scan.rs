@@ -3,12 +3,15 @@
 //! syntax without building it.
 //!
 //! It accepts exactly the texts serde_json accepts (a differential test
-//! holds it to that). It never explains a rejection: the caller then parses
-//! the text with serde_json, which names the problem and its column, so
-//! there is one source of JSON error messages.
+//! holds it to that), and keeps every number's text as written, which
+//! serde_json does not (it re-spells an exponent). It never explains a
+//! rejection: the caller then parses the text with serde_json, which names
+//! the problem and its column, so there is one source of JSON error
+//! messages.
 
 use super::Need;
 use super::tree::Tree;
+use serde_json::{Map, Number, Value as Json};
 use std::borrow::Cow;
 
 /// serde_json's nesting limit; deeper input is rejected as it is.
@@ -73,20 +76,55 @@ impl<'t> Scanner<'t> {
         match (self.peek(), need) {
             (Some(b'{'), Need::Fields(fields)) => self.object(fields),
             (Some(b'['), Need::Fields(_)) => self.array(need),
-            (Some(b'{' | b'['), Need::All) => {
-                let start = self.pos;
-                if self.depth + self.skip()? >= MAX_DEPTH {
-                    return Err(Rejected);
-                }
-                serde_json::from_str(&self.text[start..self.pos])
-                    .map(Tree::Whole)
-                    .map_err(|_| Rejected)
-            }
+            (Some(b'{' | b'['), Need::All) => self.whole().map(Tree::Whole),
             (Some(b'"'), _) => self.string().map(Tree::String),
             (Some(b't'), _) => self.literal(b"true").map(|()| Tree::Bool(true)),
             (Some(b'f'), _) => self.literal(b"false").map(|()| Tree::Bool(false)),
             (Some(b'n'), _) => self.literal(b"null").map(|()| Tree::Null),
             (Some(b'-' | b'0'..=b'9'), _) => self.number().map(Tree::Number),
+            _ => Err(Rejected),
+        }
+    }
+
+    /// A whole value as JSON, its numbers' texts as written (which
+    /// serde_json's own parse would re-spell).
+    fn whole(&mut self) -> Result<Json> {
+        match self.peek() {
+            Some(b'{') => {
+                let mut map = Map::new();
+                let mut more = self.open(b'}')?;
+                while more {
+                    if self.peek() != Some(b'"') {
+                        return Err(Rejected);
+                    }
+                    let key = self.string()?;
+                    self.whitespace();
+                    self.expect(b':')?;
+                    self.whitespace();
+                    let value = self.whole()?;
+                    // a repeated key keeps its first place and its last value
+                    map.insert(key.into_owned(), value);
+                    more = self.comma_or_close(b'}')?;
+                }
+                Ok(Json::Object(map))
+            }
+            Some(b'[') => {
+                let mut items = Vec::new();
+                let mut more = self.open(b']')?;
+                while more {
+                    items.push(self.whole()?);
+                    more = self.comma_or_close(b']')?;
+                }
+                Ok(Json::Array(items))
+            }
+            Some(b'"') => Ok(Json::String(self.string()?.into_owned())),
+            Some(b't') => self.literal(b"true").map(|()| Json::Bool(true)),
+            Some(b'f') => self.literal(b"false").map(|()| Json::Bool(false)),
+            Some(b'n') => self.literal(b"null").map(|()| Json::Null),
+            Some(b'-' | b'0'..=b'9') => {
+                let text = self.number()?.into_owned();
+                Ok(Json::Number(Number::from_string_unchecked(text)))
+            }
             _ => Err(Rejected),
         }
     }
@@ -251,8 +289,8 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// A number, as the text serde_json's arbitrary-precision mode keeps:
-    /// as written, except that an exponent is written `e` with a sign.
+    /// A number, exactly as written (`1E5` stays `1E5`; serde_json would
+    /// keep `1e+5`), so that a number copied to the output keeps its bytes.
     fn number(&mut self) -> Result<Cow<'t, str>> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
@@ -273,34 +311,17 @@ impl<'t> Scanner<'t> {
             }
             self.digits();
         }
-        let Some(b'e' | b'E') = self.peek() else {
-            return Ok(Cow::Borrowed(&self.text[start..self.pos]));
-        };
-        let mantissa = &self.text[start..self.pos];
-        let written_as_kept =
-            self.peek() == Some(b'e') && matches!(self.bytes.get(self.pos + 1), Some(b'+' | b'-'));
-        self.pos += 1;
-        let sign = match self.peek() {
-            Some(b'-') => {
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'-' | b'+') = self.peek() {
                 self.pos += 1;
-                '-'
             }
-            Some(b'+') => {
-                self.pos += 1;
-                '+'
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(Rejected);
             }
-            _ => '+',
-        };
-        let digits = self.pos;
-        if !matches!(self.peek(), Some(b'0'..=b'9')) {
-            return Err(Rejected);
+            self.digits();
         }
-        self.digits();
-        Ok(if written_as_kept {
-            Cow::Borrowed(&self.text[start..self.pos])
-        } else {
-            Cow::Owned(format!("{mantissa}e{sign}{}", &self.text[digits..self.pos]))
-        })
+        Ok(Cow::Borrowed(&self.text[start..self.pos]))
     }
 
     fn digits(&mut self) {
@@ -456,10 +477,12 @@ impl<'t> Scanner<'t> {
 #[cfg(test)]
 mod tests {
     //! The scanner against serde_json: on any text, either both accept it
-    //! and build the same projected value (number texts included), or both
+    //! and build the same projected value (number texts included, once the
+    //! scanner's exponents are spelled as serde_json spells them: the
+    //! scanner keeps `1E5` as written, serde_json makes it `1e+5`), or both
     //! reject it.
 
-    use super::super::{Need, parse::parse};
+    use super::super::{Need, parse::parse, serde_spelling};
     use super::project;
     use proptest::prelude::*;
 
@@ -572,7 +595,9 @@ mod tests {
         let fast = project(text, need);
         let serde = parse(text, need);
         match (fast, serde) {
-            (Ok(tree), Ok(json)) => prop_assert_eq!(tree.to_json(), json, "text {:?}", text),
+            (Ok(tree), Ok(json)) => {
+                prop_assert_eq!(serde_spelling(tree.to_json()), json, "text {:?}", text)
+            }
             (Err(_), Err(_)) => {}
             (fast, serde) => prop_assert!(
                 false,
@@ -593,15 +618,26 @@ mod tests {
     }
 
     #[test]
-    fn numbers_keep_serde_json_text() {
-        for (text, kept) in [
+    fn numbers_keep_their_text() {
+        for (text, serde) in [
             ("1E5", "1e+5"),
             ("1e5", "1e+5"),
             ("-2.5E-3", "-2.5e-3"),
+            ("1e+5", "1e+5"),
+            ("2.50", "2.50"),
             ("-0", "-0"),
         ] {
             let tree = project(text, &Need::All).expect("a number");
-            assert_eq!(tree.to_json().to_string(), kept);
+            assert_eq!(tree.to_json().to_string(), text);
+            // inside a value kept whole too
+            let whole = format!("{{\"a\": [{text}, {{\"b\": {text}}}]}}");
+            let tree = project(&whole, &Need::All).expect("an object");
+            let compact = format!("{{\"a\":[{text},{{\"b\":{text}}}]}}");
+            assert_eq!(tree.to_json().to_string(), compact);
+            assert_eq!(
+                serde_spelling(tree.to_json()).to_string(),
+                compact.replace(text, serde)
+            );
             agree(text, &Need::All).expect("serde_json agrees");
         }
     }

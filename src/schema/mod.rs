@@ -6,8 +6,12 @@
 //! fields that every record has are `required` (required fields, fields
 //! with a default and nullable fields, unless a `when` or an `if` decides),
 //! nested blocks and defs are objects, `for` blocks arrays of objects, a
-//! direct lookup gives an `enum` of the table's values, and `truncate` a
-//! `maxLength`. Objects the mapping builds take no other properties.
+//! direct lookup gives an `enum` of the table's values, and a rule's
+//! constraints give their keywords (`minLength`, `maxLength` from
+//! `max_bytes`, `pattern`, `minimum`/`maximum`, `enum`, `integer`, date
+//! formats). `max_length` and `truncate` count user-perceived characters,
+//! which JSON Schema cannot state, so they give no `maxLength`. Objects the
+//! mapping builds take no other properties.
 //!
 //! ```
 //! let mapping = mapc::Mapping::compile(r#"
@@ -113,9 +117,6 @@ fn property(description: &Description, field: &Field) -> Json {
             }
             if let Some(values) = enum_values(description, field) {
                 p.insert("enum".into(), Json::Array(values));
-            }
-            if let Some(n) = field.max_length {
-                p.insert("maxLength".into(), json!(n));
             }
             for (key, value) in &field.limits {
                 p.insert(key.clone(), value.clone());

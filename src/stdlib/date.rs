@@ -10,13 +10,12 @@
 //! the environment's default zone (`Env::with_time_zone`); never in the
 //! machine's local zone. A local time that a daylight-saving change skips
 //! (02:30 on a spring-forward night) or repeats (02:30 on a fall-back
-//! night) is an error (E318) unless the mapping chooses with `dst`:
-//! `"earlier"` takes the first of two repeated instants, and reads a
-//! skipped time with the offset in force before the change (02:30 → 03:30,
-//! as RFC 5545 does); `"later"` takes the second of two repeated instants,
-//! and reads a skipped time with the offset after the change (02:30 →
-//! 01:30). "Now" comes from the environment (`Env::with_now`), never from
-//! the system clock.
+//! night) is an error (E318) unless the mapping chooses with `dst` (see
+//! [`Dst`]): `"compatible"` (first occurrence; forward past a gap, as RFC
+//! 5545 does), `"earlier_instant"` or `"later_instant"` (the earlier or
+//! later of the two instants the time can mean, in both cases). "Now"
+//! comes from the environment (`Env::with_now`), never from the system
+//! clock.
 //!
 //! Two RFC 3339 strings with different offsets do not order correctly as
 //! text: compare instants with `diff_datetime(a, b, "ns")` or
@@ -26,38 +25,83 @@
 //! next day's `00:00:00`, as POSIX time does.
 
 use super::args::{Args, FnError};
+pub(crate) use super::date_read::{
+    Reading, formats_arg, not_a_leap_second, parsed_pattern, read_any, real_second,
+};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
 use crate::diagnostics::{Code, did_you_mean};
 use crate::eval::Value;
-use chrono::format::Parsed;
 use chrono::{
-    DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    SecondsFormat, TimeDelta, TimeZone, Timelike,
+    DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, Offset, SecondsFormat,
+    TimeDelta, TimeZone, Timelike,
 };
 use chrono_tz::Tz;
 
-/// How to read a local time that a daylight-saving change skips or repeats.
+/// How to read a local time that a daylight-saving change skips (a gap:
+/// 02:30 on a spring-forward night) or repeats (a fold: 02:30 on a
+/// fall-back night). Each choice says what it does to both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dst {
+    /// `"error"`: E318 for both.
     Error,
-    Earlier,
-    Later,
+    /// `"compatible"`: a repeated time is its first occurrence; a skipped
+    /// time moves forward by the gap (02:30 → 03:30). RFC 5545, java.time
+    /// and JavaScript's Temporal do this. The old name `"earlier"` means
+    /// this too.
+    Compatible,
+    /// `"earlier_instant"`: of the two instants the time can mean, the
+    /// earlier: the first occurrence; a skipped time moves back by the gap
+    /// (02:30 → 01:30).
+    EarlierInstant,
+    /// `"later_instant"`: the later: the second occurrence; a skipped time
+    /// moves forward by the gap (02:30 → 03:30).
+    LaterInstant,
+    /// The old `"later"`: the second occurrence, but a skipped time moves
+    /// back (02:30 → 01:30). Kept as it was; the checker warns (W260).
+    OldLater,
+}
+
+/// The `dst` choices, for help and the checker.
+pub(crate) const DST_CHOICES: &[&str] =
+    &["error", "compatible", "earlier_instant", "later_instant"];
+
+/// The old `dst` names, what they do in the new names' terms, and why they
+/// went (the checker's warning W260).
+pub(crate) fn old_dst_name(name: &str) -> Option<&'static str> {
+    match name {
+        "earlier" => Some(
+            "`dst: \"earlier\"` is the old name of `dst: \"compatible\"`: a repeated time is its first occurrence, but a skipped time moves forward (02:30 → 03:30, the later instant)",
+        ),
+        "later" => Some(
+            "`dst: \"later\"` takes the second occurrence of a repeated time but moves a skipped time back (02:30 → 01:30, the earlier instant)",
+        ),
+        _ => None,
+    }
 }
 
 /// The `dst` argument `i` (`"error"` when left out).
 pub(crate) fn dst_policy(args: &Args<'_>, i: usize) -> Result<Dst, FnError> {
     match args.opt_str(i)? {
         None | Some("error") => Ok(Dst::Error),
-        Some("earlier") => Ok(Dst::Earlier),
-        Some("later") => Ok(Dst::Later),
+        Some("compatible" | "earlier") => Ok(Dst::Compatible),
+        Some("earlier_instant") => Ok(Dst::EarlierInstant),
+        Some("later_instant") => Ok(Dst::LaterInstant),
+        Some("later") => Ok(Dst::OldLater),
         Some(other) => Err(args
             .error(
                 i,
                 Code::InvalidArgument,
                 format!("unknown dst choice `{other}`"),
             )
-            .with_help("the choices are \"error\", \"earlier\", \"later\"")),
+            .with_help(format!(
+                "the choices are {}",
+                DST_CHOICES
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
     }
 }
 
@@ -103,7 +147,7 @@ fn local_time_error(naive: NaiveDateTime, tz: Tz, repeated: bool) -> FnError {
         Code::LocalTime,
         format!("local time {naive} {what} in {}", tz.name()),
     )
-    .with_help("choose with `dst: \"earlier\"` or `dst: \"later\"`")
+    .with_help("choose with `dst: \"compatible\"` (first occurrence, or forward past a gap), `dst: \"earlier_instant\"` or `dst: \"later_instant\"`")
 }
 
 fn shifted(naive: NaiveDateTime, seconds: i64) -> Option<NaiveDateTime> {
@@ -115,16 +159,20 @@ pub(crate) fn resolve(naive: NaiveDateTime, tz: Tz, dst: Dst) -> Result<DateTime
     match tz.from_local_datetime(&naive) {
         MappedLocalTime::Single(d) => Ok(d),
         MappedLocalTime::Ambiguous(a, b) => match dst {
-            Dst::Earlier => Ok(a.min(b)),
-            Dst::Later => Ok(a.max(b)),
+            Dst::Compatible | Dst::EarlierInstant => Ok(a.min(b)),
+            Dst::LaterInstant | Dst::OldLater => Ok(a.max(b)),
             Dst::Error => Err(local_time_error(naive, tz, true)),
         },
         MappedLocalTime::None => {
-            if dst == Dst::Error {
-                return Err(local_time_error(naive, tz, false));
-            }
+            // read the skipped time with the offset in force before the
+            // change (it lands after the gap: forward) or after it (back)
+            let forward = match dst {
+                Dst::Error => return Err(local_time_error(naive, tz, false)),
+                Dst::Compatible | Dst::LaterInstant => true,
+                Dst::EarlierInstant | Dst::OldLater => false,
+            };
             let day = 86_400;
-            let probe = if dst == Dst::Earlier { -day } else { day };
+            let probe = if forward { -day } else { day };
             let offset = shifted(naive, probe)
                 .map(|p| tz.offset_from_utc_datetime(&p).fix().local_minus_utc())
                 .ok_or_else(|| FnError::new(Code::InvalidArgument, "date out of range"))?;
@@ -158,16 +206,20 @@ where
 /// A date-time argument: RFC 3339 with an offset.
 pub(crate) fn datetime_arg(args: &Args<'_>, i: usize) -> Result<DateTime<FixedOffset>, FnError> {
     let text = args.str(i)?;
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(no_leap)
-        .map_err(|_| {
-            args.error(
-                i,
-                Code::Unparseable,
-                format!("{text:?} is not an RFC 3339 date-time with an offset"),
-            )
-            .with_help("read it first with `parse_datetime(text, formats, zone: ...)`")
-        })
+    let parsed = DateTime::parse_from_rfc3339(text.trim());
+    if let Ok(dt) = &parsed
+        && !real_second(dt)
+    {
+        return Err(not_a_leap_second(args, i, text));
+    }
+    parsed.map(no_leap).map_err(|_| {
+        args.error(
+            i,
+            Code::Unparseable,
+            format!("{text:?} is not an RFC 3339 date-time with an offset"),
+        )
+        .with_help("read it first with `parse_datetime(text, formats, zone: ...)`")
+    })
 }
 
 /// A date argument: `YYYY-MM-DD`.
@@ -183,187 +235,6 @@ pub(crate) fn date_arg(args: &Args<'_>, i: usize) -> Result<NaiveDate, FnError> 
     })
 }
 
-/// What one format read from a text.
-pub(crate) enum Reading {
-    /// An instant (the text had an offset).
-    Instant(DateTime<FixedOffset>),
-    /// A local date and time (no offset).
-    Local(NaiveDateTime),
-}
-
-/// The named formats `parse_datetime` and `parse_date` know.
-pub(crate) const NAMED_PARSE_FORMATS: &[&str] = &["iso8601", "rfc3339", "rfc2822", "date"];
-
-const ISO_LOCAL: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-];
-
-/// Is `pattern` a valid strftime pattern?
-pub(crate) fn valid_pattern(pattern: &str) -> bool {
-    parsed_pattern(pattern).is_some()
-}
-
-/// A parsed strftime pattern.
-pub(crate) struct Pattern {
-    pub(crate) items: Vec<chrono::format::Item<'static>>,
-    /// Does it show an offset, a zone or a timestamp (which depend on the
-    /// instant's zone, not only on its local time)?
-    pub(crate) shows_offset: bool,
-}
-
-thread_local! {
-    /// Parsed strftime patterns: a mapping formats with the same few
-    /// patterns on every record, so each is parsed once per thread.
-    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Pattern>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-/// A strftime pattern, from the per-thread cache; `None` when it has an
-/// error item.
-pub(crate) fn parsed_pattern(pattern: &str) -> Option<std::rc::Rc<Pattern>> {
-    use chrono::format::{Fixed, Item, Numeric};
-    PATTERNS.with(|cache| {
-        if let Some(parsed) = cache.try_borrow().ok()?.get(pattern) {
-            return Some(std::rc::Rc::clone(parsed));
-        }
-        let items = chrono::format::StrftimeItems::new(pattern)
-            .parse_to_owned()
-            .ok()?;
-        let shows_offset = items.iter().any(|item| {
-            matches!(
-                item,
-                Item::Fixed(
-                    Fixed::TimezoneName
-                        | Fixed::TimezoneOffset
-                        | Fixed::TimezoneOffsetColon
-                        | Fixed::TimezoneOffsetDoubleColon
-                        | Fixed::TimezoneOffsetTripleColon
-                        | Fixed::TimezoneOffsetColonZ
-                        | Fixed::TimezoneOffsetZ
-                        | Fixed::RFC2822
-                        | Fixed::RFC3339
-                        | Fixed::Internal(_)
-                ) | Item::Numeric(Numeric::Timestamp, _)
-            )
-        });
-        let parsed = std::rc::Rc::new(Pattern {
-            items,
-            shows_offset,
-        });
-        let Ok(mut cache) = cache.try_borrow_mut() else {
-            return Some(parsed);
-        };
-        // patterns come from the mapping, so there are few; bound it anyway
-        if cache.len() >= 256 {
-            cache.clear();
-        }
-        cache.insert(pattern.to_string(), std::rc::Rc::clone(&parsed));
-        Some(parsed)
-    })
-}
-
-/// Reads `text` with one named format or strftime pattern.
-pub(crate) fn read(text: &str, format: &str) -> Option<Reading> {
-    let text = text.trim();
-    match format {
-        "rfc3339" => DateTime::parse_from_rfc3339(text)
-            .ok()
-            .map(Reading::Instant),
-        "rfc2822" => DateTime::parse_from_rfc2822(text)
-            .ok()
-            .map(Reading::Instant),
-        "date" => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .map(|d| Reading::Local(d.and_time(NaiveTime::MIN))),
-        "iso8601" => read(text, "rfc3339")
-            .or_else(|| {
-                ISO_LOCAL.iter().find_map(|p| {
-                    NaiveDateTime::parse_from_str(text, p)
-                        .ok()
-                        .map(Reading::Local)
-                })
-            })
-            .or_else(|| read(text, "date")),
-        pattern => {
-            let mut parsed = Parsed::new();
-            chrono::format::parse(&mut parsed, text, parsed_pattern(pattern)?.items.iter()).ok()?;
-            if let Ok(dt) = parsed.to_datetime() {
-                return Some(Reading::Instant(dt));
-            }
-            let date = parsed.to_naive_date().ok()?;
-            let time = parsed.to_naive_time().unwrap_or(NaiveTime::MIN);
-            Some(Reading::Local(date.and_time(time)))
-        }
-    }
-}
-
-/// The formats argument `i`: one string, a list of strings, or `default`.
-pub(crate) fn formats_arg(
-    args: &mut Args<'_>,
-    i: usize,
-    default: &[&str],
-) -> Result<Vec<String>, FnError> {
-    let formats: Vec<String> = match args.get(i) {
-        Value::Missing | Value::Null => default.iter().map(|s| s.to_string()).collect(),
-        Value::String(s) => vec![s.to_string()],
-        _ => {
-            let items = args.list(i)?;
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match item.as_str() {
-                    Some(s) => out.push(s.to_string()),
-                    None => return Err(args.type_error(i, "a format or a list of formats")),
-                }
-            }
-            out
-        }
-    };
-    if formats.is_empty() {
-        return Err(args.error(i, Code::InvalidArgument, "the list of formats is empty"));
-    }
-    for f in &formats {
-        if !NAMED_PARSE_FORMATS.contains(&f.as_str()) && (!f.contains('%') || !valid_pattern(f)) {
-            return Err(args
-                .error(
-                    i,
-                    Code::InvalidArgument,
-                    format!("`{f}` is not a valid format"),
-                )
-                .with_help(format!(
-                    "use a named format ({}) or a strftime pattern such as \"%d.%m.%Y %H:%M\"",
-                    NAMED_PARSE_FORMATS.join(", ")
-                )));
-        }
-    }
-    Ok(formats)
-}
-
-/// Reads argument 0 with the first format that matches; the error names
-/// the value and every format tried.
-pub(crate) fn read_any(args: &Args<'_>, formats: &[String]) -> Result<Reading, FnError> {
-    let text = args.str(0)?;
-    if let Some(reading) = formats.iter().find_map(|f| read(text, f)) {
-        return Ok(reading);
-    }
-    let mut error = args.error(
-        0,
-        Code::Unparseable,
-        format!(
-            "{text:?} does not match any format tried: {}",
-            formats.join(", ")
-        ),
-    );
-    error = if text.contains('/') {
-        error.with_help("name the order: \"%d/%m/%Y\" (day first) or \"%m/%d/%Y\" (month first); 01/02/2026 is 1 February in one and 2 January in the other")
-    } else {
-        error.with_help("pass the formats, tried in order: named (iso8601, rfc3339, rfc2822, date) or strftime patterns such as \"%d.%m.%Y %H:%M\"")
-    };
-    Err(error)
-}
-
 builtin!(
     Date,
     PARSE_DATETIME,
@@ -376,7 +247,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "An instant as RFC 3339, read with the first matching format (named iso8601, rfc3339, rfc2822, date, or strftime patterns; iso8601 then rfc2822 when left out); a value without an offset is read in `zone` (the environment's default zone when left out) and a skipped or repeated local time is an error unless `dst` is \"earlier\" or \"later\".",
+    "An instant as RFC 3339, read with the first matching format (named iso8601, rfc3339, rfc3339_strict, rfc2822, date, or strftime patterns; iso8601 then rfc2822 when left out); a value without an offset is read in `zone` (the environment's default zone when left out) and a skipped or repeated local time is an error unless `dst` chooses: \"compatible\" (first occurrence; forward past a gap), \"earlier_instant\" or \"later_instant\" (the old \"earlier\" and \"later\" still work, with warning W260). A second of 60 is read only where a leap second can be (23:59:60 UTC at a month's end).",
     &[
         Example {
             call: r#"parse_datetime("2026-03-29T01:30:00.250Z")"#,
@@ -399,12 +270,32 @@ builtin!(
             result: "error[E318]"
         },
         Example {
-            call: r#"parse_datetime("2026-03-29 02:30", zone: "Europe/Berlin", dst: "earlier")"#,
+            call: r#"parse_datetime("2026-03-29 02:30", zone: "Europe/Berlin", dst: "compatible")"#,
             result: r#""2026-03-29T03:30:00+02:00""#
         },
         Example {
-            call: r#"parse_datetime("2026-10-25 02:30", zone: "Europe/Berlin", dst: "later")"#,
+            call: r#"parse_datetime("2026-03-29 02:30", zone: "Europe/Berlin", dst: "earlier_instant")"#,
+            result: r#""2026-03-29T01:30:00+01:00""#
+        },
+        Example {
+            call: r#"parse_datetime("2026-10-25 02:30", zone: "Europe/Berlin", dst: "later_instant")"#,
             result: r#""2026-10-25T02:30:00+01:00""#
+        },
+        Example {
+            call: r#"parse_datetime("2016-12-31T23:59:60Z")"#,
+            result: r#""2017-01-01T00:00:00Z""#
+        },
+        Example {
+            call: r#"parse_datetime("2026-03-29T09:26:60Z")"#,
+            result: "error[E314]"
+        },
+        Example {
+            call: r#"parse_datetime("2026-03-29 09:26:00Z", "rfc3339_strict")"#,
+            result: "error[E314]"
+        },
+        Example {
+            call: r#"parse_datetime("20260329T013000Z")"#,
+            result: r#""2026-03-29T01:30:00Z""#
         },
         Example {
             call: r#"parse_datetime("01/02/2026")"#,
@@ -427,6 +318,9 @@ builtin!(
                     e.value = Some(args.get(0).describe());
                     e
                 })?;
+                if !real_second(&dt) {
+                    return Err(not_a_leap_second(args, 0, args.str(0)?));
+                }
                 Ok(rfc3339(&no_leap(dt)))
             }
         }
@@ -443,7 +337,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "A calendar date as `YYYY-MM-DD`, read with the first matching format (named or strftime patterns, iso8601 when left out); a date-time gives its date in its own offset; 29 February exists only in leap years.",
+    "A calendar date as `YYYY-MM-DD`, read with the first matching format (named or strftime patterns, iso8601 when left out: also basic `20260329`, week dates `2026-W13-7` and ordinal dates `2026-088`); a date-time gives its date in its own offset; a date that does not exist (29 February outside leap years) is E314 \"not a real date\".",
     &[
         Example {
             call: r#"parse_date("2024-02-29")"#,
@@ -452,6 +346,10 @@ builtin!(
         Example {
             call: r#"parse_date("2025-02-29")"#,
             result: "error[E314]"
+        },
+        Example {
+            call: r#"parse_date("2026-W13-7")"#,
+            result: r#""2026-03-29""#
         },
         Example {
             call: r#"parse_date("02/01/2026", "%m/%d/%Y")"#,

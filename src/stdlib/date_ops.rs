@@ -118,7 +118,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "Text of an RFC 3339 instant (or a `YYYY-MM-DD` date) in a named format (rfc3339, rfc3339_seconds/_millis/_micros/_nanos, rfc2822, date, time, unix_s, unix_ms; finer digits are cut, not rounded) or a strftime pattern, shown in `zone` (its own offset when left out).",
+    "Text of an RFC 3339 instant (or a `YYYY-MM-DD` date) in a named format (rfc3339, rfc3339_seconds/_millis/_micros/_nanos, rfc2822, date, time, unix_s, unix_ms; finer digits are cut, not rounded) or a strftime pattern, shown in `zone` (its own offset when left out). `%Z` is the zone's abbreviation (`CEST`) when `zone` is named, and the offset (`+02:00`) when it is not: an offset alone has no abbreviation.",
     &[
         Example {
             call: r#"format_datetime("2026-03-29T01:30:00.123456Z", "rfc3339_millis")"#,
@@ -127,6 +127,10 @@ builtin!(
         Example {
             call: r#"format_datetime("2026-03-29T01:30:00Z", "%d.%m.%Y %H:%M %Z", "Europe/Berlin")"#,
             result: r#""29.03.2026 03:30 CEST""#
+        },
+        Example {
+            call: r#"format_datetime("2026-03-29T03:30:00+02:00", "%H:%M %Z")"#,
+            result: r#""03:30 +02:00""#
         },
         Example {
             call: r#"format_datetime("2026-03-29T01:30:00Z", "unix_ms")"#,
@@ -176,14 +180,14 @@ builtin!(
 );
 
 /// An ISO 8601 duration: calendar months and days, and exact time.
-struct Duration {
-    months: i64,
-    days: i64,
+pub(super) struct Duration {
+    pub(super) months: i64,
+    pub(super) days: i64,
     exact: TimeDelta,
 }
 
 /// Reads `P1Y2M3W4DT5H6M7.5S` (a leading `-` negates it all).
-fn parse_duration(text: &str) -> Option<Duration> {
+pub(super) fn parse_duration(text: &str) -> Option<Duration> {
     let t = text.trim();
     let (negative, t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -406,7 +410,7 @@ builtin!(
                 // keep the offset the instant had, else the first
                 if b.offset() == zoned.offset() { b } else { a }
             }
-            _ => resolve(truncated, tz, Dst::Earlier)?,
+            _ => resolve(truncated, tz, Dst::Compatible)?,
         };
         Ok(rfc3339(&start))
     }

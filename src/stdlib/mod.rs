@@ -9,7 +9,11 @@ pub(crate) mod args;
 mod boolean;
 mod control;
 mod date;
+pub(crate) use date::old_dst_name;
 mod date_ops;
+mod date_read;
+mod default_zone;
+pub(crate) use default_zone::{ArgShape, DEFAULT_ZONE_READERS, uses_default_zone};
 mod hash;
 mod identifiers;
 mod list;
@@ -25,6 +29,7 @@ mod signature;
 mod string;
 mod text;
 mod types;
+pub(crate) mod unicode;
 mod units;
 mod unix_time;
 
@@ -104,6 +109,9 @@ pub static FUNCTIONS: &[&Function] = &[
     &identifiers::CURRENCY_CODE,
     &identifiers::NORMALIZE_PHONE,
     &text::NORMALIZE_NFC,
+    &text::NORMALIZE_NFD,
+    &text::NORMALIZE_NFKC,
+    &text::BYTE_LENGTH,
     &text::STRIP_CONTROL,
     &text::TO_ASCII,
     &text::STRIP_HTML,

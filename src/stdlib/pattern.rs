@@ -173,7 +173,7 @@ builtin!(
     ],
     Ty::STRING.or(Ty::LIST),
     Absent::Propagate,
-    "The value unchanged when its length (characters of a string, elements of a list) is from `min` to `max`; otherwise the record fails with E321 naming the length and the limits.",
+    "The value unchanged when its length (user-perceived characters of a string, as `length` counts them; elements of a list) is from `min` to `max`; otherwise the record fails with E321 naming the length and the limits.",
     &[
         Example {
             call: r#"check_length("DE", 2, 2)"#,
@@ -187,7 +187,7 @@ builtin!(
     |args| {
         let (min, max) = (args.count(1)?, args.count(2)?);
         let length = match args.get(0) {
-            Value::String(s) => s.chars().count(),
+            Value::String(s) => super::unicode::count(s),
             _ => {
                 let items = args.list(0)?;
                 let n = items.len();

@@ -27,13 +27,13 @@ Patterns for `parse_datetime`, `parse_date` and `format_datetime` use chrono's s
 | `%f` | nanoseconds since the last whole second | `026490000` |
 | `%.f` / `%.3f` / `%.6f` | fraction of a second with its dot: 0, 3, 6 or 9 digits as needed / 3 / 6 digits | `.026` |
 | `%z` / `%:z` | offset from UTC | `+0100` / `+01:00` |
-| `%Z` | zone abbreviation (output only) | `CET` |
+| `%Z` | output only: the zone's abbreviation when `format_datetime` names a zone (`CEST`; a zone the tz database gives no letters shows its offset, `-03`); without a zone, the instant's own offset, which has no abbreviation (`+02:00`) | `CET` |
 | `%s` | Unix time in seconds | `1774744200` |
 | `%F` | `%Y-%m-%d` | `2026-03-29` |
 | `%T` | `%H:%M:%S` | `14:05:09` |
 | `%%` | a literal `%` | `%` |
 
-Named formats: `iso8601` (RFC 3339, or the same without an offset or time), `rfc3339`, `rfc2822` and `date` (`YYYY-MM-DD`) for reading; `rfc3339`, `rfc3339_seconds`, `rfc3339_millis`, `rfc3339_micros`, `rfc3339_nanos`, `rfc2822`, `date`, `time`, `unix_s` and `unix_ms` for writing. A list of formats is tried in order and the first that reads the whole text wins; text that none reads is error E314, which names the value and every format tried.
+Named formats for reading: `iso8601` (RFC 3339, or the same without an offset or time; the extended form without seconds or with an hour-only offset, `2026-03-29T10:00+02`; the basic form, `20260329T013000Z`, `20260329T0130`, `20260329`; week dates, `2026-W13-7` and `2026W137`; ordinal dates, `2026-088` and `2026088`; not: durations, intervals, reduced precision such as `2026-03`, or week dates with a time), `rfc3339` (accepts a space for `T`, as RFC 3339 allows by agreement), `rfc3339_strict` (refuses it), `rfc2822` and `date` (`YYYY-MM-DD`). A second of 60 is read only where a leap second can be, at 23:59:60 UTC at a month's end (and then as the next day's 00:00:00, since Unix time has no leap seconds); anywhere else it is E314, never moved to the next minute. A value with the form of a format but a day or time that does not exist (`2025-02-29`, `2026-13-01`) is E314, \"not a real date\". For writing: `rfc3339`, `rfc3339_seconds`, `rfc3339_millis`, `rfc3339_micros`, `rfc3339_nanos`, `rfc2822`, `date`, `time`, `unix_s` and `unix_ms`. A list of formats is tried in order and the first that reads the whole text wins; text that none reads is error E314, which names the value and every format tried.
 ";
 
 const CATEGORIES: &[Category] = &[

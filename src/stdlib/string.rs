@@ -194,11 +194,17 @@ builtin!(
     &[one("text", Ty::STRING)],
     Ty::STRING,
     Absent::Propagate,
-    "Lower-cases, with Unicode case rules.",
-    &[Example {
-        call: r#"lower("ÅSA@Example.COM")"#,
-        result: r#""åsa@example.com""#
-    }],
+    "Lower-cases, with Unicode case rules (a final sigma becomes `ς`).",
+    &[
+        Example {
+            call: r#"lower("ÅSA@Example.COM")"#,
+            result: r#""åsa@example.com""#
+        },
+        Example {
+            call: r#"lower("ΟΔΥΣΣΕΥΣ")"#,
+            result: r#""οδυσσευς""#
+        }
+    ],
     |args| Ok(Value::string(args.str(0)?.to_lowercase()))
 );
 
@@ -227,27 +233,31 @@ builtin!(
     String,
     TITLE,
     "title",
-    &[one("text", Ty::STRING)],
+    &[one("text", Ty::STRING), opt("after", Ty::STRING)],
     Ty::STRING,
     Absent::Propagate,
-    "Upper-cases the first letter of each word and lower-cases the rest; a word starts after whitespace, `-` or `.`.",
-    &[Example {
-        call: r#"title("mary-jane O'NEIL")"#,
-        result: r#""Mary-Jane O'neil""#
-    }],
-    |args| {
-        let s = args.str(0)?;
-        let mut out = String::with_capacity(s.len());
-        let mut start = true;
-        for c in s.chars() {
-            if start {
-                out.extend(c.to_uppercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
-            start = c.is_whitespace() || c == '-' || c == '.';
+    "Title case: the first letter of each word takes its Unicode titlecase form (`ǆ` → `ǅ`, `ß` → `Ss`) and the rest is lower-cased (a final sigma becomes `ς`). A word starts after whitespace and after each character of `after` (default `-.`; for names `-'’`, so `O'NEIL` is `O'Neil` and `st.` stays `St.`).",
+    &[
+        Example {
+            call: r#"title("mary-jane O'NEIL")"#,
+            result: r#""Mary-Jane O'neil""#
+        },
+        Example {
+            call: r#"title("mary-jane O'NEIL", after: "-'’")"#,
+            result: r#""Mary-Jane O'Neil""#
+        },
+        Example {
+            call: r#"title("ǆemal ǉubović")"#,
+            result: r#""ǅemal ǈubović""#
+        },
+        Example {
+            call: r#"title("ßtrand")"#,
+            result: r#""Sstrand""#
         }
-        Ok(Value::string(out))
+    ],
+    |args| {
+        let after = args.opt_str(1)?.unwrap_or("-.");
+        Ok(Value::string(super::unicode::title(args.str(0)?, after)))
     }
 );
 
@@ -310,7 +320,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "The characters from `start` (0-based) on, at most `length` of them; past the end gives less, never an error.",
+    "The characters from `start` (0-based) on, at most `length` of them, counted as user-perceived characters (an emoji with a skin tone, a flag, `e` + a combining accent is one); past the end gives less, never an error.",
     &[
         Example {
             call: r#"substring("2026-11-23", 5, 2)"#,
@@ -319,17 +329,20 @@ builtin!(
         Example {
             call: r#"substring("héllo", 1)"#,
             result: r#""éllo""#
+        },
+        Example {
+            call: "substring(\"👍🏽 ok\", 0, 1)",
+            result: "\"👍🏽\""
         }
     ],
     |args| {
         let start = args.count(1)?;
         let length = args.opt_count(2)?.unwrap_or(usize::MAX);
+        let text = args.str(0)?;
+        let from = super::unicode::offset_of(text, start);
+        let rest = &text[from..];
         Ok(Value::string(
-            args.str(0)?
-                .chars()
-                .skip(start)
-                .take(length)
-                .collect::<String>(),
+            &rest[..super::unicode::offset_of(rest, length)],
         ))
     }
 );
@@ -345,7 +358,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "Cuts text to at most `max` characters, never inside a character; when cut, `suffix` (counted in `max`) marks the cut.",
+    "Cuts text to at most `max` user-perceived characters, never inside one (an emoji with a skin tone, a flag, `e` + a combining accent is one); when cut, `suffix` (counted in `max`) marks the cut.",
     &[
         Example {
             call: r#"truncate("Größenwahn", 5)"#,
@@ -359,15 +372,19 @@ builtin!(
             call: r#"truncate("short", 10, "…")"#,
             result: r#""short""#
         },
+        Example {
+            call: "truncate(\"Cafe\\u{301}s\", 4)",
+            result: "\"Cafe\\u0301\""
+        },
     ],
     |args| {
         let max = args.count(1)?;
         let suffix = args.opt_str(2)?.unwrap_or("");
         let text = args.str(0)?;
-        if text.chars().count() <= max {
+        if super::unicode::count(text) <= max {
             return Ok(Value::string(text));
         }
-        let suffix_len = suffix.chars().count();
+        let suffix_len = super::unicode::count(suffix);
         if suffix_len > max {
             return Err(args.error(
                 2,
@@ -375,7 +392,7 @@ builtin!(
                 format!("the suffix is longer than {max} characters"),
             ));
         }
-        let mut out: String = text.chars().take(max - suffix_len).collect();
+        let mut out = text[..super::unicode::offset_of(text, max - suffix_len)].to_string();
         out.push_str(suffix);
         Ok(Value::string(out))
     }
@@ -392,16 +409,19 @@ fn pad(args: &mut Args<'_>, at_start: bool) -> Result<String, FnError> {
             "the fill must be exactly one character",
         ));
     };
-    let text = match args.get(0) {
-        Value::Number(n) => n.text().into_owned(),
-        _ => args.str(0)?.to_string(),
+    let (text, number) = match args.get(0) {
+        Value::Number(n) => (n.text().into_owned(), true),
+        _ => (args.str(0)?.to_string(), false),
     };
-    let missing = width.saturating_sub(text.chars().count());
+    let missing = width.saturating_sub(super::unicode::count(&text));
     let padding: String = std::iter::repeat_n(fill, missing).collect();
-    Ok(if at_start {
-        padding + &text
-    } else {
-        text + &padding
+    Ok(match text.strip_prefix('-') {
+        // zeros go after a number's sign: -42 is -00042, not 000-42
+        Some(digits) if at_start && number && fill.is_ascii_digit() => {
+            format!("-{padding}{digits}")
+        }
+        _ if at_start => padding + &text,
+        _ => text + &padding,
     })
 }
 
@@ -416,11 +436,21 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "Pads text (or a number's digits) at the start with `fill` (default a space) to `width` characters; longer text is left as it is.",
-    &[Example {
-        call: r#"pad_start(42, 6, "0")"#,
-        result: r#""000042""#
-    }],
+    "Pads text (or a number's digits) at the start with `fill` (default a space) to `width` user-perceived characters; longer text is left as it is. A negative number padded with a digit keeps its sign first (`-00042`).",
+    &[
+        Example {
+            call: r#"pad_start(42, 6, "0")"#,
+            result: r#""000042""#
+        },
+        Example {
+            call: r#"pad_start(-42, 6, "0")"#,
+            result: r#""-00042""#
+        },
+        Example {
+            call: "pad_start(-42, 6)",
+            result: r#""   -42""#
+        }
+    ],
     |args| pad(args, true).map(Value::string)
 );
 
@@ -435,7 +465,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "Pads text at the end with `fill` (default a space) to `width` characters.",
+    "Pads text at the end with `fill` (default a space) to `width` user-perceived characters.",
     &[Example {
         call: r#"pad_end("AB", 4, ".")"#,
         result: r#""AB..""#
@@ -508,11 +538,15 @@ builtin!(
     &[one("value", Ty::STRING.or(Ty::LIST))],
     Ty::NUMBER,
     Absent::Propagate,
-    "The number of characters in a string, or of elements in a list.",
+    "The number of user-perceived characters in a string (an emoji with a skin tone, a flag, `e` + a combining accent each count 1), or of elements in a list.",
     &[
         Example {
             call: r#"length("Größe")"#,
             result: "5"
+        },
+        Example {
+            call: "length(\"👍🏽🇩🇪e\\u{301}\")",
+            result: "3"
         },
         Example {
             call: "length([1, 2])",
@@ -521,7 +555,7 @@ builtin!(
     ],
     |args| {
         let n = match args.get(0) {
-            Value::String(s) => s.chars().count(),
+            Value::String(s) => super::unicode::count(s),
             _ => args.list(0)?.len(),
         };
         Ok(crate::stdlib::args::number(n.into()))

@@ -23,6 +23,51 @@ builtin!(
 
 builtin!(
     Text,
+    NORMALIZE_NFD,
+    "normalize_nfd",
+    &[one("text", Ty::STRING)],
+    Ty::STRING,
+    Absent::Propagate,
+    "The text in Unicode Normalization Form D (decomposed: `é` becomes `e` + combining acute), for targets that store decomposed text.",
+    &[Example {
+        call: r#"normalize_nfd("é") == "e\u{301}""#,
+        result: "true"
+    }],
+    |args| Ok(Value::string(args.str(0)?.nfd().collect::<String>()))
+);
+
+builtin!(
+    Text,
+    NORMALIZE_NFKC,
+    "normalize_nfkc",
+    &[one("text", Ty::STRING)],
+    Ty::STRING,
+    Absent::Propagate,
+    "The text in Unicode Normalization Form KC: composed, and compatibility characters replaced by their plain form (`ﬁ` → `fi`, full-width `Ａ１` → `A1`, `²` → `2`, a no-break space → a space), for identifiers and matching.",
+    &[Example {
+        call: r#"normalize_nfkc("ﬁle Ａ１²")"#,
+        result: r#""file A12""#
+    }],
+    |args| Ok(Value::string(args.str(0)?.nfkc().collect::<String>()))
+);
+
+builtin!(
+    Text,
+    BYTE_LENGTH,
+    "byte_length",
+    &[one("text", Ty::STRING)],
+    Ty::NUMBER,
+    Absent::Propagate,
+    "The number of bytes of the text in UTF-8, for targets whose limits are in bytes (see `length` for characters, `truncate_bytes` to cut).",
+    &[Example {
+        call: r#"byte_length("Größe")"#,
+        result: "7"
+    }],
+    |args| Ok(super::args::number(args.str(0)?.len().into()))
+);
+
+builtin!(
+    Text,
     STRIP_CONTROL,
     "strip_control",
     &[one("text", Ty::STRING)],
@@ -189,18 +234,22 @@ builtin!(
     &[one("text", Ty::STRING), one("max_bytes", Ty::NUMBER)],
     Ty::STRING,
     Absent::Propagate,
-    "Cuts text to at most `max_bytes` bytes of UTF-8, for byte-limited fields, never inside a character (see `truncate` for a limit in characters).",
-    &[Example {
-        call: r#"truncate_bytes("Größe", 3)"#,
-        result: r#""Gr""#
-    }],
+    "Cuts text to at most `max_bytes` bytes of UTF-8, for byte-limited fields, never inside a user-perceived character (see `truncate` for a limit in characters, `byte_length` to measure).",
+    &[
+        Example {
+            call: r#"truncate_bytes("Größe", 3)"#,
+            result: r#""Gr""#
+        },
+        Example {
+            call: "truncate_bytes(\"Cafe\\u{301}\", 4)",
+            result: r#""Caf""#
+        }
+    ],
     |args| {
         let max = args.count(1)?;
         let text = args.str(0)?;
-        let mut end = text.len().min(max);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        Ok(Value::string(&text[..end]))
+        Ok(Value::string(super::unicode::prefix_within_bytes(
+            text, max,
+        )))
     }
 );

@@ -328,10 +328,13 @@ pub struct Constraint {
 /// The constraints a target field can state.
 #[derive(Clone, Debug)]
 pub enum ConstraintKind {
-    /// `max_length N`: at most N characters (string) or elements (list).
+    /// `max_length N`: at most N user-perceived characters (string) or
+    /// elements (list).
     MaxLength(String),
     /// `min_length N`: at least N characters or elements.
     MinLength(String),
+    /// `max_bytes N`: a string of at most N bytes of UTF-8.
+    MaxBytes(String),
     /// `matches "regex"`: the string matches (anchor with `^...$`).
     Matches(String),
     /// `between A and B`: a number from A to B inclusive (as written).

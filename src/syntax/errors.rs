@@ -217,8 +217,29 @@ fn syntax_help(before: &str, rest: &str, expected: &[&str]) -> Option<String> {
             "`{word}` is about whole records: write it at the top level, not inside a block"
         ));
     }
+    // a misspelt option after a rule (`.email optinal`)
+    if !KEYWORDS.contains(&word.as_str())
+        && let Some(option) = crate::diagnostics::did_you_mean(&word, RULE_OPTIONS.iter().copied())
+    {
+        return Some(format!("did you mean `{option}`? (a rule option)"));
+    }
     None
 }
+
+/// The words that may follow a rule's value.
+const RULE_OPTIONS: &[&str] = &[
+    "required",
+    "optional",
+    "nullable",
+    "default",
+    "when",
+    "max_length",
+    "min_length",
+    "max_bytes",
+    "matches",
+    "between",
+    "one_of",
+];
 
 const KEYWORDS: &[&str] = &[
     "and", "default", "def", "else", "false", "for", "from", "if", "import", "in", "let", "match",

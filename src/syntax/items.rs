@@ -270,6 +270,7 @@ impl Builder<'_, '_> {
         let kind = match which {
             Rule::max_length => ConstraintKind::MaxLength(next()?.as_str().to_string()),
             Rule::min_length => ConstraintKind::MinLength(next()?.as_str().to_string()),
+            Rule::max_bytes => ConstraintKind::MaxBytes(next()?.as_str().to_string()),
             Rule::pattern => {
                 let pattern = next()?;
                 ConstraintKind::Matches(self.string_value(pattern))

@@ -138,6 +138,7 @@ fn is_keyword_rule(r: Rule) -> bool {
             | Rule::kw_catch
             | Rule::kw_max_length
             | Rule::kw_min_length
+            | Rule::kw_max_bytes
             | Rule::kw_matches
             | Rule::kw_between
             | Rule::kw_one_of

@@ -255,6 +255,7 @@ impl fmt::Display for crate::syntax::ast::Constraint {
         match &self.kind {
             ConstraintKind::MaxLength(n) => write!(f, "max_length {n}"),
             ConstraintKind::MinLength(n) => write!(f, "min_length {n}"),
+            ConstraintKind::MaxBytes(n) => write!(f, "max_bytes {n}"),
             ConstraintKind::Matches(p) => write!(f, "matches {p:?}"),
             ConstraintKind::Between(a, b) => write!(f, "between {a} {b}"),
             ConstraintKind::OneOf(c) => write!(f, "one_of {}", c.value),

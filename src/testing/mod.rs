@@ -215,7 +215,7 @@ pub struct Case {
 fn read_json(path: &Path) -> Result<Json, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
+    crate::parse_json(&text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
 }
 
 fn read_optional(path: &Path) -> Result<Option<Json>, String> {
