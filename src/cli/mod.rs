@@ -11,6 +11,7 @@ mod emit;
 mod fmt;
 mod functions;
 mod input;
+mod lsp;
 mod output;
 mod progress;
 mod report;
@@ -157,6 +158,14 @@ enum Command {
     /// `N passed, N failed`; exit 1 when a case failed, 3 when a mapping
     /// does not compile.
     Test(test::Args),
+    /// Run the language server (LSP over stdin and stdout) for editors
+    ///
+    /// Diagnostics as you type (the checks of `mapc check`), hover on
+    /// built-ins, tables, parameters, defs and `let`s, completion, go to
+    /// definition (into imported files too), find references, formatting
+    /// (`mapc fmt`) and the target fields as an outline. See the README's
+    /// "Editor support" for the setup of VS Code, Neovim and others.
+    Lsp(lsp::Args),
 }
 
 /// Runs `mapc` with the process's arguments.
@@ -192,6 +201,7 @@ pub fn run() -> ExitCode {
         Command::Doc(args) => doc::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     match outcome {
         Ok(exit) => exit.into(),
