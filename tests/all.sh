@@ -14,3 +14,12 @@ if cargo tree --no-default-features -e normal --prefix none | grep -E '^(clap|in
   echo "the library without the cli feature still depends on the crates above" >&2
   exit 1
 fi
+
+echo "== editor: headless Neovim's own LSP client gets mapc lsp's diagnostics"
+# Debian's neovim (0.7.2 on bookworm: no vim.lsp.start yet; editors/nvim/mapc.lua
+# falls back to vim.lsp.start_client there)
+if ! command -v nvim >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim >/dev/null
+fi
+bash tests/editors/nvim.sh
