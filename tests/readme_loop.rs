@@ -56,6 +56,7 @@ fn the_commands_listed_exist() {
         "schema",
         "fmt",
         "functions",
+        "lsp",
     ] {
         assert!(
             readme.contains(&format!("\nmapc {command} ")),
