@@ -13,6 +13,7 @@ mod functions;
 mod input;
 mod lsp;
 mod output;
+mod play;
 mod progress;
 mod report;
 mod schema;
@@ -166,6 +167,14 @@ enum Command {
     /// (`mapc fmt`) and the target fields as an outline. See the README's
     /// "Editor support" for the setup of VS Code, Neovim and others.
     Lsp(lsp::Args),
+    /// Try a mapping on a sample in the browser, as you type
+    ///
+    /// Serves one page on 127.0.0.1 (any free port unless `--port`) and
+    /// prints its URL: the mapping, the sample (an object, an array or
+    /// NDJSON) and parameters; the output; every diagnostic and runtime
+    /// error at its line and column; the `mapc doc` table and the `mapc
+    /// schema` schema. "Save" writes the mapping back to MAPPING.
+    Play(play::Args),
 }
 
 /// Runs `mapc` with the process's arguments.
@@ -202,6 +211,7 @@ pub fn run() -> ExitCode {
         Command::Schema(args) => schema::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Play(args) => play::run(&args),
     };
     match outcome {
         Ok(exit) => exit.into(),
