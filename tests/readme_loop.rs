@@ -57,6 +57,7 @@ fn the_commands_listed_exist() {
         "fmt",
         "functions",
         "lsp",
+        "play",
     ] {
         assert!(
             readme.contains(&format!("\nmapc {command} ")),
