@@ -292,10 +292,14 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
-    /// Waits until `expression` is true (10 s at most).
+    /// Waits until `expression` is true (10 s at most); an exception (the
+    /// page still loading) counts as not yet.
     fn wait_for(&mut self, expression: &str) {
         let started = Instant::now();
-        while self.eval(expression) != json!(true) {
+        let guarded = format!(
+            "(() => {{ try {{ return ({expression}); }} catch (e) {{ return false; }} }})()"
+        );
+        while self.eval(&guarded) != json!(true) {
             assert!(
                 started.elapsed() < Duration::from_secs(10),
                 "never true: {expression}"
