@@ -344,6 +344,22 @@ fn a_session_from_open_to_exit() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0]["code"], "W201");
     assert_eq!(diagnostics[0]["severity"], 2);
+    // after `$`, only the parameters, without their `$`
+    let typing = format!("{fixed}t = $te");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": typing}]}),
+    );
+    server.diagnostics(&uri);
+    let end = position(&typing, "$te", 0);
+    let items = server.at("textDocument/completion", &uri, (end.0, end.1 + 3));
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["tenant"]);
     server.stop();
 }
 
