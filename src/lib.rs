@@ -45,6 +45,7 @@ mod env;
 mod eval;
 pub mod format;
 mod mapping;
+pub mod outline;
 mod program;
 mod projection;
 pub mod schema;

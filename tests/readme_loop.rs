@@ -56,6 +56,8 @@ fn the_commands_listed_exist() {
         "schema",
         "fmt",
         "functions",
+        "lsp",
+        "play",
     ] {
         assert!(
             readme.contains(&format!("\nmapc {command} ")),

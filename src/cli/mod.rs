@@ -11,7 +11,9 @@ mod emit;
 mod fmt;
 mod functions;
 mod input;
+mod lsp;
 mod output;
+mod play;
 mod progress;
 mod report;
 mod schema;
@@ -157,6 +159,22 @@ enum Command {
     /// `N passed, N failed`; exit 1 when a case failed, 3 when a mapping
     /// does not compile.
     Test(test::Args),
+    /// Run the language server (LSP over stdin and stdout) for editors
+    ///
+    /// Diagnostics as you type (the checks of `mapc check`), hover on
+    /// built-ins, tables, parameters, defs and `let`s, completion, go to
+    /// definition (into imported files too), find references, formatting
+    /// (`mapc fmt`) and the target fields as an outline. See the README's
+    /// "Editor support" for the setup of VS Code, Neovim and others.
+    Lsp(lsp::Args),
+    /// Try a mapping on a sample in the browser, as you type
+    ///
+    /// Serves one page on 127.0.0.1 (any free port unless `--port`) and
+    /// prints its URL: the mapping, the sample (an object, an array or
+    /// NDJSON) and parameters; the output; every diagnostic and runtime
+    /// error at its line and column; the `mapc doc` table and the `mapc
+    /// schema` schema. "Save" writes the mapping back to MAPPING.
+    Play(play::Args),
 }
 
 /// Runs `mapc` with the process's arguments.
@@ -192,6 +210,8 @@ pub fn run() -> ExitCode {
         Command::Doc(args) => doc::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
+        Command::Play(args) => play::run(&args),
     };
     match outcome {
         Ok(exit) => exit.into(),
