@@ -48,6 +48,7 @@ mod mapping;
 mod program;
 mod projection;
 pub mod schema;
+mod stack;
 pub mod stdlib;
 pub mod syntax;
 pub mod testing;
@@ -57,7 +58,7 @@ pub use chrono_tz::Tz;
 pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::Env;
-pub use eval::{ApplyError, RuntimeError};
+pub use eval::{ApplyError, MAX_INPUT_DEPTH, RuntimeError};
 pub use format::format;
 pub use mapping::{
     Bound, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo, Record,

@@ -103,7 +103,7 @@ impl Bound<'_> {
     pub fn apply(&self, record: &Json) -> Result<Json, ApplyError> {
         eval::apply(
             self.program,
-            Value::from_json(record),
+            root(self.program, record)?,
             self.params.clone(),
             self.ambient,
         )
@@ -121,7 +121,7 @@ impl Bound<'_> {
         record: &Json,
         counts: &mut FieldCounts,
     ) -> Result<Json, ApplyError> {
-        self.counting(Value::from_json(record), counts)
+        self.counting(root(self.program, record)?, counts)
     }
 
     /// Maps a record read with [`Mapping::read`]: the same result as
@@ -174,7 +174,7 @@ impl Bound<'_> {
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,
     ) -> Result<(), ApplyError> {
-        self.write(Value::from_json(record), counts, out)
+        self.write(root(self.program, record)?, counts, out)
     }
 
     /// Maps a record read with [`Mapping::read`] and appends its output to
@@ -224,6 +224,18 @@ impl Bound<'_> {
         }
         Ok(())
     }
+}
+
+/// The root value of a record given as JSON: refused when it nests more
+/// deeply than [`eval::MAX_INPUT_DEPTH`] (a value built in code has no
+/// parser's limit).
+fn root<'r>(program: &Program, record: &'r Json) -> Result<Value<'r>, ApplyError> {
+    if eval::too_deep(record) {
+        return Err(ApplyError {
+            errors: vec![eval::too_deep_error(program, "the record")],
+        });
+    }
+    Ok(Value::from_json(record))
 }
 
 /// Per target field, how often it got no value from its source, over the
@@ -430,7 +442,7 @@ impl Mapping {
         let params = self.bind_params(env)?;
         eval::apply(
             &self.program,
-            Value::from_json(record),
+            root(&self.program, record)?,
             params,
             env.ambient(),
         )
@@ -450,6 +462,14 @@ impl Mapping {
         let mut values = Vec::with_capacity(self.program.params.len());
         for decl in &self.program.params {
             match env.param(&decl.name).or(decl.default.as_ref()) {
+                Some(value) if eval::too_deep(value) => {
+                    let mut error =
+                        eval::too_deep_error(&self.program, &format!("parameter `${}`", decl.name));
+                    error.file = Arc::clone(&self.program.files[decl.loc.file as usize]);
+                    error.span = decl.loc.span;
+                    errors.push(error);
+                    values.push(Value::Missing);
+                }
                 Some(value) if crate::check::param_type_accepts(decl.ty, value) => {
                     values.push(Value::from_json(value))
                 }

@@ -221,7 +221,10 @@ fn apply_fixtures() {
 /// ones listed here with the reason.
 #[test]
 fn every_code_has_a_fixture() {
-    const WITHOUT_FIXTURE: &[(&str, &str)] = &[];
+    const WITHOUT_FIXTURE: &[(&str, &str)] = &[(
+        "E330",
+        "only a value built in code nests that deep (serde_json refuses such text): tests/hostile.rs",
+    )];
     let mut shown = String::new();
     for entry in std::fs::read_dir("tests/snapshots").unwrap() {
         let path = entry.unwrap().path();

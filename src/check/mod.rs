@@ -51,6 +51,7 @@ pub(crate) fn check(
         checker.warnings(root, &ast);
     }
     checker.check_recursion();
+    checker.check_def_depth();
     // errors before warnings; syntax errors first (a check error may
     // follow from one); then in reading order, file by file
     let files = &checker.files;

@@ -37,6 +37,8 @@ codes! {
     InvalidNumber = "E102", "number literal out of range";
     /// `x | 5`: the right of a pipe is not a function.
     PipeTarget = "E103", "the right-hand side of `|` is not a function call";
+    /// Brackets, blocks and `if`/`for`/`match` nest more deeply than the limit.
+    NestingLimit = "E104", "mapping nested too deeply";
 
     /// No built-in function or def has this name.
     UnknownFunction = "E200", "unknown function";
@@ -72,6 +74,8 @@ codes! {
     InvalidType = "E215", "invalid type name";
     /// A table key is listed twice with different values.
     DuplicateKey = "E216", "table key with two values";
+    /// Defs call defs (that call defs, ...) more deeply than the limit.
+    DefDepthLimit = "E220", "defs call each other too deeply";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
@@ -117,6 +121,8 @@ codes! {
     UnknownCountry = "E320", "unknown country code or name";
     /// A value breaks a stated constraint (length, range, pattern, one-of, type).
     Constraint = "E321", "value breaks a constraint";
+    /// An input value (record or parameter) nests more deeply than the limit.
+    InputDepthLimit = "E330", "input value nested too deeply";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";

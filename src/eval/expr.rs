@@ -11,6 +11,10 @@ use std::borrow::Cow;
 
 impl<'a> Machine<'a> {
     pub(super) fn eval(&mut self, node: &'a Node) -> Result<Value<'a>> {
+        crate::stack::guard(|| self.eval_node(node))
+    }
+
+    fn eval_node(&mut self, node: &'a Node) -> Result<Value<'a>> {
         match &node.kind {
             NodeKind::Const(json) => Ok(Value::from_json(json)),
             NodeKind::Root => Ok(self.root.clone()),

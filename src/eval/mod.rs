@@ -15,7 +15,9 @@ mod value;
 
 pub use error::{ApplyError, RuntimeError};
 pub(crate) use number::Num;
+pub use value::MAX_INPUT_DEPTH;
 pub(crate) use value::Value;
+pub(crate) use value::too_deep;
 
 use crate::diagnostics::Code;
 use crate::program::{Absent, Block, Node, Program, Statement};
@@ -133,6 +135,21 @@ pub(crate) fn apply_to<'a>(
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
+
+/// The error for an input record (or parameter, named by `what`) nested
+/// more deeply than [`MAX_INPUT_DEPTH`].
+pub(crate) fn too_deep_error(program: &Program, what: &str) -> RuntimeError {
+    RuntimeError {
+        code: Code::InputDepthLimit,
+        message: format!("{what} nests more than {MAX_INPUT_DEPTH} levels of arrays and objects"),
+        target: None,
+        source_path: None,
+        value: None,
+        help: Some("mapc reads JSON nested at most as deeply as serde_json parses it".into()),
+        file: std::sync::Arc::clone(&program.files[0]),
+        span: crate::syntax::Span::default(),
+    }
+}
 
 fn run<'a>(
     program: &'a Program,

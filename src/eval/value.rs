@@ -306,3 +306,32 @@ fn json_equals(a: &Json, b: &Json) -> bool {
         _ => a == b,
     }
 }
+
+/// How deeply an input value (a record given as a `serde_json::Value`, or a
+/// parameter) may nest: serde_json's own limit when it parses text, so a
+/// value read from text and one built in code are treated alike. Deeper
+/// values are refused before anything recurses on them (cloning, writing
+/// and comparing JSON all recurse).
+pub const MAX_INPUT_DEPTH: usize = 127;
+
+/// Does `json` nest more than [`MAX_INPUT_DEPTH`] arrays and objects?
+/// Iterative: any depth is measured without recursion.
+pub(crate) fn too_deep(json: &Json) -> bool {
+    let mut stack: Vec<(&Json, usize)> = vec![(json, 0)];
+    while let Some((value, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Json>> = match value {
+            Json::Array(items) => Box::new(items.iter()),
+            Json::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth + 1 > MAX_INPUT_DEPTH {
+            return true;
+        }
+        stack.extend(
+            children
+                .filter(|c| c.is_array() || c.is_object())
+                .map(|c| (c, depth + 1)),
+        );
+    }
+    false
+}

@@ -41,6 +41,13 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
     // in the tree
     let mut last_item = None;
     while pos < text.len() {
+        if let Some(at) = super::depth::too_deep(text, pos) {
+            diagnostics.push(too_deep_error(file, at));
+            last_item = None;
+            let end = super::depth::brackets_closed(text, pos).max(at);
+            pos = resume_at(text, end.min(text.len().saturating_sub(1)));
+            continue;
+        }
         match MapcParser::parse(Rule::item, &text[pos..]) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
@@ -58,6 +65,14 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
                     last_item = Some((pos, end));
                 }
                 pos = skip_trivia(text, end.max(pos + 1));
+            }
+            Err(error) if is_limit(&error) => {
+                // pest ran out of stack despite the scan (an item the scan
+                // ended early): the same error
+                let at = pos + error_offset(&error);
+                diagnostics.push(too_deep_error(file, at.min(text.len())));
+                last_item = None;
+                pos = resume_at(text, at);
             }
             Err(error) => {
                 let (mut diagnostic, at) = syntax_error(file, pos, &error);
@@ -95,6 +110,34 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
         }
     }
     (ast, diagnostics)
+}
+
+/// "Nested too deeply" at byte `at`.
+fn too_deep_error(file: &Arc<SourceFile>, at: usize) -> Diagnostic {
+    let text = file.text.as_str();
+    let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+    Diagnostic::error(
+        Code::NestingLimit,
+        format!(
+            "mapping nested too deeply: more than {} levels of brackets, blocks and `if`, `for` or `match`",
+            super::depth::MAX_NESTING
+        ),
+    )
+    .with_label(file, Span::new(at, end), "this level is one too many")
+    .with_help("split the expression with `let` bindings or defs; use `match` or a lookup table for a long `else if` chain")
+}
+
+/// Did pest stop at its own stack or call limit?
+fn is_limit(error: &pest::error::Error<Rule>) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::CustomError { message }
+        if message.contains("limit reached"))
+}
+
+fn error_offset(error: &pest::error::Error<Rule>) -> usize {
+    match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
 }
 
 /// Skips whitespace and comments.

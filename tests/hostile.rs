@@ -1,0 +1,239 @@
+//! Hostile input (issue 10): deep nesting, long chains, huge sizes and
+//! quadratic traps must end in a coded error or a result, never in an
+//! abort (stack overflow, out of memory) or a stall. Each test here failed
+//! before its fix. The stack tests run on a 2 MiB thread, the stack a
+//! library user's thread (and `mapc apply`'s NDJSON workers) has.
+
+use mapc::{Env, Mapping};
+use serde_json::{Value as Json, json};
+
+/// Runs `f` on a thread with a 2 MiB stack, as a library user's thread has.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("the thread panicked")
+}
+
+/// The codes of a compile error, or of a record's errors.
+fn compile_codes(source: String) -> Result<Mapping, Vec<String>> {
+    Mapping::compile(&source).map_err(|e| {
+        e.diagnostics()
+            .iter()
+            .map(|d| d.code.as_str().to_string())
+            .collect()
+    })
+}
+
+fn apply_codes(mapping: &Mapping, record: &Json) -> Result<Json, Vec<String>> {
+    mapping.apply_with(record, &Env::new()).map_err(|e| {
+        e.errors
+            .iter()
+            .map(|r| r.code.as_str().to_string())
+            .collect()
+    })
+}
+
+#[test]
+fn nested_if_blocks_are_a_limit_error() {
+    let depth = 5_000;
+    let source = "if .a { ".repeat(depth) + "x = 1" + &" }".repeat(depth);
+    let codes = on_small_stack(move || compile_codes(source).err());
+    assert_eq!(codes, Some(vec!["E104".to_string()]));
+}
+
+#[test]
+fn else_if_chains_are_a_limit_error_or_work() {
+    let arms = 5_000;
+    let mut source = String::new();
+    for i in 0..arms {
+        source.push_str(&format!("if .a == {i} {{ x = {i} }} else "));
+    }
+    source.push_str("{ x = -1 }");
+    let out = on_small_stack(move || {
+        let mapping = compile_codes(source)?;
+        apply_codes(&mapping, &json!({"a": 4_321}))
+    });
+    assert_eq!(out, Err(vec!["E104".to_string()]));
+}
+
+#[test]
+fn nested_brackets_are_a_limit_error() {
+    for (open, close) in [("(", ")"), ("[", "]"), ("f(", ")"), ("{a: ", "}")] {
+        let depth = 20_000;
+        let source = format!(
+            "def f(x) = x\nx = {}1{}",
+            open.repeat(depth),
+            close.repeat(depth)
+        );
+        let codes = on_small_stack(move || compile_codes(source).err());
+        assert_eq!(codes, Some(vec!["E104".to_string()]), "{open}");
+    }
+}
+
+#[test]
+fn nested_if_expressions_are_a_limit_error() {
+    let depth = 5_000;
+    let source = format!("x = {}1", "if .a then ".repeat(depth));
+    let codes = on_small_stack(move || compile_codes(source).err());
+    assert_eq!(codes, Some(vec!["E104".to_string()]));
+}
+
+#[test]
+fn long_def_chains_are_a_limit_error() {
+    let mut source = String::from("def f0(x) = x + 1\n");
+    for i in 1..1_000 {
+        source.push_str(&format!("def f{i}(x) = f{}(x) + 1\n", i - 1));
+    }
+    source.push_str("out = f999(.a)\n");
+    let codes = on_small_stack(move || compile_codes(source).err());
+    assert_eq!(codes, Some(vec!["E220".to_string()]));
+}
+/// Every stage (compile, apply, format, describe, schema) on a mapping
+/// nested as deeply as the limits allow, on a 2 MiB thread.
+fn all_stages_on_small_stack(source: String, record: Json) -> Json {
+    on_small_stack(move || {
+        let mapping = Mapping::compile(&source).unwrap_or_else(|e| panic!("{e}"));
+        mapc::format(&source).expect("formats");
+        let description = mapping.describe();
+        let _ = description.to_markdown();
+        let _ = description.to_json();
+        let _ = mapping.schema();
+        mapping.apply(&record).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+#[test]
+fn the_deepest_accepted_mappings_run_on_a_small_stack() {
+    let depth = 60;
+    let blocks = "if .a { ".repeat(depth) + "x = 1" + &" }".repeat(depth);
+    assert_eq!(
+        all_stages_on_small_stack(blocks, json!({"a": true})),
+        json!({"x": 1})
+    );
+
+    let parens = format!("x = {}.a{}", "(".repeat(95), ")".repeat(95));
+    assert_eq!(
+        all_stages_on_small_stack(parens, json!({"a": 2})),
+        json!({"x": 2})
+    );
+
+    let arms = 120;
+    let mut chain = String::new();
+    for i in 0..arms {
+        chain.push_str(&format!("if .a == {i} {{ x = {i} }} else "));
+    }
+    chain.push_str("{ x = -1 }");
+    assert_eq!(
+        all_stages_on_small_stack(chain, json!({"a": 119})),
+        json!({"x": 119})
+    );
+
+    let mut expr = String::from("x = ");
+    for i in 0..95 {
+        expr.push_str(&format!("if .a == {i} then {i} else "));
+    }
+    expr.push_str("-1");
+    assert_eq!(
+        all_stages_on_small_stack(expr, json!({"a": 94})),
+        json!({"x": 94})
+    );
+}
+
+#[test]
+fn the_longest_accepted_def_chain_with_deep_bodies_runs_on_a_small_stack() {
+    // `+ 0 + 0 ...`: binary nodes nested 90 deep in each def's body
+    let zeros = " + 0".repeat(90);
+    let mut source = String::from("def f1(x) = x + 1\n");
+    for i in 2..=64 {
+        source.push_str(&format!("def f{i}(x) = f{}(x) + 1{zeros}\n", i - 1));
+    }
+    let block = "if .a > 0 { ".repeat(20) + "out = f64(.a)" + &" }".repeat(20);
+    source.push_str(&block);
+    let out = all_stages_on_small_stack(source.clone(), json!({"a": 1}));
+    assert_eq!(out, json!({"out": 65}));
+    // one more def is one too many
+    source.push_str("\ndef f65(x) = f64(x)\nmore = f65(.a)\n");
+    let codes = on_small_stack(move || compile_codes(source).err());
+    assert_eq!(codes, Some(vec!["E220".to_string()]));
+}
+
+/// A JSON value nested `depth` arrays deep, around `inner`.
+fn nested_arrays(depth: usize, inner: Json) -> Json {
+    let mut value = inner;
+    for _ in 0..depth {
+        value = Json::Array(vec![value]);
+    }
+    value
+}
+
+/// `{key: value}`, built without `json!` (which serializes, recursively).
+fn object_with(key: &str, value: Json) -> Json {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_string(), value);
+    Json::Object(map)
+}
+
+/// Takes a deep value apart without recursion (serde_json's drop recurses).
+fn dismantle(value: Json) {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Json::Array(items) => stack.extend(items),
+            Json::Object(map) => stack.extend(map.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_json_values_given_to_the_library_are_refused() {
+    let out = on_small_stack(|| {
+        let mapping = Mapping::compile("out = .a\nn = count(.a)").expect("compiles");
+        let record = object_with("a", nested_arrays(50_000, json!(1)));
+        let result = apply_codes(&mapping, &record);
+        let bound_env = Env::new();
+        let bound = mapping.bind(&bound_env).expect("binds");
+        let mut out = Vec::new();
+        let to = bound
+            .apply_to(&record, None, &mut out)
+            .map_err(|e| e.errors[0].code);
+        dismantle(record);
+        // at the limit it maps
+        let record = object_with("a", nested_arrays(mapc::MAX_INPUT_DEPTH - 1, json!(1)));
+        let ok = mapping.apply(&record).is_ok();
+        dismantle(record);
+        (result, to, ok)
+    });
+    assert_eq!(out.0, Err(vec!["E330".to_string()]));
+    assert_eq!(out.1, Err(mapc::Code::InputDepthLimit));
+    assert!(out.2, "a record at the limit maps");
+}
+
+#[test]
+fn deeply_nested_parameters_are_refused() {
+    let env = Env::new().with_param("p", nested_arrays(50_000, json!(1)));
+    // applied on a small stack; the environment comes back to be dropped
+    // here (serde_json drops a value recursively)
+    let (codes, env) = on_small_stack(move || {
+        let mapping = Mapping::compile("param p\nout = $p").expect("compiles");
+        let codes: Vec<String> = match mapping.apply_with(&json!({}), &env) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .errors
+                .iter()
+                .map(|r| r.code.as_str().to_string())
+                .collect(),
+        };
+        (codes, env)
+    });
+    assert_eq!(codes, vec!["E330".to_string()]);
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || drop(env))
+        .expect("spawn")
+        .join()
+        .expect("drops");
+}
