@@ -57,7 +57,7 @@ pub use check::Options;
 pub use chrono_tz::Tz;
 pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
-pub use env::Env;
+pub use env::{Budget, Env};
 pub use eval::{ApplyError, MAX_INPUT_DEPTH, RuntimeError};
 pub use format::format;
 pub use mapping::{

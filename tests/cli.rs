@@ -82,6 +82,8 @@ cases! {
     check_source_schema,
     check_target_schema,
     check_source_unreadable,
+    hostile_budget_stream_goes_on,
+    hostile_pad_width_from_record,
 }
 
 fn cases_dir() -> PathBuf {

@@ -237,3 +237,87 @@ fn deeply_nested_parameters_are_refused() {
         .join()
         .expect("drops");
 }
+
+/// `mapping` applied to each record in `env`: the output, or the codes.
+fn apply_each(mapping: &Mapping, env: &Env, records: &[Json]) -> Vec<Result<Json, Vec<String>>> {
+    records
+        .iter()
+        .map(|r| {
+            mapping.apply_with(r, env).map_err(|e| {
+                e.errors
+                    .iter()
+                    .map(|r| r.code.as_str().to_string())
+                    .collect()
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn pad_widths_from_the_record_are_limited() {
+    let mapping =
+        Mapping::compile("a = pad_start(.s, .w)\nb = pad_end(.s, .w, \"*\")").expect("compiles");
+    let out = apply_each(
+        &mapping,
+        &Env::new(),
+        &[
+            json!({"s": "x", "w": 1_000_000_000_000u64}),
+            json!({"s": "x", "w": 3}),
+        ],
+    );
+    assert_eq!(out[0], Err(vec!["E331".to_string(), "E331".to_string()]));
+    assert_eq!(out[1], Ok(json!({"a": "  x", "b": "x**"})));
+}
+
+#[test]
+fn defs_that_double_a_list_pass_the_budget_and_the_next_record_maps() {
+    let mut source = String::from("def d0(x) = x\n");
+    for i in 1..=40 {
+        source.push_str(&format!(
+            "def d{i}(x) = flatten([d{p}(x), d{p}(x)])\n",
+            p = i - 1
+        ));
+    }
+    source.push_str("out = if .n > 0 then d40([1]) else .n\n");
+    let mapping = Mapping::compile(&source).expect("compiles");
+    let mut budget = mapc::Budget::default();
+    budget.bytes = 4 << 20;
+    let env = Env::new().with_budget(budget);
+    let out = apply_each(&mapping, &env, &[json!({"n": 1}), json!({"n": 0})]);
+    assert_eq!(out[0], Err(vec!["E332".to_string()]));
+    assert_eq!(out[1], Ok(json!({"out": 0})));
+}
+
+#[test]
+fn a_filter_inside_a_for_over_the_same_list_passes_the_step_budget() {
+    let mapping = Mapping::compile("out = for x in .xs { n = count(filter(.xs, y => y == x)) }")
+        .expect("compiles");
+    let mut budget = mapc::Budget::default();
+    budget.steps = 200_000;
+    let env = Env::new().with_budget(budget);
+    let big: Vec<u32> = (0..2_000).collect();
+    let out = apply_each(&mapping, &env, &[json!({"xs": big}), json!({"xs": [1, 1]})]);
+    assert_eq!(out[0], Err(vec!["E332".to_string()]));
+    assert_eq!(out[1], Ok(json!({"out": [{"n": 2}, {"n": 2}]})));
+}
+
+#[test]
+fn writing_the_output_stops_at_the_output_limit() {
+    let mapping = Mapping::compile("out = .s\nmore = .s").expect("compiles");
+    let mut budget = mapc::Budget::default();
+    budget.output_bytes = 1_000;
+    let env = Env::new().with_budget(budget);
+    let bound = mapping.bind(&env).expect("binds");
+    let mut out = b"before".to_vec();
+    let error = bound
+        .apply_to(&json!({"s": "x".repeat(800)}), None, &mut out)
+        .expect_err("too long");
+    assert_eq!(error.errors[0].code, mapc::Code::SizeLimit);
+    assert_eq!(
+        out, b"before",
+        "nothing of the record is left in the output"
+    );
+    bound
+        .apply_to(&json!({"s": "x".repeat(400)}), None, &mut out)
+        .expect("fits");
+}

@@ -123,6 +123,10 @@ codes! {
     Constraint = "E321", "value breaks a constraint";
     /// An input value (record or parameter) nests more deeply than the limit.
     InputDepthLimit = "E330", "input value nested too deeply";
+    /// A value or the output record would be larger than its limit.
+    SizeLimit = "E331", "value or output larger than its limit";
+    /// A record took more evaluation steps or built more bytes than its budget.
+    Budget = "E332", "record passed its evaluation budget";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";

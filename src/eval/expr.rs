@@ -11,7 +11,61 @@ use std::borrow::Cow;
 
 impl<'a> Machine<'a> {
     pub(super) fn eval(&mut self, node: &'a Node) -> Result<Value<'a>> {
-        crate::stack::guard(|| self.eval_node(node))
+        self.spend(node, 1)?;
+        let value = crate::stack::guard(|| self.eval_node(node))?;
+        self.charge(node, &value)?;
+        Ok(value)
+    }
+
+    /// Counts `n` evaluation steps against the record's budget.
+    pub(super) fn spend(&mut self, node: &'a Node, n: u64) -> Result<()> {
+        if self.exhausted {
+            return Err(Flow::Reported);
+        }
+        self.steps += n;
+        if self.steps > self.ambient.budget.steps {
+            let message = format!(
+                "the record takes more than {} evaluation steps",
+                self.ambient.budget.steps
+            );
+            return Err(self.exhaust(node, message));
+        }
+        Ok(())
+    }
+
+    /// Counts the bytes of a value the mapping built (not of one read from
+    /// the input) against the record's budget; a list or object counts
+    /// its own slots, its elements were counted when they were built.
+    fn charge(&mut self, node: &'a Node, value: &Value<'a>) -> Result<()> {
+        const SLOT: u64 = std::mem::size_of::<Value<'static>>() as u64;
+        let bytes = match value {
+            Value::String(Cow::Owned(s)) => s.len() as u64,
+            Value::List(items) => items.len() as u64 * SLOT,
+            Value::Json(Cow::Owned(Json::Array(items))) => items.len() as u64 * SLOT,
+            Value::Json(Cow::Owned(Json::Object(map))) => map.len() as u64 * SLOT * 2,
+            _ => return Ok(()),
+        };
+        self.bytes += bytes;
+        if self.bytes > self.ambient.budget.bytes {
+            let message = format!(
+                "the record builds more than {} bytes of values",
+                self.ambient.budget.bytes
+            );
+            return Err(self.exhaust(node, message));
+        }
+        Ok(())
+    }
+
+    fn exhaust(&mut self, node: &'a Node, message: String) -> Flow {
+        self.exhausted = true;
+        let mut error = self.error(Code::Budget, node, message);
+        error.help = Some(
+            "the mapping does more work than the record's size explains (a loop over a list \
+             inside a loop over it, a value doubled again and again); raise the budget with \
+             `--max-steps` / `--max-record-bytes` or `Env::with_budget` if this is expected"
+                .into(),
+        );
+        Flow::Error(Box::new(error))
     }
 
     fn eval_node(&mut self, node: &'a Node) -> Result<Value<'a>> {

@@ -62,6 +62,13 @@ pub(crate) struct Machine<'a> {
     ambient: crate::env::Ambient,
     /// Fields written as null or from their default, when counted.
     events: Option<Vec<(String, FieldEvent)>>,
+    /// Steps taken and bytes built for this record, against
+    /// `ambient.budget`.
+    steps: u64,
+    bytes: u64,
+    /// The budget is spent: every evaluation now fails at once (the error
+    /// is recorded once).
+    exhausted: bool,
 }
 
 /// What happened to a target field that got no value from its source.
@@ -114,14 +121,32 @@ pub(crate) fn apply_to<'a>(
     let events = counting.then(Vec::new);
     let (object, events) = run(program, root, params, ambient, events)?;
     let start = out.len();
-    if let Err(error) = serde_json::to_writer(&mut *out, &object) {
+    let limit = ambient.budget.output_bytes;
+    let mut writer = Limited {
+        out: &mut *out,
+        left: limit,
+    };
+    if let Err(error) = serde_json::to_writer(&mut writer, &object) {
         // an output object holds no value without a JSON form, and a Vec
-        // takes every byte: this does not happen
+        // takes every byte: only the size limit stops the writing
         out.truncate(start);
+        let (code, message) = if error.is_io() {
+            (
+                Code::SizeLimit,
+                format!(
+                    "the output record is longer than {limit} bytes (the limit; `--max-output-bytes`)"
+                ),
+            )
+        } else {
+            (
+                Code::Limit,
+                format!("cannot write the output record: {error}"),
+            )
+        };
         return Err(ApplyError {
             errors: vec![RuntimeError {
-                code: Code::Limit,
-                message: format!("cannot write the output record: {error}"),
+                code,
+                message,
                 target: None,
                 source_path: None,
                 value: None,
@@ -135,6 +160,28 @@ pub(crate) fn apply_to<'a>(
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
+
+/// A writer that refuses to pass `left` bytes: writing an output record
+/// stops as soon as it passes the limit, not after it is built whole.
+struct Limited<'o> {
+    out: &'o mut Vec<u8>,
+    left: u64,
+}
+
+impl std::io::Write for Limited<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            return Err(std::io::Error::other("output size limit"));
+        }
+        self.left -= buf.len() as u64;
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// The error for an input record (or parameter, named by `what`) nested
 /// more deeply than [`MAX_INPUT_DEPTH`].
@@ -169,6 +216,9 @@ fn run<'a>(
         errors: Vec::new(),
         ambient,
         events,
+        steps: 0,
+        bytes: 0,
+        exhausted: false,
     };
     let mut out = Object::with_capacity(program.body.statements.len());
     machine.block(&program.body, &mut out);
