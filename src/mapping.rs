@@ -342,9 +342,11 @@ impl Mapping {
     /// The file cannot be read, or the mapping is invalid.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Mapping, CompileError> {
         let path = path.as_ref();
-        let source = std::fs::read_to_string(path).map_err(|error| CompileError::Read {
-            path: path.to_path_buf(),
-            error,
+        let source = check::read_text_limited(path, MAX_MAPPING_BYTES as u64).map_err(|error| {
+            CompileError::Read {
+                path: path.to_path_buf(),
+                error,
+            }
         })?;
         let options = Options {
             base_dir: Some(

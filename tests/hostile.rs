@@ -321,3 +321,51 @@ fn writing_the_output_stops_at_the_output_limit() {
         .apply_to(&json!({"s": "x".repeat(400)}), None, &mut out)
         .expect("fits");
 }
+
+/// A fresh directory under the system's temporary one.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mapc-hostile-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn compile_in(dir: &std::path::Path, source: &str) -> Result<Mapping, Vec<(String, String)>> {
+    let options = mapc::Options {
+        base_dir: Some(dir.to_path_buf()),
+    };
+    Mapping::compile_with("main.map", source, &options).map_err(|e| {
+        e.diagnostics()
+            .iter()
+            .map(|d| (d.code.as_str().to_string(), d.message.clone()))
+            .collect()
+    })
+}
+
+#[test]
+fn imports_are_read_with_a_size_limit() {
+    let dir = temp_dir("size");
+    let big = "# padding\n".repeat(200_000);
+    std::fs::write(dir.join("big.map"), &big).expect("write");
+    let errors = compile_in(&dir, "import f from \"big.map\"\nx = 1").expect_err("too big");
+    assert_eq!(errors[0].0, "E208");
+    assert!(errors[0].1.contains("larger than the limit"), "{errors:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_import_or_table_that_never_ends_is_an_error() {
+    let dir = temp_dir("zero");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.map")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.csv")).expect("symlink");
+    let errors = compile_in(&dir, "import f from \"zero.map\"\nx = 1").expect_err("never ends");
+    assert_eq!(errors[0].0, "E208");
+    let errors = compile_in(
+        &dir,
+        "table t from csv \"zero.csv\" key \"k\" value \"v\"\nx = .a | t",
+    )
+    .expect_err("never ends");
+    assert_eq!(errors[0].0, "E209");
+    let _ = std::fs::remove_dir_all(&dir);
+}
