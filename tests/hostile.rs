@@ -369,3 +369,55 @@ fn an_import_or_table_that_never_ends_is_an_error() {
     assert_eq!(errors[0].0, "E209");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn strip_html_respects_quoted_attributes() {
+    let mapping = Mapping::compile("out = strip_html(.h)").expect("compiles");
+    let out = mapping
+        .apply(&json!({"h": "<a title=\"x>y\">link</a> and <img alt='1 > 0'>text"}))
+        .expect("maps");
+    assert_eq!(out, json!({"out": "link and text"}));
+}
+
+#[test]
+fn unique_keeps_first_occurrences_by_value() {
+    let mapping = Mapping::compile("out = unique(.xs)").expect("compiles");
+    let out = mapping
+        .apply(&json!({"xs": [1, 1.0, "1", [1, 2], [1.0, 2], {"a": 1, "b": 2}, {"b": 2, "a": 1.00}, null, 2, "1", null]}))
+        .expect("maps");
+    assert_eq!(
+        out,
+        json!({"out": [1, "1", [1, 2], {"a": 1, "b": 2}, null, 2]})
+    );
+    // 20,000 numbers took 12.6 s (each compared with every one kept)
+    let many: Vec<u32> = (0..20_000).chain(0..20_000).collect();
+    let out = mapping.apply(&json!({ "xs": many })).expect("maps");
+    assert_eq!(out["out"].as_array().map(Vec::len), Some(20_000));
+}
+
+#[test]
+fn a_lookup_miss_on_a_big_table_is_cheap_and_still_helps() {
+    let dir = temp_dir("table");
+    let mut csv = String::from("code,name\n");
+    for i in 0..50_000 {
+        csv.push_str(&format!("K{i:06},name {i}\n"));
+    }
+    std::fs::write(dir.join("t.csv"), csv).expect("write");
+    let mapping = compile_in(
+        &dir,
+        "table t from csv \"t.csv\" key \"code\" value \"name\"\nx = .k | lookup(t)",
+    )
+    .expect("compiles");
+    // 500 misses: each was a pass over every key (0.5 s per miss at 800k)
+    for i in 0..2_000 {
+        let error = mapping
+            .apply(&json!({"k": format!("Z{i}")}))
+            .expect_err("miss");
+        assert_eq!(error.errors[0].code, mapc::Code::NotInTable);
+    }
+    let error = mapping.apply(&json!({"k": "k000042"})).expect_err("miss");
+    let help = error.errors[0].help.clone().unwrap_or_default();
+    assert!(help.starts_with("did you mean \"K000042\"?"), "{help}");
+    assert!(help.contains("and 49992 more"), "{help}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

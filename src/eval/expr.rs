@@ -342,7 +342,10 @@ impl<'a> Machine<'a> {
         if let Some(fallback) = &table.fallback {
             return Ok(Value::from_json(fallback));
         }
-        let keys: Vec<String> = table.keys.iter().map(Json::to_string).collect();
+        // only the keys shown are written out: a miss on an 800,000-key
+        // table must not cost a pass over every key
+        let shown: Vec<String> = table.keys.iter().take(8).map(Json::to_string).collect();
+        let keys_text = shorten_shown(&shown, table.keys.len());
         let mut error = self.error(
             Code::NotInTable,
             node,
@@ -354,26 +357,20 @@ impl<'a> Machine<'a> {
         let other_type = match &v {
             Value::Number(n) => n
                 .to_decimal()
-                .filter(|d| {
-                    table
-                        .keys
-                        .iter()
-                        .filter_map(Json::as_str)
-                        .any(|k| decimal(k) == Some(*d))
-                })
+                .filter(|d| table.has_numeric_string(*d))
                 .map(|_| "the table has this key as a string: convert with `to_string(...)`; "),
             Value::String(s) => decimal(s)
-                .filter(|d| {
-                    table.keys.iter().any(|k| match k {
-                        Json::Number(n) => decimal(n.as_str()) == Some(*d),
-                        _ => false,
-                    })
-                })
+                .filter(|d| table.get(&Value::decimal(*d)).is_some())
                 .map(|_| "the table has this key as a number: convert with `to_number(...)`; "),
             _ => None,
         };
         let suggestion = match other_type {
             Some(hint) => hint.to_string(),
+            None if table.keys.len() > MAX_SUGGESTION_KEYS => v
+                .as_str()
+                .and_then(|s| table.same_but_case(s))
+                .map(|s| format!("did you mean \"{s}\"? "))
+                .unwrap_or_default(),
             None => v
                 .as_str()
                 .and_then(|s| {
@@ -399,8 +396,7 @@ impl<'a> Machine<'a> {
                 .unwrap_or_default(),
         };
         error.help = Some(format!(
-            "{suggestion}the keys are {}; add the key, or a fallback `_ => value`",
-            shorten_list(&keys)
+            "{suggestion}the keys are {keys_text}; add the key, or a fallback `_ => value`"
         ));
         Err(Flow::Error(Box::new(error)))
     }
@@ -498,6 +494,20 @@ impl<'a> Machine<'a> {
 }
 
 /// `"a", "b", "c" … and 12 more`
+/// Above this many keys, a lookup miss suggests only a key that differs in
+/// case (from an index), not the nearest by edit distance (a pass over
+/// every key, per miss).
+const MAX_SUGGESTION_KEYS: usize = 2_000;
+
+/// The first keys of a table of `total`, and how many more there are.
+fn shorten_shown(shown: &[String], total: usize) -> String {
+    let mut out = shown.join(", ");
+    if total > shown.len() {
+        out.push_str(&format!(" and {} more", total - shown.len()));
+    }
+    out
+}
+
 fn shorten_list(items: &[String]) -> String {
     const SHOWN: usize = 8;
     let mut out = items

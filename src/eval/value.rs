@@ -335,3 +335,72 @@ pub(crate) fn too_deep(json: &Json) -> bool {
     }
     false
 }
+
+impl Value<'_> {
+    /// Appends a key that equal values share (as [`Value::equals`] sees
+    /// them: numbers by value, lists element by element, objects whatever
+    /// their key order), for hashing: `unique` finds repeats in linear time.
+    pub(crate) fn equality_key(&self, out: &mut String) {
+        crate::stack::guard(|| match self {
+            Value::Missing => out.push('m'),
+            Value::Null => out.push('z'),
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Value::Number(n) => number_key(n, out),
+            Value::String(s) => string_key(s, out),
+            Value::List(items) => {
+                out.push('[');
+                for item in items {
+                    item.equality_key(out);
+                }
+                out.push(']');
+            }
+            Value::Json(json) => json_key(json, out),
+            Value::Partial(tree) => json_key(&tree.to_json(), out),
+        });
+    }
+}
+
+fn number_key(n: &Num<'_>, out: &mut String) {
+    use std::fmt::Write as _;
+    match n.to_decimal() {
+        Some(d) => {
+            let _ = write!(out, "n{};", d.normalize());
+        }
+        None => {
+            out.push('N');
+            string_key(&n.text(), out);
+        }
+    }
+}
+
+fn string_key(s: &str, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "s{}:", s.len());
+    out.push_str(s);
+}
+
+fn json_key(json: &Json, out: &mut String) {
+    crate::stack::guard(|| match json {
+        Json::Null => out.push('z'),
+        Json::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Json::Number(n) => number_key(&Num::Text(Cow::Borrowed(n.as_str())), out),
+        Json::String(s) => string_key(s, out),
+        Json::Array(items) => {
+            out.push('[');
+            for item in items {
+                json_key(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(map) => {
+            let mut entries: Vec<(&String, &Json)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (key, value) in entries {
+                string_key(key, out);
+                json_key(value, out);
+            }
+            out.push('}');
+        }
+    });
+}
