@@ -421,3 +421,20 @@ fn a_lookup_miss_on_a_big_table_is_cheap_and_still_helps() {
     assert!(help.contains("and 49992 more"), "{help}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn compile_time_grows_linearly_with_junk_lines() {
+    // 40,000 junk lines took 51 s: pest's error scanned the rest of the
+    // file, and every line number was counted from the start (see
+    // BENCHMARKS.md for the growth; this runs in about a second)
+    let junk: String = (0..10_000)
+        .map(|i| format!("a{i} = ) junk {i} (\n"))
+        .collect();
+    let error = Mapping::compile(&junk).expect_err("junk");
+    assert_eq!(error.diagnostics().len(), 10_000);
+    let text = error.to_string();
+    assert!(
+        text.contains("--> <mapping>:10000:7"),
+        "line numbers are right"
+    );
+}
