@@ -438,3 +438,47 @@ fn compile_time_grows_linearly_with_junk_lines() {
         "line numbers are right"
     );
 }
+
+#[test]
+fn error_messages_shorten_the_offending_value() {
+    let long = "x".repeat(1_000_000);
+    let sources = [
+        "out = to_number(.s)",
+        "out = parse_date(.s)",
+        "out = .s + 1",
+        "table t { \"a\" => 1 }\nout = .s | lookup(t)",
+        "out = normalize_email(.s)",
+        "out = currency_code(.s)",
+        "out = to_zone(\"2024-01-01T00:00:00Z\", .s)",
+        "out = regex_extract(.s, \"^y\") ?? fail(.s)",
+        "out = .s max_length 3",
+        "out = .s one_of [\"a\"]",
+        "out = if .s then 1 else 2",
+        "out = parse_money(.s, \"USD\")",
+        "out = country_name(.s)",
+    ];
+    for source in sources {
+        let mapping = Mapping::compile(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let error = mapping.apply(&json!({ "s": long })).expect_err(source);
+        for e in &error.errors {
+            let shown = format!(
+                "{} {} {}",
+                e.message,
+                e.value.clone().unwrap_or_default(),
+                e.help.clone().unwrap_or_default()
+            );
+            assert!(
+                shown.len() < 5_000,
+                "{source}: {} bytes: {}",
+                shown.len(),
+                &shown[..200]
+            );
+            let rendered = e.to_diagnostic(Some("record 1")).to_string();
+            assert!(
+                rendered.len() < 5_000,
+                "{source}: rendered {} bytes",
+                rendered.len()
+            );
+        }
+    }
+}

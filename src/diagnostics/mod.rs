@@ -176,9 +176,18 @@ pub fn did_you_mean<'c>(
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
+    let name_chars = name.chars().count();
+    let name_lower = name.to_lowercase();
     for candidate in candidates {
+        // the edit distance is at least the difference in length: a name
+        // far longer than every candidate (a 1 MB "time zone" from a
+        // record) is no typo of one, and costs nothing to rule out
+        let candidate_chars = candidate.chars().count();
+        if name_chars.abs_diff(candidate_chars) > name_chars.max(candidate_chars) / 3 {
+            continue;
+        }
         // a difference in case only is the best suggestion there is
-        let distance = if name.to_lowercase() == candidate.to_lowercase() {
+        let distance = if name_lower == candidate.to_lowercase() {
             0
         } else {
             edit_distance(name, candidate)
