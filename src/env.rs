@@ -19,6 +19,45 @@ pub struct Env {
     params: BTreeMap<String, Json>,
     now: Option<DateTime<FixedOffset>>,
     time_zone: Option<Tz>,
+    budget: Budget,
+}
+
+/// The work one record may cost: a mapping can be superlinear (a `filter`
+/// over a list inside a `for` over the same list; defs that each double a
+/// list), so evaluation counts what it does. A record that passes a limit
+/// fails with error E332 (E331 for the output size) and the next record is
+/// mapped as usual. The defaults are generous: an ordinary mapping takes a
+/// few hundred steps and a few kilobytes per record.
+///
+/// ```
+/// use mapc::{Budget, Env};
+/// let mut budget = Budget::default();
+/// budget.steps = 1_000_000;
+/// let env = Env::new().with_budget(budget);
+/// assert_eq!(env.budget().steps, 1_000_000);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Budget {
+    /// Evaluation steps (one per expression evaluated, one per list element
+    /// a `for`, `map` or `filter` visits). Default 100 million.
+    pub steps: u64,
+    /// Bytes of values the mapping builds (strings, lists, objects; each
+    /// copy counts). Default 256 MiB.
+    pub bytes: u64,
+    /// Bytes of the output record as written by `Bound::apply_to` (the
+    /// writing stops as soon as it passes). Default 64 MiB.
+    pub output_bytes: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            steps: 100_000_000,
+            bytes: 256 << 20,
+            output_bytes: 64 << 20,
+        }
+    }
 }
 
 impl Env {
@@ -78,11 +117,23 @@ impl Env {
         self.time_zone
     }
 
+    /// Sets the work one record may cost (see [`Budget`]).
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The work one record may cost.
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
     /// What built-ins may read of the environment.
     pub(crate) fn ambient(&self) -> Ambient {
         Ambient {
             now: self.now,
             time_zone: self.time_zone,
+            budget: self.budget,
         }
     }
 }
@@ -93,4 +144,5 @@ impl Env {
 pub(crate) struct Ambient {
     pub(crate) now: Option<DateTime<FixedOffset>>,
     pub(crate) time_zone: Option<Tz>,
+    pub(crate) budget: Budget,
 }

@@ -49,6 +49,7 @@ pub mod outline;
 mod program;
 mod projection;
 pub mod schema;
+mod stack;
 pub mod stdlib;
 pub mod syntax;
 pub mod testing;
@@ -57,8 +58,8 @@ pub use check::Options;
 pub use chrono_tz::Tz;
 pub use describe::Description;
 pub use diagnostics::{Code, Diagnostic, Severity};
-pub use env::Env;
-pub use eval::{ApplyError, Outcome, RuntimeError};
+pub use env::{Budget, Env};
+pub use eval::{ApplyError, MAX_INPUT_DEPTH, Outcome, RuntimeError};
 pub use format::format;
 pub use mapping::{
     Bound, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo, Record,

@@ -149,7 +149,7 @@ impl Bound<'_> {
     pub fn apply_all(&self, record: &Json) -> Result<Outcome<Vec<Json>>, ApplyError> {
         eval::apply(
             self.program,
-            Value::from_json(record),
+            root(self.program, record)?,
             self.params.clone(),
             self.ambient,
             None,
@@ -171,7 +171,7 @@ impl Bound<'_> {
         let mut events = Vec::new();
         let outcome = eval::apply(
             self.program,
-            Value::from_json(record),
+            root(self.program, record)?,
             self.params.clone(),
             self.ambient,
             Some(&mut events),
@@ -195,7 +195,7 @@ impl Bound<'_> {
         let mut events = Vec::new();
         let outcome = eval::apply(
             self.program,
-            Value::from_json(record),
+            root(self.program, record)?,
             self.params.clone(),
             self.ambient,
             Some(&mut events),
@@ -250,7 +250,7 @@ impl Bound<'_> {
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,
     ) -> Result<(), ApplyError> {
-        self.write_single(Value::from_json(record), counts, out)
+        self.write_single(root(self.program, record)?, counts, out)
     }
 
     /// Maps a record read with [`Mapping::read`] and appends its output to
@@ -324,7 +324,7 @@ impl Bound<'_> {
         separator: u8,
         out: &mut Vec<u8>,
     ) -> Result<Outcome<usize>, ApplyError> {
-        self.write_all(Value::from_json(record), counts, separator, out)
+        self.write_all(root(self.program, record)?, counts, separator, out)
     }
 
     fn write_all<'r>(
@@ -392,6 +392,18 @@ impl Bound<'_> {
         }
         Ok(())
     }
+}
+
+/// The root value of a record given as JSON: refused when it nests more
+/// deeply than [`eval::MAX_INPUT_DEPTH`] (a value built in code has no
+/// parser's limit).
+fn root<'r>(program: &Program, record: &'r Json) -> Result<Value<'r>, ApplyError> {
+    if eval::too_deep(record) {
+        return Err(ApplyError {
+            errors: vec![eval::too_deep_error(program, "the record")],
+        });
+    }
+    Ok(Value::from_json(record))
 }
 
 /// The one JSON value [`Bound::apply`] gives for an outcome.
@@ -534,9 +546,11 @@ impl Mapping {
     /// The file cannot be read, or the mapping is invalid.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Mapping, CompileError> {
         let path = path.as_ref();
-        let source = std::fs::read_to_string(path).map_err(|error| CompileError::Read {
-            path: path.to_path_buf(),
-            error,
+        let source = check::read_text_limited(path, MAX_MAPPING_BYTES as u64).map_err(|error| {
+            CompileError::Read {
+                path: path.to_path_buf(),
+                error,
+            }
         })?;
         let options = Options {
             base_dir: Some(
@@ -657,7 +671,7 @@ impl Mapping {
         let params = self.bind_params(env)?;
         eval::apply(
             &self.program,
-            Value::from_json(record),
+            root(&self.program, record)?,
             params,
             env.ambient(),
             None,
@@ -718,6 +732,14 @@ impl Mapping {
         let mut values = Vec::with_capacity(self.program.params.len());
         for decl in &self.program.params {
             match env.param(&decl.name).or(decl.default.as_ref()) {
+                Some(value) if eval::too_deep(value) => {
+                    let mut error =
+                        eval::too_deep_error(&self.program, &format!("parameter `${}`", decl.name));
+                    error.file = Arc::clone(&self.program.files[decl.loc.file as usize]);
+                    error.span = decl.loc.span;
+                    errors.push(error);
+                    values.push(Value::Missing);
+                }
                 Some(value) if crate::check::param_type_accepts(decl.ty, value) => {
                     values.push(Value::from_json(value))
                 }

@@ -117,6 +117,13 @@ pub(crate) struct Table {
     pub fallback: Option<Json>,
     /// `from csv "path" key "k" value "v"`, for docs.
     pub csv: Option<CsvSource>,
+    /// String keys that read as numbers, by normalised value: a lookup miss
+    /// of a number says "the table has this key as a string" without a pass
+    /// over every key.
+    numeric_strings: std::collections::HashSet<String>,
+    /// Lower-cased string key → the key, built at the first miss that needs
+    /// it (a big table's "did you mean").
+    folded: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 /// Where a table's CSV entries came from.
@@ -368,7 +375,27 @@ impl Table {
             others: HashMap::new(),
             fallback: None,
             csv,
+            numeric_strings: std::collections::HashSet::new(),
+            folded: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Is `d` a string key's value as a number (`"12"` for 12)?
+    pub(crate) fn has_numeric_string(&self, d: rust_decimal::Decimal) -> bool {
+        self.numeric_strings.contains(&d.normalize().to_string())
+    }
+
+    /// The string key that equals `s` but for case, if any.
+    pub(crate) fn same_but_case(&self, s: &str) -> Option<&str> {
+        let folded = self.folded.get_or_init(|| {
+            let mut map = HashMap::new();
+            for key in self.keys.iter().filter_map(Json::as_str) {
+                map.entry(key.to_lowercase())
+                    .or_insert_with(|| key.to_string());
+            }
+            map
+        });
+        folded.get(&s.to_lowercase()).map(String::as_str)
     }
 
     /// Can `value` be a key (a string, number, boolean or null)?
@@ -407,6 +434,12 @@ impl Table {
             return Ok(map.get(&normalised));
         }
         map.insert(normalised, value);
+        if let Some(d) = key
+            .as_str()
+            .and_then(|k| crate::eval::number::parse_decimal(k.trim()))
+        {
+            self.numeric_strings.insert(d.normalize().to_string());
+        }
         self.keys.push(key);
         Ok(None)
     }

@@ -97,6 +97,8 @@ cases! {
     apply_skip_object,
     apply_numbers_keep_text,
     apply_numbers_keep_text_array,
+    hostile_budget_stream_goes_on,
+    hostile_pad_width_from_record,
 }
 
 fn cases_dir() -> PathBuf {

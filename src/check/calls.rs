@@ -170,6 +170,17 @@ impl Checker {
                         .help
                         .push(format!("the types are {}", program::TypeCheck::names()));
                 }
+                // a constant pattern is compiled once, now, and kept for
+                // every thread (a cache per thread thrashed above 256
+                // patterns)
+                if matches!(function.name, "matches" | "regex_replace" | "regex_extract")
+                    && let Some(Node {
+                        kind: NodeKind::Const(Json::String(pattern)),
+                        ..
+                    }) = nodes.get(1)
+                {
+                    crate::stdlib::pin_pattern(pattern);
+                }
                 Node {
                     kind: NodeKind::Call(function, nodes),
                     loc,

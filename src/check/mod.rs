@@ -35,6 +35,36 @@ pub struct Options {
     pub base_dir: Option<PathBuf>,
 }
 
+/// The largest CSV table file read (128 MiB); a larger one is error E209.
+pub const MAX_CSV_BYTES: u64 = 128 << 20;
+
+/// Reads at most `limit` bytes of a file: a larger file (or a device that
+/// never ends, `/dev/zero`) is an error after `limit + 1` bytes, never an
+/// allocation without bound.
+pub(crate) fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "the file is larger than the limit of {limit} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// [`read_limited`] as UTF-8 text.
+pub(crate) fn read_text_limited(path: &Path, limit: u64) -> std::io::Result<String> {
+    String::from_utf8(read_limited(path, limit)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
 /// The result of checking: a program and its warnings, or every diagnostic.
 pub(crate) fn check(
     file: Arc<SourceFile>,
@@ -52,6 +82,7 @@ pub(crate) fn check(
         checker.warnings(root, &ast);
     }
     checker.check_recursion();
+    checker.check_def_depth();
     // errors before warnings; syntax errors first (a check error may
     // follow from one); then in reading order, file by file
     let files = &checker.files;

@@ -129,7 +129,7 @@ impl Checker {
             return;
         }
         if !self.loaded.contains_key(&canonical) {
-            let text = match std::fs::read_to_string(&path) {
+            let text = match super::read_text_limited(&path, crate::MAX_MAPPING_BYTES as u64) {
                 Ok(text) => text,
                 Err(error) => {
                     self.error(

@@ -60,9 +60,16 @@ pub(crate) struct Args {
     /// Reject NDJSON lines longer than this (error E312)
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     max_line_bytes: usize,
-    /// Reject records whose output is longer than this (error E312)
+    /// Reject records whose output is longer than this (error E331; the
+    /// writing stops as soon as it passes)
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     max_output_bytes: usize,
+    /// Reject records that take more evaluation steps than this (error E332)
+    #[arg(long, value_name = "STEPS", default_value_t = mapc::Budget::default().steps)]
+    max_steps: u64,
+    /// Reject records whose mapping builds more bytes of values than this (error E332)
+    #[arg(long, value_name = "BYTES", default_value_t = mapc::Budget::default().bytes)]
+    max_record_bytes: u64,
 }
 
 /// `name=value`, split at the first `=`.
@@ -76,7 +83,11 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 /// Runs `mapc apply`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
-    let env = environment(&mapping, &args.params, args.time_zone)?;
+    let mut budget = mapc::Budget::default();
+    budget.steps = args.max_steps;
+    budget.bytes = args.max_record_bytes;
+    budget.output_bytes = args.max_output_bytes as u64;
+    let env = environment(&mapping, &args.params, args.time_zone)?.with_budget(budget);
     let source = Source::new(args.input.as_deref());
     let ndjson = args.ndjson || source.looks_like_ndjson();
     if ndjson && args.pretty {

@@ -37,6 +37,8 @@ codes! {
     InvalidNumber = "E102", "number literal out of range";
     /// `x | 5`: the right of a pipe is not a function.
     PipeTarget = "E103", "the right-hand side of `|` is not a function call";
+    /// Brackets, blocks and `if`/`for`/`match` nest more deeply than the limit.
+    NestingLimit = "E104", "mapping nested too deeply";
 
     /// No built-in function or def has this name.
     UnknownFunction = "E200", "unknown function";
@@ -75,6 +77,9 @@ codes! {
     /// A constant setting (a rounding mode, zone, unit, currency, format,
     /// duration) that the built-in refuses, so every record would fail.
     InvalidSetting = "E217", "constant argument every record would fail on";
+
+    /// Defs call defs (that call defs, ...) more deeply than the limit.
+    DefDepthLimit = "E220", "defs call each other too deeply";
 
     /// A `reject`, `skip` or `keep` guard after the first rule.
     GuardAfterRule = "E240", "record guard after a rule";
@@ -125,6 +130,12 @@ codes! {
     UnknownCountry = "E320", "unknown country code or name";
     /// A value breaks a stated constraint (length, range, pattern, one-of, type).
     Constraint = "E321", "value breaks a constraint";
+    /// An input value (record or parameter) nests more deeply than the limit.
+    InputDepthLimit = "E330", "input value nested too deeply";
+    /// A value or the output record would be larger than its limit.
+    SizeLimit = "E331", "value or output larger than its limit";
+    /// A record took more evaluation steps or built more bytes than its budget.
+    Budget = "E332", "record passed its evaluation budget";
     /// `assert_type(value, "integer")` on a value of another type.
     TypeAssertion = "E360", "value is not of the asserted type";
 

@@ -1,11 +1,11 @@
 //! Diagnostics as JSON, for editors and CI (`mapc check --format json`).
 
-use super::{Diagnostic, Label, Severity, line_col};
+use super::{Diagnostic, Label, Severity};
 use serde_json::{Value as Json, json};
 
 fn label_json(label: &Label) -> Json {
-    let (line, column) = line_col(&label.file.text, label.span.start);
-    let (end_line, end_column) = line_col(&label.file.text, label.span.end);
+    let (line, column) = label.file.line_col(label.span.start);
+    let (end_line, end_column) = label.file.line_col(label.span.end);
     json!({
         "file": label.file.name,
         "line": line,

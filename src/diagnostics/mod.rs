@@ -27,13 +27,25 @@ pub enum Severity {
 }
 
 /// A source text with the name it is reported under.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct SourceFile {
     /// The name in diagnostics: a path, or `<mapping>`.
     pub name: String,
     /// The text.
     pub text: String,
+    /// Where each line starts, computed at the first diagnostic that needs
+    /// a line number: each is then a binary search, not a scan from the
+    /// start of the file (thousands of diagnostics in a long file).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
+
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for SourceFile {}
 
 impl SourceFile {
     /// A named source text.
@@ -41,7 +53,26 @@ impl SourceFile {
         Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset, as
+    /// [`line_col`] gives, from an index of the lines built once.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = self.text.as_str();
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = starts.partition_point(|&s| s <= offset);
+        let line_start = starts[line - 1];
+        (line, text[line_start..offset].chars().count() + 1)
     }
 }
 
@@ -130,7 +161,7 @@ impl Diagnostic {
     /// The primary label's file, line and column (1-based), if it has one.
     pub fn location(&self) -> Option<(&str, usize, usize)> {
         let label = self.labels.first()?;
-        let (line, col) = line_col(&label.file.text, label.span.start);
+        let (line, col) = label.file.line_col(label.span.start);
         Some((label.file.name.as_str(), line, col))
     }
 }
@@ -147,9 +178,18 @@ pub fn did_you_mean<'c>(
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
+    let name_chars = name.chars().count();
+    let name_lower = name.to_lowercase();
     for candidate in candidates {
+        // the edit distance is at least the difference in length: a name
+        // far longer than every candidate (a 1 MB "time zone" from a
+        // record) is no typo of one, and costs nothing to rule out
+        let candidate_chars = candidate.chars().count();
+        if name_chars.abs_diff(candidate_chars) > name_chars.max(candidate_chars) / 3 {
+            continue;
+        }
         // a difference in case only is the best suggestion there is
-        let distance = if name.to_lowercase() == candidate.to_lowercase() {
+        let distance = if name_lower == candidate.to_lowercase() {
             0
         } else {
             edit_distance(name, candidate)

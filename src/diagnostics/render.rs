@@ -38,13 +38,13 @@ pub fn render(diagnostic: &Diagnostic) -> String {
     let width = diagnostic
         .labels
         .iter()
-        .map(|l| line_col(&l.file.text, l.span.start).0.to_string().len())
+        .map(|l| l.file.line_col(l.span.start).0.to_string().len())
         .max()
         .unwrap_or(1);
     let pad = " ".repeat(width);
     for (i, label) in diagnostic.labels.iter().enumerate() {
         let text = &label.file.text;
-        let (line, col) = line_col(text, label.span.start);
+        let (line, col) = label.file.line_col(label.span.start);
         let arrow = if i == 0 { "-->" } else { ":::" };
         let _ = writeln!(out, "{pad}{arrow} {}:{line}:{col}", label.file.name);
         let line_start = label.span.start.min(text.len());

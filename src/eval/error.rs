@@ -1,7 +1,7 @@
 //! Runtime errors as data: what failed, in which record, for which target
 //! field, at which source path, with which value, and where in the mapping.
 
-use crate::diagnostics::{Code, Diagnostic, SourceFile, line_col};
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::syntax::Span;
 use std::fmt;
 use std::sync::Arc;
@@ -33,7 +33,7 @@ pub struct RuntimeError {
 impl RuntimeError {
     /// The 1-based line and column in the mapping.
     pub fn line_col(&self) -> (usize, usize) {
-        line_col(&self.file.text, self.span.start)
+        self.file.line_col(self.span.start)
     }
 
     /// The error as a diagnostic, for rendering. `record` names the record

@@ -11,6 +11,64 @@ use std::borrow::Cow;
 
 impl<'a> Machine<'a> {
     pub(super) fn eval(&mut self, node: &'a Node) -> Result<Value<'a>> {
+        self.spend(node, 1)?;
+        let value = crate::stack::guard(|| self.eval_node(node))?;
+        self.charge(node, &value)?;
+        Ok(value)
+    }
+
+    /// Counts `n` evaluation steps against the record's budget.
+    pub(super) fn spend(&mut self, node: &'a Node, n: u64) -> Result<()> {
+        if self.exhausted {
+            return Err(Flow::Reported);
+        }
+        self.steps += n;
+        if self.steps > self.ambient.budget.steps {
+            let message = format!(
+                "the record takes more than {} evaluation steps",
+                self.ambient.budget.steps
+            );
+            return Err(self.exhaust(node, message));
+        }
+        Ok(())
+    }
+
+    /// Counts the bytes of a value the mapping built (not of one read from
+    /// the input) against the record's budget; a list or object counts
+    /// its own slots, its elements were counted when they were built.
+    fn charge(&mut self, node: &'a Node, value: &Value<'a>) -> Result<()> {
+        const SLOT: u64 = std::mem::size_of::<Value<'static>>() as u64;
+        let bytes = match value {
+            Value::String(Cow::Owned(s)) => s.len() as u64,
+            Value::List(items) => items.len() as u64 * SLOT,
+            Value::Json(Cow::Owned(Json::Array(items))) => items.len() as u64 * SLOT,
+            Value::Json(Cow::Owned(Json::Object(map))) => map.len() as u64 * SLOT * 2,
+            _ => return Ok(()),
+        };
+        self.bytes += bytes;
+        if self.bytes > self.ambient.budget.bytes {
+            let message = format!(
+                "the record builds more than {} bytes of values",
+                self.ambient.budget.bytes
+            );
+            return Err(self.exhaust(node, message));
+        }
+        Ok(())
+    }
+
+    fn exhaust(&mut self, node: &'a Node, message: String) -> Flow {
+        self.exhausted = true;
+        let mut error = self.error(Code::Budget, node, message);
+        error.help = Some(
+            "the mapping does more work than the record's size explains (a loop over a list \
+             inside a loop over it, a value doubled again and again); raise the budget with \
+             `--max-steps` / `--max-record-bytes` or `Env::with_budget` if this is expected"
+                .into(),
+        );
+        Flow::Error(Box::new(error))
+    }
+
+    fn eval_node(&mut self, node: &'a Node) -> Result<Value<'a>> {
         match &node.kind {
             NodeKind::Const(json) => Ok(Value::from_json(json)),
             NodeKind::Root => Ok(self.root.clone()),
@@ -328,7 +386,10 @@ impl<'a> Machine<'a> {
         if let Some(fallback) = &table.fallback {
             return Ok(Value::from_json(fallback));
         }
-        let keys: Vec<String> = table.keys.iter().map(Json::to_string).collect();
+        // only the keys shown are written out: a miss on an 800,000-key
+        // table must not cost a pass over every key
+        let shown: Vec<String> = table.keys.iter().take(8).map(Json::to_string).collect();
+        let keys_text = shorten_shown(&shown, table.keys.len());
         let mut error = self.error(
             Code::NotInTable,
             node,
@@ -340,26 +401,20 @@ impl<'a> Machine<'a> {
         let other_type = match &v {
             Value::Number(n) => n
                 .to_decimal()
-                .filter(|d| {
-                    table
-                        .keys
-                        .iter()
-                        .filter_map(Json::as_str)
-                        .any(|k| decimal(k) == Some(*d))
-                })
+                .filter(|d| table.has_numeric_string(*d))
                 .map(|_| "the table has this key as a string: convert with `to_string(...)`; "),
             Value::String(s) => decimal(s)
-                .filter(|d| {
-                    table.keys.iter().any(|k| match k {
-                        Json::Number(n) => decimal(n.as_str()) == Some(*d),
-                        _ => false,
-                    })
-                })
+                .filter(|d| table.get(&Value::decimal(*d)).is_some())
                 .map(|_| "the table has this key as a number: convert with `to_number(...)`; "),
             _ => None,
         };
         let suggestion = match other_type {
             Some(hint) => hint.to_string(),
+            None if table.keys.len() > MAX_SUGGESTION_KEYS => v
+                .as_str()
+                .and_then(|s| table.same_but_case(s))
+                .map(|s| format!("did you mean \"{s}\"? "))
+                .unwrap_or_default(),
             None => v
                 .as_str()
                 .and_then(|s| {
@@ -385,8 +440,7 @@ impl<'a> Machine<'a> {
                 .unwrap_or_default(),
         };
         error.help = Some(format!(
-            "{suggestion}the keys are {}; add the key, or a fallback `_ => value`",
-            shorten_list(&keys)
+            "{suggestion}the keys are {keys_text}; add the key, or a fallback `_ => value`"
         ));
         Err(Flow::Error(Box::new(error)))
     }
@@ -484,6 +538,20 @@ impl<'a> Machine<'a> {
 }
 
 /// `"a", "b", "c" … and 12 more`
+/// Above this many keys, a lookup miss suggests only a key that differs in
+/// case (from an index), not the nearest by edit distance (a pass over
+/// every key, per miss).
+const MAX_SUGGESTION_KEYS: usize = 2_000;
+
+/// The first keys of a table of `total`, and how many more there are.
+fn shorten_shown(shown: &[String], total: usize) -> String {
+    let mut out = shown.join(", ");
+    if total > shown.len() {
+        out.push_str(&format!(" and {} more", total - shown.len()));
+    }
+    out
+}
+
 fn shorten_list(items: &[String]) -> String {
     const SHOWN: usize = 8;
     let mut out = items

@@ -22,7 +22,9 @@ mod value;
 pub use error::{ApplyError, RuntimeError};
 
 pub(crate) use number::Num;
+pub use value::MAX_INPUT_DEPTH;
 pub(crate) use value::Value;
+pub(crate) use value::too_deep;
 
 use crate::diagnostics::Code;
 use crate::program::{Absent, Block, Node, Program, Statement};
@@ -53,6 +55,9 @@ enum TargetStep<'a> {
 pub(crate) enum Flow {
     Error(Box<RuntimeError>),
     Poisoned(usize),
+    /// The record's budget is spent and its error recorded: everything
+    /// after fails at once, with nothing more to say.
+    Reported,
 }
 
 /// A `let` not evaluated yet: it is, when a rule first reads it.
@@ -91,6 +96,13 @@ pub(crate) struct Machine<'a> {
     ambient: crate::env::Ambient,
     /// Fields written as null or from their default, when counted.
     events: Option<Vec<(String, FieldEvent)>>,
+    /// Steps taken and bytes built for this record, against
+    /// `ambient.budget`.
+    steps: u64,
+    bytes: u64,
+    /// The budget is spent: every evaluation now fails at once (the error
+    /// is recorded once).
+    exhausted: bool,
 }
 
 /// What happened to a target field that got no value from its source.
@@ -149,22 +161,42 @@ pub(crate) fn apply_to<'a>(
         (Outcome::Mapped(records), found) => (records, found),
     };
     let start = out.len();
+    let limit = ambient.budget.output_bytes;
     for (i, record) in records.iter().enumerate() {
         if i > 0 {
             out.push(separator);
         }
+        // each output record is held to the limit while it is written,
+        // not after it is built whole
+        let mut writer = Limited {
+            out: &mut *out,
+            left: limit,
+        };
         let written = match record {
-            Emitted::Object(object) => serde_json::to_writer(&mut *out, object),
-            Emitted::Json(json) => serde_json::to_writer(&mut *out, json),
+            Emitted::Object(object) => serde_json::to_writer(&mut writer, object),
+            Emitted::Json(json) => serde_json::to_writer(&mut writer, json),
         };
         if let Err(error) = written {
             // an output object holds no value without a JSON form, and a Vec
-            // takes every byte: this does not happen
+            // takes every byte: only the size limit stops the writing
             out.truncate(start);
+            let (code, message) = if error.is_io() {
+                (
+                    Code::SizeLimit,
+                    format!(
+                        "the output record is longer than {limit} bytes (the limit; `--max-output-bytes`)"
+                    ),
+                )
+            } else {
+                (
+                    Code::Limit,
+                    format!("cannot write the output record: {error}"),
+                )
+            };
             return Err(ApplyError {
                 errors: vec![RuntimeError {
-                    code: Code::Limit,
-                    message: format!("cannot write the output record: {error}"),
+                    code,
+                    message,
                     target: None,
                     source_path: None,
                     value: None,
@@ -183,6 +215,91 @@ pub(crate) fn apply_to<'a>(
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
+
+/// A writer that refuses to pass `left` bytes: writing an output record
+/// stops as soon as it passes the limit, not after it is built whole.
+struct Limited<'o> {
+    out: &'o mut Vec<u8>,
+    left: u64,
+}
+
+impl std::io::Write for Limited<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            return Err(std::io::Error::other("output size limit"));
+        }
+        self.left -= buf.len() as u64;
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The longest a quoted part of a message (between backticks or double
+/// quotes) is shown; longer ones are cut, and say how long they were.
+const MAX_QUOTED: usize = 100;
+/// The longest a whole message is shown.
+const MAX_MESSAGE: usize = 2_000;
+
+/// `message` with each long quoted part cut to [`MAX_QUOTED`] characters
+/// and its length given: `` `xxxx…` (1000000 characters) ``; then the
+/// whole cut to [`MAX_MESSAGE`] characters.
+pub(crate) fn shorten_message(message: &str) -> String {
+    if message.len() <= MAX_QUOTED {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE + 64));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest.as_bytes()[open] as char;
+        out.push_str(&rest[..=open]);
+        let inner = &rest[open + 1..];
+        let close = inner.find(quote).unwrap_or(inner.len());
+        let quoted = &inner[..close];
+        let count = quoted.chars().count();
+        if count > MAX_QUOTED {
+            out.extend(quoted.chars().take(MAX_QUOTED - 1));
+            out.push('…');
+            if close < inner.len() {
+                out.push(quote);
+            }
+            out.push_str(&format!(" ({count} characters)"));
+            rest = inner.get(close + 1..).unwrap_or("");
+        } else {
+            out.push_str(quoted);
+            if close < inner.len() {
+                out.push(quote);
+            }
+            rest = inner.get(close + 1..).unwrap_or("");
+        }
+    }
+    out.push_str(rest);
+    let total = out.chars().count();
+    if total > MAX_MESSAGE {
+        let cut: String = out.chars().take(MAX_MESSAGE).collect();
+        return format!("{cut}… (message cut: {total} characters)");
+    }
+    out
+}
+
+/// The error for an input record (or parameter, named by `what`) nested
+/// more deeply than [`MAX_INPUT_DEPTH`].
+pub(crate) fn too_deep_error(program: &Program, what: &str) -> RuntimeError {
+    RuntimeError {
+        code: Code::InputDepthLimit,
+        message: format!("{what} nests more than {MAX_INPUT_DEPTH} levels of arrays and objects"),
+        target: None,
+        source_path: None,
+        value: None,
+        help: Some("mapc reads JSON nested at most as deeply as serde_json parses it".into()),
+        file: std::sync::Arc::clone(&program.files[0]),
+        notes: Vec::new(),
+        span: crate::syntax::Span::default(),
+    }
+}
 
 fn run<'a>(
     program: &'a Program,
@@ -235,6 +352,9 @@ impl<'a> Machine<'a> {
             errors: Vec::new(),
             ambient,
             events,
+            steps: 0,
+            bytes: 0,
+            exhausted: false,
         }
     }
 
@@ -247,7 +367,17 @@ impl<'a> Machine<'a> {
                 Some(error) if !self.errors.iter().any(|e| same_error(e, error)) => error.clone(),
                 _ => return,
             },
+            Flow::Reported => return,
         };
+        // a value quoted in a message is shortened: a 50 MB string must not
+        // be repeated whole in stderr and the reject file
+        error.message = shorten_message(&error.message);
+        if let Some(help) = &error.help {
+            error.help = Some(shorten_message(help));
+        }
+        if let Some(value) = &error.value {
+            error.value = Some(shorten_message(value));
+        }
         if error.target.is_none() && !self.target.is_empty() {
             error.target = Some(self.target_path());
         }
@@ -261,6 +391,8 @@ impl<'a> Machine<'a> {
         if let Some(pending) = self.pending[slot].take() {
             match self.eval(pending.value) {
                 Ok(value) => self.bind(slot, value, Origin::Node(pending.value)),
+                // the budget is spent: nothing after it is evaluated
+                Err(Flow::Reported) => return Err(Flow::Reported),
                 Err(Flow::Poisoned(other)) => {
                     // an earlier `let` it reads failed: that one error
                     // stands for both

@@ -19,6 +19,10 @@ impl<'a> Machine<'a> {
         let recorded = self.errors.len();
         let counted = self.events.as_ref().map_or(0, Vec::len);
         let outcome = self.eval(lhs);
+        // a spent budget is not an error a fallback recovers from
+        if self.exhausted {
+            return outcome;
+        }
         let failed = self.errors.len() > recorded;
         match outcome {
             Ok(value) if !failed => Ok(value),

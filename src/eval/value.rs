@@ -319,3 +319,101 @@ fn json_equals(a: &Json, b: &Json) -> bool {
         _ => a == b,
     }
 }
+
+/// How deeply an input value (a record given as a `serde_json::Value`, or a
+/// parameter) may nest: serde_json's own limit when it parses text, so a
+/// value read from text and one built in code are treated alike. Deeper
+/// values are refused before anything recurses on them (cloning, writing
+/// and comparing JSON all recurse).
+pub const MAX_INPUT_DEPTH: usize = 127;
+
+/// Does `json` nest more than [`MAX_INPUT_DEPTH`] arrays and objects?
+/// Iterative: any depth is measured without recursion.
+pub(crate) fn too_deep(json: &Json) -> bool {
+    let mut stack: Vec<(&Json, usize)> = vec![(json, 0)];
+    while let Some((value, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Json>> = match value {
+            Json::Array(items) => Box::new(items.iter()),
+            Json::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth + 1 > MAX_INPUT_DEPTH {
+            return true;
+        }
+        stack.extend(
+            children
+                .filter(|c| c.is_array() || c.is_object())
+                .map(|c| (c, depth + 1)),
+        );
+    }
+    false
+}
+
+impl Value<'_> {
+    /// Appends a key that equal values share (as [`Value::equals`] sees
+    /// them: numbers by value, lists element by element, objects whatever
+    /// their key order), for hashing: `unique` finds repeats in linear time.
+    pub(crate) fn equality_key(&self, out: &mut String) {
+        crate::stack::guard(|| match self {
+            Value::Missing => out.push('m'),
+            Value::Null => out.push('z'),
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Value::Number(n) => number_key(n, out),
+            Value::String(s) => string_key(s, out),
+            Value::List(items) => {
+                out.push('[');
+                for item in items {
+                    item.equality_key(out);
+                }
+                out.push(']');
+            }
+            Value::Json(json) => json_key(json, out),
+            Value::Partial(tree) => json_key(&tree.to_json(), out),
+        });
+    }
+}
+
+fn number_key(n: &Num<'_>, out: &mut String) {
+    use std::fmt::Write as _;
+    match n.to_decimal() {
+        Some(d) => {
+            let _ = write!(out, "n{};", d.normalize());
+        }
+        None => {
+            out.push('N');
+            string_key(&n.text(), out);
+        }
+    }
+}
+
+fn string_key(s: &str, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "s{}:", s.len());
+    out.push_str(s);
+}
+
+fn json_key(json: &Json, out: &mut String) {
+    crate::stack::guard(|| match json {
+        Json::Null => out.push('z'),
+        Json::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Json::Number(n) => number_key(&Num::Text(Cow::Borrowed(n.as_str())), out),
+        Json::String(s) => string_key(s, out),
+        Json::Array(items) => {
+            out.push('[');
+            for item in items {
+                json_key(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(map) => {
+            let mut entries: Vec<(&String, &Json)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (key, value) in entries {
+                string_key(key, out);
+                json_key(value, out);
+            }
+            out.push('}');
+        }
+    });
+}

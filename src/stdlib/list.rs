@@ -172,9 +172,17 @@ builtin!(
         result: r#"["b","a"]"#
     }],
     |args| {
+        // a hash of each element's equality key: linear, not a comparison
+        // of every element with every one kept (20,000 numbers took 12 s)
         let mut out: Vec<Value<'_>> = Vec::new();
+        let mut seen: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
         for item in args.list(0)? {
-            if !out.iter().any(|seen| seen.equals(&item)) {
+            let mut key = String::new();
+            item.equality_key(&mut key);
+            let kept = seen.entry(key).or_default();
+            if !kept.iter().any(|&i| out[i].equals(&item)) {
+                kept.push(out.len());
                 out.push(item);
             }
         }

@@ -21,9 +21,39 @@ thread_local! {
     static CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
 }
 
+/// Patterns written as constants in compiled mappings, compiled once when
+/// the mapping is checked and shared by every thread: however many a
+/// mapping has, none is compiled again per record. At most
+/// [`PINNED_LIMIT`] are kept (a process that compiles mappings without
+/// end does not grow without bound); others use the per-thread cache.
+static PINNED: std::sync::LazyLock<std::sync::RwLock<HashMap<String, Regex>>> =
+    std::sync::LazyLock::new(Default::default);
+const PINNED_LIMIT: usize = 10_000;
+
+/// Compiles a constant pattern of a mapping being checked and keeps it
+/// (an invalid one is left to fail at run time, with its message).
+pub(crate) fn pin_pattern(pattern: &str) {
+    if PINNED
+        .read()
+        .is_ok_and(|p| p.contains_key(pattern) || p.len() >= PINNED_LIMIT)
+    {
+        return;
+    }
+    if let Ok(compiled) = regex::RegexBuilder::new(pattern)
+        .size_limit(SIZE_LIMIT)
+        .build()
+        && let Ok(mut pinned) = PINNED.write()
+    {
+        pinned.insert(pattern.to_string(), compiled);
+    }
+}
+
 /// The regular expression in argument `i`, compiled (or cached).
 pub(crate) fn regex(args: &Args<'_>, i: usize) -> Result<Regex, FnError> {
     let pattern = args.str(i)?;
+    if let Some(found) = PINNED.read().ok().and_then(|p| p.get(pattern).cloned()) {
+        return Ok(found);
+    }
     if let Some(found) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(found);
     }

@@ -398,8 +398,19 @@ builtin!(
     }
 );
 
+/// The widest `pad_start` and `pad_end` pad to, in characters (16 Mi): a
+/// width read from a record must not allocate terabytes.
+pub(crate) const MAX_PAD_WIDTH: usize = 1 << 24;
+
 fn pad(args: &mut Args<'_>, at_start: bool) -> Result<String, FnError> {
     let width = args.count(1)?;
+    if width > MAX_PAD_WIDTH {
+        return Err(args.error(
+            1,
+            Code::SizeLimit,
+            format!("the width {width} is more than the limit of {MAX_PAD_WIDTH} characters"),
+        ));
+    }
     let fill = args.opt_str(2)?.unwrap_or(" ");
     let mut fill_chars = fill.chars();
     let (Some(fill), None) = (fill_chars.next(), fill_chars.next()) else {

@@ -117,68 +117,31 @@ builtin!(
     }
 );
 
-/// The character an HTML entity names (the common named ones and all
-/// numeric ones).
-fn entity(name: &str) -> Option<char> {
-    if let Some(number) = name.strip_prefix('#') {
-        let code = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse().ok()?,
-        };
-        return char::from_u32(code);
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "euro" => '€',
-        "copy" => '©',
-        "reg" => '®',
-        "mdash" => '—',
-        "ndash" => '–',
-        "hellip" => '…',
-        _ => return None,
-    })
-}
-
 /// Text without tags, comments, scripts and styles; entities decoded;
-/// `<br>` and block ends become spaces; runs of whitespace become one.
+/// every tag becomes a space (so `<br>` and block ends separate words);
+/// runs of whitespace become one. The HTML5 tokenizer of `html5gum` reads
+/// the markup as a browser does (quoted attributes may hold `>`, all named
+/// entities), in one pass: linear in the text's length.
 fn strip_tags(html: &str) -> String {
+    use html5gum::{DefaultEmitter, Token, Tokenizer};
+    let mut emitter = DefaultEmitter::default();
+    // `<script>` and `<style>` hold raw text, not markup
+    emitter.naively_switch_states(true);
     let mut out = String::with_capacity(html.len());
-    let lower = html.to_ascii_lowercase();
-    let mut i = 0;
-    while i < html.len() {
-        let rest = &html[i..];
-        if rest.starts_with("<!--") {
-            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
-        } else if let Some(tag) = ["<script", "<style"]
-            .iter()
-            .find(|t| lower[i..].starts_with(**t))
-        {
-            let close = format!("</{}", &tag[1..]);
-            i += lower[i..].find(&close).map_or(rest.len(), |e| {
-                e + lower[i + e..]
-                    .find('>')
-                    .map_or(lower.len() - i - e, |g| g + 1)
-            });
-        } else if rest.starts_with('<')
-            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
-        {
-            out.push(' ');
-            i += rest.find('>').map_or(rest.len(), |e| e + 1);
-        } else if rest.starts_with('&')
-            && let Some(end) = rest[1..].find(';').filter(|e| *e <= 10)
-            && let Some(c) = entity(&rest[1..=end])
-        {
-            out.push(c);
-            i += end + 2;
-        } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c);
-            i += c.len_utf8();
+    let mut in_raw_text = false;
+    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                in_raw_text =
+                    matches!(tag.name.as_slice(), b"script" | b"style") && !tag.self_closing;
+                out.push(' ');
+            }
+            Token::EndTag(_) => {
+                in_raw_text = false;
+                out.push(' ');
+            }
+            Token::String(text) if !in_raw_text => out.push_str(&String::from_utf8_lossy(&text)),
+            _ => {}
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -191,7 +154,7 @@ builtin!(
     &[one("html", Ty::STRING)],
     Ty::STRING,
     Absent::Propagate,
-    "Plain text from HTML: tags and comments removed (with `<script>` and `<style>` content), entities decoded (named: amp lt gt quot apos nbsp euro copy reg mdash ndash hellip; all numeric), whitespace collapsed to single spaces. Not a sanitiser for output back into HTML: use `escape_html` for that.",
+    "Plain text from HTML: tags and comments removed (with `<script>` and `<style>` content), entities decoded (every HTML5 named entity, and numeric ones), attributes skipped even when a quoted value holds `>`, whitespace collapsed to single spaces. Not a sanitiser for output back into HTML: use `escape_html` for that.",
     &[Example {
         call: r#"strip_html("<p>Fish &amp; <b>Chips</b></p><script>x()</script><br/>&#8364;5")"#,
         result: r#""Fish & Chips €5""#

@@ -6,6 +6,7 @@
 //! so one run reports every broken item.
 
 mod ast;
+mod depth;
 mod errors;
 mod expressions;
 mod items;
@@ -15,6 +16,7 @@ mod rule_names;
 mod sexpr;
 
 pub use ast::*;
+pub use depth::MAX_NESTING;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use std::sync::Arc;

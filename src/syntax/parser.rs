@@ -42,7 +42,22 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
     // in the tree
     let mut last_item = None;
     while pos < text.len() {
-        match MapcParser::parse(Rule::item, &text[pos..]) {
+        // pest stops at its own stack guard, so parsing first is safe; the
+        // nesting is then checked on what it read (the item, or up to its
+        // error), which keeps the check linear in the file's length
+        let parsed = parse_item(text, pos);
+        let reach = match &parsed {
+            Ok(pairs) => pairs.peek().map_or(pos, |p| pos + p.as_span().end()),
+            Err(error) => pos + error_offset(error),
+        };
+        if let Some(at) = super::depth::too_deep(&text[..reach.min(text.len())], pos) {
+            diagnostics.push(too_deep_error(file, at));
+            last_item = None;
+            let end = super::depth::brackets_closed(text, pos).max(at);
+            pos = resume_at(text, end.min(text.len().saturating_sub(1)));
+            continue;
+        }
+        match parsed {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = pos + pair.as_span().end();
@@ -59,6 +74,14 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
                     last_item = Some((pos, end));
                 }
                 pos = skip_trivia(text, end.max(pos + 1));
+            }
+            Err(error) if is_limit(&error) => {
+                // pest ran out of stack despite the scan (an item the scan
+                // ended early): the same error
+                let at = pos + error_offset(&error);
+                diagnostics.push(too_deep_error(file, at.min(text.len())));
+                last_item = None;
+                pos = resume_at(text, at);
             }
             Err(error) => {
                 let (mut diagnostic, at) = syntax_error(file, pos, &error);
@@ -96,6 +119,70 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>) -> (Ast, Vec<Diagnostic>) {
         }
     }
     (ast, diagnostics)
+}
+
+/// Parses the item at `pos`, as `MapcParser::parse(Rule::item,
+/// &text[pos..])` would, in time linear in the item's length.
+///
+/// pest builds its error by scanning back from the end of its input to the
+/// error, so a failing parse of `&text[pos..]` costs the rest of the file:
+/// 40,000 junk lines took 51 s. The item is parsed in a window that ends
+/// near it instead; a result that the window's end may have changed (an
+/// error close to it) is parsed again in a window twice as long. A
+/// success is confirmed on the whole text (a success builds no error, so
+/// that is cheap).
+fn parse_item(
+    text: &str,
+    pos: usize,
+) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    /// More than the longest token pest may look at past an error.
+    const MARGIN: usize = 32;
+    let rest = &text[pos..];
+    let mut window = (resume_at(text, pos) - pos).max(256);
+    loop {
+        if window >= rest.len() {
+            return MapcParser::parse(Rule::item, rest);
+        }
+        let end = (0..4)
+            .map(|d| window + d)
+            .find(|&w| rest.is_char_boundary(w))
+            .unwrap_or(rest.len());
+        match MapcParser::parse(Rule::item, &rest[..end]) {
+            Ok(_) => return MapcParser::parse(Rule::item, rest),
+            Err(error) if !is_limit(&error) && error_offset(&error) + MARGIN < end => {
+                return Err(error);
+            }
+            Err(_) => window = end * 2,
+        }
+    }
+}
+
+/// "Nested too deeply" at byte `at`.
+fn too_deep_error(file: &Arc<SourceFile>, at: usize) -> Diagnostic {
+    let text = file.text.as_str();
+    let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+    Diagnostic::error(
+        Code::NestingLimit,
+        format!(
+            "mapping nested too deeply: more than {} levels of brackets, blocks and `if`, `for` or `match`",
+            super::depth::MAX_NESTING
+        ),
+    )
+    .with_label(file, Span::new(at, end), "this level is one too many")
+    .with_help("split the expression with `let` bindings or defs; use `match` or a lookup table for a long `else if` chain")
+}
+
+/// Did pest stop at its own stack or call limit?
+fn is_limit(error: &pest::error::Error<Rule>) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::CustomError { message }
+        if message.contains("limit reached"))
+}
+
+fn error_offset(error: &pest::error::Error<Rule>) -> usize {
+    match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
 }
 
 /// Skips whitespace and comments.
