@@ -150,6 +150,7 @@ def main():
     spark = (
         SparkSession.builder.master("local[2]")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.files.maxPartitionBytes", str(max(size // 8, 1 << 20)))
         .getOrCreate()
     )
