@@ -49,11 +49,6 @@ def _mapping(pickled: bytes) -> Mapping:
     return mapping
 
 
-def compile_count() -> int:
-    """How many mappings this process has compiled for Spark (for tests)."""
-    return len(_compiled)
-
-
 class SparkResult(NamedTuple):
     """The two DataFrames of a mapping run: together they hold every input row."""
 
