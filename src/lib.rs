@@ -48,6 +48,7 @@ mod mapping;
 pub mod outline;
 mod program;
 mod projection;
+pub mod reject;
 pub mod schema;
 mod stack;
 pub mod stdlib;

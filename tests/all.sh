@@ -15,6 +15,34 @@ if cargo tree --no-default-features -e normal --prefix none | grep -E '^(clap|in
   exit 1
 fi
 
+echo "== Python: the mapc package (mapc-py, PyO3 + maturin) and its Spark module"
+# Installs what the suite needs only when it is missing (pip into the
+# machine's Python; a Java runtime from Debian for Spark), and builds the
+# package again only when its sources changed (a stamp in target/).
+python="${PYTHON:-python3}"
+need=()
+"$python" -c "import maturin" 2>/dev/null || need+=("maturin>=1.5,<2")
+"$python" -c "import pytest" 2>/dev/null || need+=("pytest>=7")
+"$python" -c "import pyarrow" 2>/dev/null || need+=("pyarrow>=12")
+"$python" -c "import pandas" 2>/dev/null || need+=("pandas>=2.2,<3") # mapInArrow wants it
+"$python" -c "import pyspark" 2>/dev/null || need+=("pyspark>=3.5")
+if [ ${#need[@]} -gt 0 ]; then
+  "$python" -m pip install --quiet "${need[@]}"
+fi
+if ! command -v java >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless
+fi
+stamp=target/mapc-py.stamp
+sources=$(find Cargo.toml Cargo.lock grammar src mapc-py/Cargo.toml mapc-py/pyproject.toml mapc-py/src mapc-py/python \
+  -type f ! -name '*.so' ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$sources" ] || ! "$python" -c "import mapc._mapc" 2>/dev/null; then
+  # release build (maturin's default); cargo reuses target/ between runs
+  "$python" -m pip install --quiet --no-build-isolation --force-reinstall --no-deps ./mapc-py
+  echo "$sources" > "$stamp"
+fi
+# the CLI binary `cargo test` built above is what the package is compared with
+MAPC_BIN="$PWD/target/debug/mapc" "$python" -m pytest -q -p no:cacheprovider mapc-py/tests
+
 echo "== editor: headless Neovim's own LSP client gets mapc lsp's diagnostics"
 # Debian's neovim (0.7.2 on bookworm: no vim.lsp.start yet; editors/nvim/mapc.lua
 # falls back to vim.lsp.start_client there)

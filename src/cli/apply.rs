@@ -285,18 +285,7 @@ fn apply_document(
 /// A reject-file line for a record of a JSON document: its index and the
 /// record itself, with every error.
 fn document_reject(index: usize, record: &Json, error: &mapc::ApplyError) -> Json {
-    let errors = error
-        .errors
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "code": e.code.as_str(),
-                "message": e.message,
-                "target": e.target,
-                "source": e.source_path,
-            })
-        })
-        .collect();
+    let errors = mapc::reject::apply_error_entries(error);
     serde_json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
 }
 

@@ -74,16 +74,7 @@ pub(crate) fn invalid_json(error: &serde_json::Error, context: &str) -> Diagnost
     .with_note(context.to_string())
 }
 
-/// serde_json's message without its ` at line L column C` suffix (the
-/// caller words the position).
-pub(crate) fn json_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    match text.strip_suffix(&suffix) {
-        Some(message) => message.to_string(),
-        None => text,
-    }
-}
+pub(crate) use mapc::reject::json_message;
 
 #[cfg(test)]
 mod tests {
@@ -93,11 +84,5 @@ mod tests {
     fn io_messages_lose_the_os_error_number() {
         let error = io::Error::from_raw_os_error(2);
         assert_eq!(io_message(&error), "No such file or directory");
-    }
-
-    #[test]
-    fn json_messages_lose_the_position() {
-        let error = serde_json::from_str::<serde_json::Value>("{\"a\" 1}").unwrap_err();
-        assert_eq!(json_message(&error), "expected `:`");
     }
 }

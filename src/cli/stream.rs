@@ -5,11 +5,10 @@
 //! several output lines (`emit`): those are counted as `output`.
 
 use super::input::{Chunk, RawLine};
-use super::report::json_message;
-use base64::Engine as _;
 use mapc::diagnostics::render;
+use mapc::reject::{self, InputError};
 use mapc::{ApplyError, Bound, Code, Diagnostic, FieldCounts, Mapping, Outcome};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
 /// What to do with a record that fails.
@@ -86,11 +85,7 @@ pub(crate) struct Mapped {
 /// Why one record failed.
 enum Problem {
     /// The line itself: not UTF-8, not JSON, too long.
-    Input {
-        code: Code,
-        message: String,
-        column: Option<usize>,
-    },
+    Input(InputError),
     /// The mapping, or the output limit.
     Apply(ApplyError),
     Output(String),
@@ -149,35 +144,30 @@ impl Worker<'_> {
         fields: &mut FieldCounts,
     ) -> Result<Outcome<usize>, Problem> {
         if let Some(length) = line.cut_from {
-            return Err(Problem::Input {
-                code: Code::Limit,
-                message: format!(
+            return Err(Problem::Input(InputError::new(
+                Code::Limit,
+                format!(
                     "input line is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
                     self.settings.max_line
                 ),
-                column: None,
-            });
+                None,
+            )));
         }
         // a byte order mark may open the stream
         let text = match line.number {
             1 => text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text),
             _ => text,
         };
-        let text = std::str::from_utf8(text.trim_ascii()).map_err(|e| Problem::Input {
-            code: Code::InvalidJson,
-            message: "input is not valid UTF-8".to_string(),
-            column: Some(e.valid_up_to() + 1),
-        })?;
-        let record = self.mapping.read(text).map_err(|e| Problem::Input {
-            code: Code::InvalidJson,
-            message: format!("input is not valid JSON: {}", json_message(&e)),
-            column: Some(e.column()),
-        })?;
+        let record = reject::read_line(self.mapping, text).map_err(Problem::Input)?;
         let start = out.len();
         let counts = self.settings.count_fields.then_some(fields);
         let outcome = match self.bound.apply_record_all_to(&record, counts, b'\n', out) {
             Ok(outcome) => outcome,
-            Err(error) => return Err(Problem::Apply(self.full_report(text, error))),
+            Err(error) => {
+                // `read_line` read the text as UTF-8 already
+                let text = std::str::from_utf8(text.trim_ascii()).unwrap_or_default();
+                return Err(Problem::Apply(self.full_report(text, error)));
+            }
         };
         let longest = out[start..]
             .split(|b| *b == b'\n')
@@ -213,37 +203,24 @@ impl Worker<'_> {
         let mut diagnostics = Vec::new();
         let mut entries = Vec::new();
         match problem {
-            Problem::Input {
-                code,
-                message,
-                column,
-            } => {
-                errors.push((code, None));
-                let (message, note) = match column {
-                    Some(column) => (
-                        format!("{message} at column {column}"),
-                        format!("{context}, column {column}"),
-                    ),
-                    None => (message.clone(), context),
+            Problem::Input(input) => {
+                errors.push((input.code, None));
+                entries.push(input.entry());
+                let note = match input.column {
+                    Some(column) => format!("{context}, column {column}"),
+                    None => context,
                 };
-                entries.push(error_entry(code, &message, None, None));
-                let shown = message.split(" at column ").next().unwrap_or_default();
-                diagnostics.push(Diagnostic::error(code, shown).with_note(note));
+                diagnostics.push(Diagnostic::error(input.code, input.message).with_note(note));
             }
             Problem::Output(message) => {
                 errors.push((Code::Limit, None));
-                entries.push(error_entry(Code::Limit, &message, None, None));
+                entries.push(reject::error_entry(Code::Limit, &message, None, None));
                 diagnostics.push(Diagnostic::error(Code::Limit, message).with_note(context));
             }
             Problem::Apply(error) => {
+                entries = reject::apply_error_entries(&error);
                 for e in &error.errors {
                     errors.push((e.code, e.target.clone()));
-                    entries.push(error_entry(
-                        e.code,
-                        &e.message,
-                        e.target.as_deref(),
-                        e.source_path.as_deref(),
-                    ));
                     diagnostics.push(e.to_diagnostic(Some(&context)));
                 }
             }
@@ -272,36 +249,11 @@ impl Worker<'_> {
     }
 }
 
-fn error_entry(code: Code, message: &str, target: Option<&str>, source: Option<&str>) -> Json {
-    let text = |s: Option<&str>| s.map_or(Json::Null, |s| Json::String(s.to_string()));
-    let mut entry = Map::new();
-    entry.insert("code".into(), Json::String(code.as_str().into()));
-    entry.insert("message".into(), Json::String(message.into()));
-    entry.insert("target".into(), text(target));
-    entry.insert("source".into(), text(source));
-    Json::Object(entry)
-}
-
-/// One line of the reject file: `{"line": 3, "input": "...", "errors":
-/// [...]}`. The input line is carried byte for byte (without its `\n`; a
-/// `\r` stays): as a JSON string when it is UTF-8, otherwise in
-/// `input_base64` (standard alphabet, padded). A line cut at the length
-/// limit also has `input_bytes`, its real length.
+/// One line of the reject file: the library's reject entry and a `\n`.
 fn reject_line(number: u64, text: &[u8], cut_from: Option<u64>, errors: Vec<Json>) -> Vec<u8> {
-    let mut entry = Map::new();
-    entry.insert("line".into(), Json::from(number));
-    match std::str::from_utf8(text) {
-        Ok(text) => entry.insert("input".into(), Json::String(text.into())),
-        Err(_) => entry.insert(
-            "input_base64".into(),
-            Json::String(base64::engine::general_purpose::STANDARD.encode(text)),
-        ),
-    };
-    if let Some(length) = cut_from {
-        entry.insert("input_bytes".into(), Json::from(length));
-    }
-    entry.insert("errors".into(), Json::Array(errors));
-    let mut out = Json::Object(entry).to_string().into_bytes();
+    let mut out = reject::entry(number, text, cut_from, errors)
+        .to_string()
+        .into_bytes();
     out.push(b'\n');
     out
 }

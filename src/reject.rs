@@ -1,0 +1,166 @@
+//! Rejects (dead-letter entries): what is kept of a record that failed, so
+//! that no record is lost. The `mapc apply --on-error reject=FILE` file,
+//! the Python package's batch rejects and its Spark rejects all use these
+//! functions, so they say the same thing in the same shape:
+//!
+//! ```json
+//! {"line": 3, "input": "{\"id\": 1}", "errors": [{"code": "E300", "message": "...", "target": "email", "source": "$.email"}]}
+//! ```
+//!
+//! ```
+//! use mapc::{Mapping, reject};
+//! let mapping = Mapping::compile("id = .id required").unwrap();
+//! let error = reject::read_line(&mapping, b"{\"id\": 1,").unwrap_err();
+//! let entry = reject::entry(7, b"{\"id\": 1,", None, vec![error.entry()]);
+//! assert_eq!(entry["line"], 7);
+//! assert_eq!(entry["errors"][0]["code"], "E400");
+//! assert_eq!(entry["errors"][0]["message"], "input is not valid JSON: EOF while parsing a value at column 9");
+//! ```
+
+use crate::diagnostics::Code;
+use crate::eval::ApplyError;
+use crate::mapping::{Mapping, Record};
+use base64::Engine as _;
+use serde_json::{Map, Value as Json};
+
+/// Why an input line is not a record: not UTF-8, or not JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InputError {
+    /// The stable code (`E400`).
+    pub code: Code,
+    /// What is wrong, without the position: `input is not valid JSON: expected `:``.
+    pub message: String,
+    /// The 1-based column (in bytes) where the text went wrong.
+    pub column: Option<usize>,
+}
+
+impl InputError {
+    /// An input error with this code, message and column.
+    pub fn new(code: Code, message: impl Into<String>, column: Option<usize>) -> Self {
+        InputError {
+            code,
+            message: message.into(),
+            column,
+        }
+    }
+
+    /// The message with its column: `input is not valid JSON: expected `:` at column 6`.
+    pub fn message_with_column(&self) -> String {
+        match self.column {
+            Some(column) => format!("{} at column {column}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    /// The error as an entry of a reject's `errors` (see [`error_entry`]).
+    pub fn entry(&self) -> Json {
+        error_entry(self.code, &self.message_with_column(), None, None)
+    }
+}
+
+/// Reads one line of NDJSON (without its `\n`) as a record for
+/// [`Bound::apply_record_to`](crate::Bound::apply_record_to): ASCII
+/// whitespace around the text is ignored, the text must be UTF-8 and one
+/// JSON value.
+///
+/// # Errors
+/// The line is not UTF-8 or not JSON (E400), with the column.
+pub fn read_line<'t>(mapping: &Mapping, text: &'t [u8]) -> Result<Record<'t>, InputError> {
+    let text = std::str::from_utf8(text.trim_ascii()).map_err(|e| InputError {
+        code: Code::InvalidJson,
+        message: "input is not valid UTF-8".to_string(),
+        column: Some(e.valid_up_to() + 1),
+    })?;
+    mapping.read(text).map_err(|e| InputError {
+        code: Code::InvalidJson,
+        message: format!("input is not valid JSON: {}", json_message(&e)),
+        column: Some(e.column()),
+    })
+}
+
+/// serde_json's message without its ` at line 1 column 5` suffix (mapc
+/// says the position its own way).
+pub fn json_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) => message.to_string(),
+        None => text,
+    }
+}
+
+/// One entry of a reject's `errors`: `{"code", "message", "target",
+/// "source"}`, `target` and `source` `null` when the error has none.
+pub fn error_entry(code: Code, message: &str, target: Option<&str>, source: Option<&str>) -> Json {
+    let text = |s: Option<&str>| s.map_or(Json::Null, |s| Json::String(s.to_string()));
+    let mut entry = Map::new();
+    entry.insert("code".into(), Json::String(code.as_str().into()));
+    entry.insert("message".into(), Json::String(message.into()));
+    entry.insert("target".into(), text(target));
+    entry.insert("source".into(), text(source));
+    Json::Object(entry)
+}
+
+/// Every error of a record that did not map, as entries of a reject's
+/// `errors`, in the order they were found.
+pub fn apply_error_entries(error: &ApplyError) -> Vec<Json> {
+    error
+        .errors
+        .iter()
+        .map(|e| {
+            error_entry(
+                e.code,
+                &e.message,
+                e.target.as_deref(),
+                e.source_path.as_deref(),
+            )
+        })
+        .collect()
+}
+
+/// A reject for an input line: `{"line": 3, "input": "...", "errors":
+/// [...]}`. The line is carried byte for byte (without its `\n`; a `\r`
+/// stays): as a JSON string when it is UTF-8, otherwise in `input_base64`
+/// (standard alphabet, padded). A line cut at a length limit also has
+/// `input_bytes`, its real length.
+pub fn entry(line: u64, text: &[u8], cut_from: Option<u64>, errors: Vec<Json>) -> Json {
+    let mut entry = Map::new();
+    entry.insert("line".into(), Json::from(line));
+    match std::str::from_utf8(text) {
+        Ok(text) => entry.insert("input".into(), Json::String(text.into())),
+        Err(_) => entry.insert(
+            "input_base64".into(),
+            Json::String(base64::engine::general_purpose::STANDARD.encode(text)),
+        ),
+    };
+    if let Some(length) = cut_from {
+        entry.insert("input_bytes".into(), Json::from(length));
+    }
+    entry.insert("errors".into(), Json::Array(errors));
+    Json::Object(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_messages_lose_the_position() {
+        let error = serde_json::from_str::<Json>("{\"a\" 1}").unwrap_err();
+        assert_eq!(json_message(&error), "expected `:`");
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_kept_in_base64() {
+        let mapping = Mapping::compile("id = .id").unwrap();
+        let error = read_line(&mapping, b"{\"id\": \"\xff\"}").unwrap_err();
+        assert_eq!(
+            error.message_with_column(),
+            "input is not valid UTF-8 at column 9"
+        );
+        let entry = entry(2, b"{\"id\": \"\xff\"}", None, vec![error.entry()]);
+        assert_eq!(entry["input_base64"], "eyJpZCI6ICL/In0=");
+        assert!(entry.get("input").is_none());
+    }
+}
