@@ -4,7 +4,7 @@ use crate::check::{self, Options};
 use crate::diagnostics::{Code, Diagnostic, SourceFile, render_all};
 use crate::env::Env;
 use crate::eval::{self, ApplyError, FieldEvent, RuntimeError, Value};
-use crate::program::Program;
+use crate::program::{ParamType, Program};
 use crate::projection::{self, Need, Tree};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -450,6 +450,18 @@ impl Mapping {
         let mut values = Vec::with_capacity(self.program.params.len());
         for decl in &self.program.params {
             match env.param(&decl.name).or(decl.default.as_ref()) {
+                Some(Json::Number(n))
+                    if decl.ty == ParamType::Number
+                        && crate::eval::number::parse_decimal(n.as_str()).is_none() =>
+                {
+                    // found now, not in every record that reads it
+                    errors.push(self.param_error(format!(
+                        "parameter `${}` is {n}, too large or too precise for exact \
+                         arithmetic (at most 28 significant digits)",
+                        decl.name
+                    )));
+                    values.push(Value::Missing);
+                }
                 Some(value) if crate::check::param_type_accepts(decl.ty, value) => {
                     values.push(Value::from_json(value))
                 }

@@ -301,7 +301,7 @@ fn stats_count_rejects_and_fields() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         stats["records"],
-        serde_json::json!({"read": 3, "written": 2, "rejected": 1})
+        serde_json::json!({"read": 3, "written": 2, "rejected": 1, "not_written": 0})
     );
     assert_eq!(
         stats["rejected_by_code"],

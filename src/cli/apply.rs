@@ -6,6 +6,7 @@ use super::output::Output;
 use super::progress::Progress;
 use super::report::{Reporter, invalid_json};
 use super::stream::{Mapped, OnError, Settings, Totals, Worker, parse_on_error};
+use super::targets::{self, Target};
 use super::{Exit, Failure, load_mapping};
 use mapc::{Bound, Env, Mapping};
 use serde_json::Value as Json;
@@ -46,9 +47,9 @@ pub(crate) struct Args {
     /// input, every error) and goes on
     #[arg(long, value_name = "POLICY", default_value = "skip", value_parser = parse_on_error)]
     on_error: OnError,
-    /// Map NDJSON on N threads, output still in input order [default: the
-    /// number of cores]
-    #[arg(short, long, value_name = "N")]
+    /// Map NDJSON on N threads (1 to 256), output still in input order
+    /// [default: the number of cores]
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
     /// Write the run's figures to FILE as JSON: counts, rejects by code and
     /// by target field, records per second, null and defaulted fields
@@ -73,19 +74,31 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// The most `--jobs`: each thread holds up to four chunks of 256 KiB in
+/// flight, and more threads than cores only wait.
+const MAX_JOBS: usize = 256;
+
+/// `--jobs N`: from 1 to [`MAX_JOBS`].
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n @ 1..=MAX_JOBS) => Ok(n),
+        _ => Err(format!(
+            "expected a number of threads from 1 to {MAX_JOBS}, found `{text}`"
+        )),
+    }
+}
+
 /// Runs `mapc apply`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
     let env = environment(&mapping, &args.params, args.time_zone)?;
     let source = Source::new(args.input.as_deref());
+    check_targets(args, &source)?;
     let ndjson = args.ndjson || source.looks_like_ndjson();
     if ndjson && args.pretty {
         return Err(Failure::usage(
             "`--pretty` cannot be used with NDJSON (each record must stay on one line)",
         ));
-    }
-    if args.jobs == Some(0) {
-        return Err(Failure::usage("`--jobs` must be at least 1"));
     }
     let mut reporter = Reporter::default();
     if ndjson {
@@ -93,6 +106,32 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     } else {
         apply_document(&mapping, &env, &source, args, &mut reporter)
     }
+}
+
+/// Every file the run writes, checked before the first record: not a
+/// folder, not the input or the mapping, not another output.
+fn check_targets(args: &Args, source: &Source) -> Result<(), Failure> {
+    let mut inputs = vec![("mapping", args.mapping.as_path())];
+    if let Source::File(path) = source {
+        inputs.push(("input file", path.as_path()));
+    }
+    let mut outputs = Vec::new();
+    if let Some(path) = &args.output {
+        outputs.push(Target { option: "-o", path });
+    }
+    if let OnError::Reject(path) = &args.on_error {
+        outputs.push(Target {
+            option: "reject=",
+            path,
+        });
+    }
+    if let Some(path) = &args.stats {
+        outputs.push(Target {
+            option: "--stats",
+            path,
+        });
+    }
+    targets::check(&inputs, &outputs)
 }
 
 /// The parameters, each typed by the mapping's declaration, checked once
@@ -178,7 +217,9 @@ fn apply_document(
         _ => None,
     };
     let bytes = source.read_all()?;
-    let document: Json = match serde_json::from_slice(&bytes) {
+    // a byte order mark may open the document, as it may an NDJSON stream
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let document: Json = match serde_json::from_slice(text) {
         Ok(document) => document,
         Err(error) => {
             let context = format!("{source}, line {}, column {}", error.line(), error.column());
@@ -215,17 +256,29 @@ fn apply_document(
                     }
                 }
             }
+            // the rejects first: they are kept even when the output fails
+            let mut failures = Vec::new();
+            if let Some(rejects) = rejects {
+                failures.extend(rejects.finish().err());
+            }
+            let name = output.name();
+            if totals.stopped_at.is_some() {
+                // the array is written whole or not at all
+                drop(output);
+                if totals.written > 0 {
+                    totals.lose_written(
+                        "the array is written only when the run ends, and it stopped".into(),
+                    );
+                }
+            } else if let Err(failure) = mapped.finish(output, true) {
+                totals.lose_written(format!("{name} could not be written"));
+                failures.push(failure);
+            }
             if let Some(path) = &args.stats {
                 let elapsed = started.elapsed().as_secs_f64();
-                super::stats::write(path, &totals, elapsed, 1)?;
+                failures.extend(super::stats::write(path, &totals, elapsed, 1).err());
             }
-            if totals.stopped_at.is_none() {
-                mapped.finish(output, true)?;
-                if let Some(rejects) = rejects {
-                    rejects.finish()?;
-                }
-            }
-            Ok(summary(reporter, &totals, args.quiet, "index"))
+            Ok(conclude(reporter, &totals, &failures, args.quiet, "index"))
         }
         record => match mapped.add(&bound, &record) {
             Ok(()) => {
@@ -364,6 +417,7 @@ fn apply_ndjson(
         totals: Totals::default(),
         reporter,
         progress: Progress::new(args.quiet, source.len()),
+        failure: None,
     };
     let bound = bind(mapping, env)?;
     if jobs <= 1 {
@@ -373,7 +427,7 @@ fn apply_ndjson(
             settings: &settings,
         };
         while let Some(chunk) = reader.next_chunk().map_err(|e| source.read_failure(&e))? {
-            let mut mapped = worker.map_chunk(&chunk);
+            let mut mapped = worker.map_chunk(chunk);
             if sink.take(&mut mapped)? {
                 break;
             }
@@ -389,22 +443,47 @@ fn apply_ndjson(
     let Sink {
         output,
         rejects,
-        totals,
+        mut totals,
         reporter,
         progress,
+        failure,
     } = sink;
     progress.finish();
-    if totals.stopped_at.is_none() {
-        output.finish()?;
-    }
+    // the rejects first: they are kept even when the output fails
+    let mut failures = Vec::new();
     if let Some(rejects) = rejects {
-        rejects.finish()?;
+        failures.extend(rejects.finish().err());
+    }
+    let (name, streams) = (output.name(), output.streams());
+    let placed = match failure {
+        Some(failure) => {
+            failures.insert(0, failure);
+            false
+        }
+        None if totals.stopped_at.is_none() => match output.finish() {
+            Ok(()) => true,
+            Err(failure) => {
+                failures.insert(0, failure);
+                false
+            }
+        },
+        None => false,
+    };
+    // a file is put in place whole or not at all; what went to stdout, a
+    // device or a FIFO is out there already
+    if !placed && !streams && totals.written > 0 {
+        let because = if totals.stopped_at.is_some() {
+            format!("{name} was not created: the run stopped")
+        } else {
+            format!("{name} was not created: it could not be written")
+        };
+        totals.lose_written(because);
     }
     if let Some(path) = &args.stats {
         let elapsed = started.elapsed().as_secs_f64();
-        super::stats::write(path, &totals, elapsed, jobs)?;
+        failures.extend(super::stats::write(path, &totals, elapsed, jobs).err());
     }
-    Ok(summary(reporter, &totals, args.quiet, "line"))
+    Ok(conclude(reporter, &totals, &failures, args.quiet, "line"))
 }
 
 /// Where mapped chunks go, in order: the output, the reject file, stderr,
@@ -415,12 +494,32 @@ struct Sink<'r> {
     totals: Totals,
     reporter: &'r mut Reporter,
     progress: Progress,
+    /// The output failed: the run stops, and this is reported at the end.
+    failure: Option<Failure>,
 }
 
 impl Sink<'_> {
-    /// Writes one chunk's results; `true` when the run must stop.
+    /// Writes one chunk's results; `true` when the run must stop. When
+    /// the output fails, the records whose line it did not take go to the
+    /// reject file (E410), or are counted as not written, and the run
+    /// stops after this chunk.
     fn take(&mut self, mapped: &mut Mapped) -> Result<bool, Failure> {
-        self.output.write_bytes(&mapped.output)?;
+        let mut stop = mapped.stop;
+        if let Err(broken) = self.output.write_counted(&mapped.output) {
+            let accepted = if self.output.streams() {
+                broken.accepted
+            } else {
+                0
+            };
+            let message = match broken.failure.report.trim_end() {
+                "" => "the reader of stdout went away".to_string(),
+                report => report.trim_start_matches("error: ").to_string(),
+            };
+            let rejecting = self.rejects.is_some();
+            self.totals.output_failed_at = mapped.output_failed(accepted, &message, rejecting);
+            self.failure = Some(broken.failure);
+            stop = true;
+        }
         for failed in &mapped.failed {
             match self.rejects.as_mut() {
                 Some(rejects) => rejects.write_bytes(&failed.reject)?,
@@ -430,7 +529,7 @@ impl Sink<'_> {
         self.totals.add(mapped);
         self.progress
             .update(self.totals.read, self.totals.bytes, self.totals.rejected);
-        Ok(mapped.stop)
+        Ok(stop)
     }
 }
 
@@ -490,7 +589,7 @@ fn run_parallel(
                     settings,
                 };
                 for chunk in work_rx {
-                    if done_tx.send(Ok(worker.map_chunk(&chunk))).is_err() {
+                    if done_tx.send(Ok(worker.map_chunk(chunk))).is_err() {
                         break;
                     }
                 }
@@ -516,15 +615,41 @@ fn run_parallel(
     })
 }
 
+/// The exit code of a run over many records, with what went wrong writing
+/// (`failures`) and the summary on stderr: the summary always for NDJSON;
+/// for a JSON array when a record failed or an output could not be
+/// written. A failed output is exit 2, whatever the records did.
+fn conclude(
+    reporter: &mut Reporter,
+    totals: &Totals,
+    failures: &[Failure],
+    quiet: bool,
+    unit: &str,
+) -> Exit {
+    for failure in failures {
+        let report = failure.report.trim_end();
+        if !report.is_empty() {
+            reporter.line(report);
+        }
+    }
+    let exit = summary(reporter, totals, quiet, unit, !failures.is_empty());
+    if failures.is_empty() {
+        exit
+    } else {
+        Exit::Usage
+    }
+}
+
 /// The exit code of a run over many records, with the summary on stderr:
-/// always for NDJSON; for a JSON array when a record failed.
-fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str) -> Exit {
-    let exit = if totals.rejected == 0 {
+/// always for NDJSON (unless `quiet`) and when `force`d; otherwise when a
+/// record failed or was not written.
+fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str, force: bool) -> Exit {
+    let exit = if totals.rejected == 0 && totals.not_written == 0 {
         Exit::Success
     } else {
         Exit::RecordsFailed
     };
-    let always = unit == "line" && !quiet;
+    let always = force || (unit == "line" && !quiet);
     if exit == Exit::Success && !always {
         return exit;
     }

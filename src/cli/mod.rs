@@ -6,6 +6,7 @@
 
 mod apply;
 mod check;
+mod cleanup;
 mod doc;
 mod emit;
 mod fmt;
@@ -17,6 +18,7 @@ mod report;
 mod schema;
 mod stats;
 mod stream;
+mod targets;
 mod test;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};

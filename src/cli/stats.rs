@@ -48,6 +48,7 @@ pub(crate) fn figures(totals: &Totals, elapsed: f64, jobs: usize) -> Json {
             "read": totals.read,
             "written": totals.written,
             "rejected": totals.rejected,
+            "not_written": totals.not_written,
         },
         "error_rate": error_rate,
         "rejected_by_code": by_code,

@@ -76,6 +76,53 @@ pub(crate) struct Mapped {
     /// `--on-error fail` met a failure: the run stops after this chunk.
     pub(crate) stop: bool,
     pub(crate) fields: FieldCounts,
+    /// The lines read, kept to reject a record whose output fails.
+    pub(crate) input: Chunk,
+    /// Each written record's line and where its output line ends (after
+    /// its newline) in `output`.
+    pub(crate) lines: Vec<(RawLine, usize)>,
+    /// Records mapped whose output did not reach the output, with no
+    /// reject file to take them.
+    pub(crate) not_written: u64,
+}
+
+impl Mapped {
+    /// The output failed after `accepted` bytes of this chunk's output:
+    /// the records whose line did not reach it whole are rejected (E410,
+    /// with `message`) when `rejecting`, and counted as not written
+    /// otherwise. Returns the first such line.
+    pub(crate) fn output_failed(
+        &mut self,
+        accepted: usize,
+        message: &str,
+        rejecting: bool,
+    ) -> Option<u64> {
+        let kept = self
+            .lines
+            .iter()
+            .take_while(|(_, end)| *end <= accepted)
+            .count();
+        let lost: Vec<(RawLine, usize)> = self.lines.drain(kept..).collect();
+        let first = lost.first().map(|(line, _)| line.number);
+        self.written -= lost.len() as u64;
+        self.output.truncate(accepted);
+        for (line, _) in lost {
+            if !rejecting {
+                self.not_written += 1;
+                continue;
+            }
+            let message = format!("the record was mapped but not written: {message}");
+            let entry = error_entry(Code::OutputFailed, &message, None, None);
+            self.failed.push(Failed {
+                line: line.number,
+                errors: vec![(Code::OutputFailed, None)],
+                report: String::new(),
+                reject: reject_line(line.number, self.input.line(&line), None, vec![entry]),
+            });
+        }
+        self.failed.sort_by_key(|f| f.line);
+        first
+    }
 }
 
 /// Why one record failed.
@@ -101,12 +148,18 @@ pub(crate) struct Worker<'a> {
 impl Worker<'_> {
     /// Maps every line of `chunk`, or, with `--on-error fail`, up to and
     /// including the first that fails.
-    pub(crate) fn map_chunk(&self, chunk: &Chunk) -> Mapped {
+    pub(crate) fn map_chunk(&self, chunk: Chunk) -> Mapped {
         let mut done = Mapped {
             seq: chunk.seq,
             output: Vec::with_capacity(chunk.bytes.len() / 2),
             ..Mapped::default()
         };
+        self.map_lines(&chunk, &mut done);
+        done.input = chunk;
+        done
+    }
+
+    fn map_lines(&self, chunk: &Chunk, done: &mut Mapped) {
         for line in &chunk.lines {
             done.read += 1;
             done.bytes += (line.end - line.start) as u64 + 1;
@@ -116,6 +169,7 @@ impl Worker<'_> {
                 Ok(()) => {
                     done.output.push(b'\n');
                     done.written += 1;
+                    done.lines.push((*line, done.output.len()));
                 }
                 Err(problem) => {
                     done.output.truncate(mark);
@@ -127,7 +181,6 @@ impl Worker<'_> {
                 }
             }
         }
-        done
     }
 
     /// Maps one line, appending its output (no newline) to `out`.
@@ -243,7 +296,12 @@ impl Worker<'_> {
     }
 }
 
-fn error_entry(code: Code, message: &str, target: Option<&str>, source: Option<&str>) -> Json {
+pub(crate) fn error_entry(
+    code: Code,
+    message: &str,
+    target: Option<&str>,
+    source: Option<&str>,
+) -> Json {
     let text = |s: Option<&str>| s.map_or(Json::Null, |s| Json::String(s.to_string()));
     let mut entry = Map::new();
     entry.insert("code".into(), Json::String(code.as_str().into()));
@@ -258,7 +316,12 @@ fn error_entry(code: Code, message: &str, target: Option<&str>, source: Option<&
 /// `\r` stays): as a JSON string when it is UTF-8, otherwise in
 /// `input_base64` (standard alphabet, padded). A line cut at the length
 /// limit also has `input_bytes`, its real length.
-fn reject_line(number: u64, text: &[u8], cut_from: Option<u64>, errors: Vec<Json>) -> Vec<u8> {
+pub(crate) fn reject_line(
+    number: u64,
+    text: &[u8],
+    cut_from: Option<u64>,
+    errors: Vec<Json>,
+) -> Vec<u8> {
     let mut entry = Map::new();
     entry.insert("line".into(), Json::from(number));
     match std::str::from_utf8(text) {
@@ -291,12 +354,22 @@ pub(crate) struct Totals {
     pub(crate) fields: FieldCounts,
     /// The line where `--on-error fail` stopped the run.
     pub(crate) stopped_at: Option<u64>,
+    /// Records mapped that are not in the output and not rejected: the
+    /// output failed, or was not created because the run stopped.
+    pub(crate) not_written: u64,
+    /// Why `not_written` records are not written: `` `out.ndjson` was not
+    /// created ``.
+    pub(crate) not_written_because: Option<String>,
+    /// The first line (or index) the output failed to take; nothing after
+    /// it was read.
+    pub(crate) output_failed_at: Option<u64>,
 }
 
 impl Totals {
     pub(crate) fn add(&mut self, mapped: &mut Mapped) {
         self.read += mapped.read;
         self.written += mapped.written;
+        self.not_written += mapped.not_written;
         self.bytes += mapped.bytes;
         for failed in &mapped.failed {
             self.add_failed(&failed.errors);
@@ -330,6 +403,13 @@ impl Totals {
         }
     }
 
+    /// Nothing written reached its place (the output file was not
+    /// created): every record counted as written is not written.
+    pub(crate) fn lose_written(&mut self, because: String) {
+        self.not_written += std::mem::take(&mut self.written);
+        self.not_written_because = Some(because);
+    }
+
     /// `4 records read, 2 written, 2 rejected (E300: 1, E400: 1)`
     pub(crate) fn summary(&self) -> String {
         let noun = if self.read == 1 { "record" } else { "records" };
@@ -344,6 +424,17 @@ impl Totals {
                 .map(|(code, n)| format!("{}: {n}", code.as_str()))
                 .collect();
             text.push_str(&format!(" ({})", codes.join(", ")));
+        }
+        if self.not_written > 0 || self.not_written_because.is_some() {
+            text.push_str(&format!(", {} mapped but not written", self.not_written));
+            if let Some(because) = &self.not_written_because {
+                text.push_str(&format!(" ({because})"));
+            }
+        }
+        if let Some(line) = self.output_failed_at {
+            text.push_str(&format!(
+                "; stopped at line {line}: the output failed (nothing after it was read)"
+            ));
         }
         if let Some(line) = self.stopped_at {
             text.push_str(&format!(

@@ -72,6 +72,12 @@ codes! {
     InvalidType = "E215", "invalid type name";
     /// A table key is listed twice with different values.
     DuplicateKey = "E216", "table key with two values";
+    /// An import or CSV path leads outside the mapping's folder and the
+    /// folders allowed besides it.
+    PathOutsideFolder = "E230", "import or CSV path outside the allowed folders";
+    /// A `regex_replace` replacement names a group the pattern does not
+    /// have (`$1x` names the group `1x`; write `${1}x`).
+    ReplacementGroup = "E231", "replacement names a group the pattern does not have";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
@@ -117,9 +123,17 @@ codes! {
     UnknownCountry = "E320", "unknown country code or name";
     /// A value breaks a stated constraint (length, range, pattern, one-of, type).
     Constraint = "E321", "value breaks a constraint";
+    /// A date or time lies outside the years 0000 to 9999, which RFC 3339
+    /// (and so the output) can write.
+    DateRange = "E340", "date or time outside the years 0000 to 9999";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
+    /// The output failed (disk full, closed pipe) before the record's line
+    /// was written whole: it is rejected, so that it is not lost.
+    OutputFailed = "E410", "record not written: the output failed";
+    /// An object of the input record has the same key twice.
+    DuplicateInputKey = "E411", "input record has a key twice";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";
