@@ -303,6 +303,8 @@ impl Mapping {
         source: &str,
         options: &Options,
     ) -> Result<Mapping, CompileError> {
+        // a byte order mark may open the file (editors on Windows write one)
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         if source.len() > MAX_MAPPING_BYTES {
             return Err(CompileError::Invalid(vec![Diagnostic::error(
                 Code::Limit,
@@ -329,6 +331,19 @@ impl Mapping {
     /// # Errors
     /// The file cannot be read, or the mapping is invalid.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Mapping, CompileError> {
+        Mapping::from_file_with(path, &Options::default())
+    }
+
+    /// Reads and compiles a mapping file; imports and CSV files are read
+    /// relative to its directory, from it and from `options.allowed_dirs`
+    /// (`options.base_dir` is the file's directory, whatever it was).
+    ///
+    /// # Errors
+    /// The file cannot be read, or the mapping is invalid.
+    pub fn from_file_with(
+        path: impl AsRef<Path>,
+        options: &Options,
+    ) -> Result<Mapping, CompileError> {
         let path = path.as_ref();
         let source = std::fs::read_to_string(path).map_err(|error| CompileError::Read {
             path: path.to_path_buf(),
@@ -339,6 +354,7 @@ impl Mapping {
                 path.parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             ),
+            allowed_dirs: options.allowed_dirs.clone(),
         };
         Mapping::compile_with(&path.display().to_string(), &source, &options)
     }

@@ -82,6 +82,9 @@ cases! {
     check_source_schema,
     check_target_schema,
     check_source_unreadable,
+    apply_output_full,
+    apply_duplicate_key,
+    apply_duplicate_key_array,
 }
 
 fn cases_dir() -> PathBuf {

@@ -193,6 +193,18 @@ fn a_fifo_is_written_through_not_replaced() {
         std::thread::spawn(move || fs::read_to_string(fifo).expect("the FIFO is read"))
     };
     let output = mapc(&dir, &["apply", "m.map", "in.ndjson", "-o", "pipe", "-q"]);
+    // a mapc that never opened the FIFO would leave the reader waiting:
+    // open it for writing without blocking, which ends that wait (and
+    // fails harmlessly when the reader is gone)
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        let _ = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo);
+    }
     let received = reader.join().expect("reader");
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(

@@ -157,6 +157,9 @@ impl Checker {
                         loc,
                     };
                 }
+                if function.name == "regex_replace" {
+                    self.check_replacement(&nodes);
+                }
                 Node {
                     kind: NodeKind::Call(function, nodes),
                     loc,

@@ -8,12 +8,15 @@
 
 mod calls;
 mod constraints;
+mod csv_text;
 mod data;
 mod expr;
 mod recursion;
 pub(crate) use expr::infer;
 mod modules;
 pub(crate) use modules::param_type_accepts;
+mod paths;
+mod replacement;
 mod statements;
 mod tables;
 mod targets;
@@ -23,15 +26,35 @@ use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::program::{self, Loc, Program};
 use crate::syntax::{self, Span};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Where a mapping's imports and CSV files are read from.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// The directory relative to which `import` and `from csv` paths are
-    /// resolved; `None` forbids both.
+    /// resolved; `None` forbids both. Files are read only from it (and the
+    /// folders below it) and from `allowed_dirs`: a path that leads
+    /// elsewhere is error E230.
     pub base_dir: Option<PathBuf>,
+    /// Folders besides `base_dir` that imports and CSV tables may be read
+    /// from (`mapc --allow-path DIR`).
+    pub allowed_dirs: Vec<PathBuf>,
+}
+
+impl Options {
+    /// Allows imports and CSV tables from `dir` (and the folders below
+    /// it) besides the mapping's own folder.
+    ///
+    /// ```
+    /// let options = mapc::Options::default().allow_dir("/srv/shared-tables");
+    /// assert_eq!(options.allowed_dirs.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn allow_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.allowed_dirs.push(dir.into());
+        self
+    }
 }
 
 /// The result of checking: a program and its warnings, or every diagnostic.
@@ -40,6 +63,7 @@ pub(crate) fn check(
     options: &Options,
 ) -> Result<(Program, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut checker = Checker::new();
+    checker.roots = paths::roots(options);
     let root = checker.add_file(Arc::clone(&file));
     let (ast, syntax_errors) = syntax::parse(&file);
     checker.diagnostics.extend(syntax_errors);
@@ -118,6 +142,8 @@ struct Checker {
     target_names: std::collections::HashSet<String>,
     /// Loaded modules whose text has syntax errors.
     broken: Vec<PathBuf>,
+    /// The folders imports and CSV tables may be read from.
+    roots: Vec<PathBuf>,
 }
 
 impl Checker {
@@ -134,6 +160,7 @@ impl Checker {
             loaded: HashMap::new(),
             target_names: std::collections::HashSet::new(),
             broken: Vec::new(),
+            roots: Vec::new(),
         }
     }
 
@@ -168,29 +195,5 @@ impl Checker {
     fn new_slot(&mut self) -> usize {
         self.slots += 1;
         self.slots - 1
-    }
-
-    /// Resolves `path` relative to `base`, or reports why it cannot be read.
-    fn resolve_path(
-        &mut self,
-        base: Option<&Path>,
-        path: &str,
-        loc: Loc,
-        what: &str,
-    ) -> Option<PathBuf> {
-        match base {
-            Some(dir) => Some(dir.join(path)),
-            None => {
-                self.error(
-                    Code::Import,
-                    loc,
-                    format!("cannot read {what} `{path}`: this mapping has no directory"),
-                    "",
-                )
-                .help
-                .push("compile the mapping from a file (`Mapping::from_file`) or set `Options::base_dir`".into());
-                None
-            }
-        }
     }
 }

@@ -126,17 +126,8 @@ impl Checker {
             return;
         }
         if !self.loaded.contains_key(&canonical) {
-            let text = match std::fs::read_to_string(&path) {
-                Ok(text) => text,
-                Err(error) => {
-                    self.error(
-                        Code::Import,
-                        loc,
-                        format!("cannot read `{}`: {error}", path.display()),
-                        "imported here",
-                    );
-                    return;
-                }
+            let Some(text) = self.read_import(&path, loc) else {
+                return;
             };
             let name = path.display().to_string();
             let file = self.add_file(SourceFile::new(name, text));

@@ -152,11 +152,8 @@ impl Checker {
     ) -> Option<Vec<(u64, String, String)>> {
         let loc = self.loc(file, csv.path.span);
         let path = self.resolve_path(base_dir, &csv.path.value, loc, "CSV file")?;
-        let mut reader = match ::csv::ReaderBuilder::new()
-            .trim(::csv::Trim::All)
-            .from_path(&path)
-        {
-            Ok(r) => r,
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(error) => {
                 self.error(
                     Code::CsvTable,
@@ -167,6 +164,23 @@ impl Checker {
                 return None;
             }
         };
+        if let Some(line) = super::csv_text::unclosed_quote(&bytes) {
+            self.error(
+                Code::CsvTable,
+                loc,
+                format!(
+                    "`{}`: the quote opened on line {line} is never closed",
+                    csv.path.value
+                ),
+                "",
+            )
+            .help
+            .push("close the quoted field; a quote inside one is written twice (`\"\"`)".into());
+            return None;
+        }
+        let mut reader = ::csv::ReaderBuilder::new()
+            .trim(::csv::Trim::All)
+            .from_reader(bytes.as_slice());
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(error) => {

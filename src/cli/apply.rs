@@ -227,13 +227,35 @@ fn apply_document(
             return Ok(Exit::RecordsFailed);
         }
     };
+    let duplicates = super::duplicates::per_record(text);
     drop(bytes);
+    // a record with a key twice fails like one the mapping fails on
+    let twice = |index: usize| {
+        duplicates.get(index).cloned().flatten().map(|key| {
+            let message = format!("input record has the key `{key}` twice");
+            mapc::Diagnostic::error(mapc::Code::DuplicateInputKey, message)
+        })
+    };
     let mut mapped = Records::new(args.pretty);
     match document {
         Json::Array(records) => {
             let mut totals = Totals::default();
             for (index, record) in records.iter().enumerate() {
                 totals.read += 1;
+                if let Some(diagnostic) = twice(index) {
+                    totals.add_failed(&[(diagnostic.code, None)]);
+                    if let Some(rejects) = rejects.as_mut() {
+                        rejects.write(&input_reject(index, record, &diagnostic))?;
+                        continue;
+                    }
+                    let context = format!("record at index {index} of {source}");
+                    reporter.diagnostic(&diagnostic.with_note(context));
+                    if args.on_error == OnError::Fail {
+                        totals.stopped_at = Some(index as u64);
+                        break;
+                    }
+                    continue;
+                }
                 match mapped.add(&bound, record) {
                     Ok(()) => totals.written += 1,
                     Err(error) => {
@@ -280,21 +302,32 @@ fn apply_document(
             }
             Ok(conclude(reporter, &totals, &failures, args.quiet, "index"))
         }
-        record => match mapped.add(&bound, &record) {
-            Ok(()) => {
-                mapped.finish(output, false)?;
-                Ok(Exit::Success)
-            }
-            Err(error) => {
+        record => match twice(0) {
+            Some(diagnostic) => {
                 if let Some(mut rejects) = rejects {
-                    rejects.write(&document_reject(0, &record, &error))?;
+                    rejects.write(&input_reject(0, &record, &diagnostic))?;
                     rejects.finish()?;
                 } else {
-                    // nothing to write: `output` is dropped and leaves no file
-                    reporter.apply_error(&error, Some(&format!("the record in {source}")));
+                    reporter.diagnostic(&diagnostic.with_note(format!("the record in {source}")));
                 }
                 Ok(Exit::RecordsFailed)
             }
+            None => match mapped.add(&bound, &record) {
+                Ok(()) => {
+                    mapped.finish(output, false)?;
+                    Ok(Exit::Success)
+                }
+                Err(error) => {
+                    if let Some(mut rejects) = rejects {
+                        rejects.write(&document_reject(0, &record, &error))?;
+                        rejects.finish()?;
+                    } else {
+                        // nothing to write: `output` is dropped and leaves no file
+                        reporter.apply_error(&error, Some(&format!("the record in {source}")));
+                    }
+                    Ok(Exit::RecordsFailed)
+                }
+            },
         },
     }
 }
@@ -315,6 +348,21 @@ fn document_reject(index: usize, record: &Json, error: &mapc::ApplyError) -> Jso
         })
         .collect();
     serde_json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
+}
+
+/// A reject-file line for a record of a JSON document that failed before
+/// mapping (a key given twice): its index, the record as read, the error.
+fn input_reject(index: usize, record: &Json, diagnostic: &mapc::Diagnostic) -> Json {
+    serde_json::json!({
+        "index": index,
+        "record": record,
+        "errors": [{
+            "code": diagnostic.code.as_str(),
+            "message": diagnostic.message,
+            "target": null,
+            "source": null,
+        }],
+    })
 }
 
 fn bind<'a>(mapping: &'a Mapping, env: &'a Env) -> Result<Bound<'a>, Failure> {
@@ -418,6 +466,7 @@ fn apply_ndjson(
         reporter,
         progress: Progress::new(args.quiet, source.len()),
         failure: None,
+        source: source.to_string(),
     };
     let bound = bind(mapping, env)?;
     if jobs <= 1 {
@@ -447,6 +496,7 @@ fn apply_ndjson(
         reporter,
         progress,
         failure,
+        ..
     } = sink;
     progress.finish();
     // the rejects first: they are kept even when the output fails
@@ -496,6 +546,8 @@ struct Sink<'r> {
     progress: Progress,
     /// The output failed: the run stops, and this is reported at the end.
     failure: Option<Failure>,
+    /// The input's name in reports.
+    source: String,
 }
 
 impl Sink<'_> {
@@ -516,7 +568,8 @@ impl Sink<'_> {
                 report => report.trim_start_matches("error: ").to_string(),
             };
             let rejecting = self.rejects.is_some();
-            self.totals.output_failed_at = mapped.output_failed(accepted, &message, rejecting);
+            self.totals.output_failed_at =
+                mapped.output_failed(accepted, &message, rejecting, &self.source);
             self.failure = Some(broken.failure);
             stop = true;
         }

@@ -103,7 +103,7 @@ fn read_json(path: &Path) -> Result<Json, String> {
 }
 
 fn check_one(path: &Path, data: &[(bool, Json, String)], deny_warnings: bool) -> Verdict {
-    match Mapping::from_file(path) {
+    match Mapping::from_file_with(path, &super::mapping_options()) {
         Ok(mapping) => {
             let mut diagnostics = mapping.warnings().to_vec();
             for (is_source, value, name) in data {

@@ -81,21 +81,20 @@ pub(crate) struct Mapped {
     /// Each written record's line and where its output line ends (after
     /// its newline) in `output`.
     pub(crate) lines: Vec<(RawLine, usize)>,
-    /// Records mapped whose output did not reach the output, with no
-    /// reject file to take them.
-    pub(crate) not_written: u64,
 }
 
 impl Mapped {
     /// The output failed after `accepted` bytes of this chunk's output:
-    /// the records whose line did not reach it whole are rejected (E410,
-    /// with `message`) when `rejecting`, and counted as not written
-    /// otherwise. Returns the first such line.
+    /// the records whose line did not reach it whole fail with E410 (and
+    /// `message`): into the reject file when `rejecting`, otherwise
+    /// reported on stderr together, in one diagnostic naming their lines.
+    /// Returns the first such line.
     pub(crate) fn output_failed(
         &mut self,
         accepted: usize,
         message: &str,
         rejecting: bool,
+        source: &str,
     ) -> Option<u64> {
         let kept = self
             .lines
@@ -106,18 +105,38 @@ impl Mapped {
         let first = lost.first().map(|(line, _)| line.number);
         self.written -= lost.len() as u64;
         self.output.truncate(accepted);
-        for (line, _) in lost {
-            if !rejecting {
-                self.not_written += 1;
-                continue;
+        let mut report = match (lost.first(), lost.last()) {
+            (Some((first, _)), Some((last, _))) if !rejecting => {
+                let (n, lines) = if first.number == last.number {
+                    (String::from("a record"), format!("line {}", first.number))
+                } else {
+                    (
+                        format!("{} records", lost.len()),
+                        format!("lines {} to {}", first.number, last.number),
+                    )
+                };
+                let diagnostic = Diagnostic::error(
+                    Code::OutputFailed,
+                    format!("{n} mapped but not written: {message}"),
+                )
+                .with_note(format!("the records on {lines} of {source}"))
+                .with_help("nothing after them was read: run those lines again");
+                render(&diagnostic)
             }
+            _ => String::new(),
+        };
+        for (line, _) in lost {
             let message = format!("the record was mapped but not written: {message}");
             let entry = error_entry(Code::OutputFailed, &message, None, None);
             self.failed.push(Failed {
                 line: line.number,
                 errors: vec![(Code::OutputFailed, None)],
-                report: String::new(),
-                reject: reject_line(line.number, self.input.line(&line), None, vec![entry]),
+                report: std::mem::take(&mut report),
+                reject: if rejecting {
+                    reject_line(line.number, self.input.line(&line), None, vec![entry])
+                } else {
+                    Vec::new()
+                },
             });
         }
         self.failed.sort_by_key(|f| f.line);
@@ -212,8 +231,21 @@ impl Worker<'_> {
             column: Some(e.valid_up_to() + 1),
         })?;
         let record = self.mapping.read(text).map_err(|e| Problem::Input {
-            code: Code::InvalidJson,
-            message: format!("input is not valid JSON: {}", json_message(&e)),
+            // valid JSON syntax that mapc refuses: an object with a key twice
+            code: if e.is_data() {
+                Code::DuplicateInputKey
+            } else {
+                Code::InvalidJson
+            },
+            message: if e.is_data() {
+                let message = json_message(&e);
+                match message.strip_prefix("duplicate key ") {
+                    Some(key) => format!("input record has the key {key} twice"),
+                    None => format!("input record is refused: {message}"),
+                }
+            } else {
+                format!("input is not valid JSON: {}", json_message(&e))
+            },
             column: Some(e.column()),
         })?;
         let start = out.len();
@@ -369,7 +401,6 @@ impl Totals {
     pub(crate) fn add(&mut self, mapped: &mut Mapped) {
         self.read += mapped.read;
         self.written += mapped.written;
-        self.not_written += mapped.not_written;
         self.bytes += mapped.bytes;
         for failed in &mapped.failed {
             self.add_failed(&failed.errors);
