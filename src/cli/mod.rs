@@ -216,9 +216,10 @@ pub fn run() -> ExitCode {
 
 /// How mappings are loaded: with the folders of `--allow-path`.
 pub(crate) fn mapping_options() -> mapc::Options {
-    let mut options = mapc::Options::default();
-    options.allowed_dirs = ALLOWED_DIRS.get().cloned().unwrap_or_default();
-    options
+    mapc::Options {
+        allowed_dirs: ALLOWED_DIRS.get().cloned().unwrap_or_default(),
+        ..mapc::Options::default()
+    }
 }
 
 /// Reads and compiles a mapping: an invalid one is exit 3 with every
