@@ -433,3 +433,55 @@ fn absurd_job_counts_are_refused() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// `--allow-path DIR` (any command) lets a mapping import from a folder
+/// outside its own; without it the import is E230 and nothing of the
+/// file is shown.
+#[test]
+fn allow_path_lets_an_import_out_of_the_folder() {
+    let dir = scratch();
+    let shared = dir.join("shared");
+    fs::create_dir(&shared).expect("shared folder");
+    fs::write(
+        shared.join("common.map"),
+        "def shout(s) = upper(s)\n# secret-line\n",
+    )
+    .expect("import");
+    let inner = dir.join("inner");
+    fs::create_dir(&inner).expect("inner folder");
+    fs::write(
+        inner.join("m.map"),
+        "import shout from \"../shared/common.map\"\nname = shout(.name)\n",
+    )
+    .expect("mapping");
+    fs::write(inner.join("in.json"), "{\"name\": \"ada\"}\n").expect("input");
+    let refused = mapc(&inner, &["apply", "m.map", "in.json"]);
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("error[E230]"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!stderr(&refused).contains("secret-line"));
+    for command in [
+        &["apply", "m.map", "in.json", "--allow-path", "../shared"][..],
+        &["--allow-path", "../shared", "check", "m.map"],
+    ] {
+        let output = mapc(&inner, command);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command:?}: {}",
+            stderr(&output)
+        );
+    }
+    let output = mapc(
+        &inner,
+        &["apply", "m.map", "in.json", "--allow-path", "../shared"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "{\"name\":\"ADA\"}\n"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -12,13 +12,22 @@ use crate::program::Loc;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The folders a mapping may read from, with symbolic links resolved.
+/// The folders a mapping may read from, with symbolic links resolved. An
+/// empty path (the folder of `m.map`) is the current folder; a folder
+/// that does not exist allows nothing (it could not hold the file).
 pub(super) fn roots(options: &Options) -> Vec<PathBuf> {
     options
         .base_dir
         .iter()
         .chain(&options.allowed_dirs)
-        .map(|dir| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()))
+        .filter_map(|dir| {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir.as_path()
+            };
+            std::fs::canonicalize(dir).ok()
+        })
         .collect()
 }
 
