@@ -4,7 +4,7 @@ use crate::check::{self, Options};
 use crate::diagnostics::{Code, Diagnostic, SourceFile, render_all};
 use crate::env::Env;
 use crate::eval::{self, ApplyError, FieldEvent, Outcome, RuntimeError, Value};
-use crate::program::Program;
+use crate::program::{ParamType, Program};
 use crate::projection::{self, Need, Tree};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -519,6 +519,8 @@ impl Mapping {
         source: &str,
         options: &Options,
     ) -> Result<Mapping, CompileError> {
+        // a byte order mark may open the file (editors on Windows write one)
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         if source.len() > MAX_MAPPING_BYTES {
             return Err(CompileError::Invalid(vec![Diagnostic::error(
                 Code::Limit,
@@ -545,6 +547,19 @@ impl Mapping {
     /// # Errors
     /// The file cannot be read, or the mapping is invalid.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Mapping, CompileError> {
+        Mapping::from_file_with(path, &Options::default())
+    }
+
+    /// Reads and compiles a mapping file; imports and CSV files are read
+    /// relative to its directory, from it and from `options.allowed_dirs`
+    /// (`options.base_dir` is the file's directory, whatever it was).
+    ///
+    /// # Errors
+    /// The file cannot be read, or the mapping is invalid.
+    pub fn from_file_with(
+        path: impl AsRef<Path>,
+        options: &Options,
+    ) -> Result<Mapping, CompileError> {
         let path = path.as_ref();
         let source = check::read_text_limited(path, MAX_MAPPING_BYTES as u64).map_err(|error| {
             CompileError::Read {
@@ -557,6 +572,7 @@ impl Mapping {
                 path.parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             ),
+            allowed_dirs: options.allowed_dirs.clone(),
         };
         Mapping::compile_with(&path.display().to_string(), &source, &options)
     }
@@ -738,6 +754,18 @@ impl Mapping {
                     error.file = Arc::clone(&self.program.files[decl.loc.file as usize]);
                     error.span = decl.loc.span;
                     errors.push(error);
+                    values.push(Value::Missing);
+                }
+                Some(Json::Number(n))
+                    if decl.ty == ParamType::Number
+                        && crate::eval::number::parse_decimal(n.as_str()).is_none() =>
+                {
+                    // found now, not in every record that reads it
+                    errors.push(self.param_error(format!(
+                        "parameter `${}` is {n}, too large or too precise for exact \
+                         arithmetic (at most 28 significant digits)",
+                        decl.name
+                    )));
                     values.push(Value::Missing);
                 }
                 Some(value) if crate::check::param_type_accepts(decl.ty, value) => {

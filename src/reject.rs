@@ -73,8 +73,21 @@ pub fn read_line<'t>(mapping: &Mapping, text: &'t [u8]) -> Result<Record<'t>, In
         column: Some(e.valid_up_to() + 1),
     })?;
     mapping.read(text).map_err(|e| InputError {
-        code: Code::InvalidJson,
-        message: format!("input is not valid JSON: {}", json_message(&e)),
+        // valid JSON syntax that mapc refuses: an object with a key twice
+        code: if e.is_data() {
+            Code::DuplicateInputKey
+        } else {
+            Code::InvalidJson
+        },
+        message: if e.is_data() {
+            let message = json_message(&e);
+            match message.strip_prefix("duplicate key ") {
+                Some(key) => format!("input record has the key {key} twice"),
+                None => format!("input record is refused: {message}"),
+            }
+        } else {
+            format!("input is not valid JSON: {}", json_message(&e))
+        },
         column: Some(e.column()),
     })
 }

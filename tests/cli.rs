@@ -99,6 +99,9 @@ cases! {
     apply_numbers_keep_text_array,
     hostile_budget_stream_goes_on,
     hostile_pad_width_from_record,
+    apply_output_full,
+    apply_duplicate_key,
+    apply_duplicate_key_array,
 }
 
 fn cases_dir() -> PathBuf {

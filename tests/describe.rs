@@ -23,6 +23,7 @@ fn compile(path: &Path) -> Mapping {
         .unwrap_or("fixture");
     let options = mapc::Options {
         base_dir: path.parent().map(Path::to_path_buf),
+        ..Default::default()
     };
     Mapping::compile_with(name, &text, &options).expect("fixture compiles")
 }

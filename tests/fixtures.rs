@@ -88,6 +88,7 @@ fn check_fixtures() {
         let text = std::fs::read_to_string(path).unwrap();
         let options = Options {
             base_dir: Some(fixture_dir("check")),
+            ..Default::default()
         };
         let name = case_name(path);
         let out = match Mapping::compile_with(&file_name(path), &text, &options) {
@@ -165,6 +166,7 @@ fn apply_fixtures() {
         let case = split_apply_case(&name, &text);
         let options = Options {
             base_dir: Some(fixture_dir("apply")),
+            ..Default::default()
         };
         let mapping = Mapping::compile_with(&file_name(path), &case.mapping, &options)
             .unwrap_or_else(|e| panic!("{name} does not compile:\n{e}"));

@@ -22,6 +22,7 @@ fn snapshots() {
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
         let options = mapc::Options {
             base_dir: path.parent().map(Path::to_path_buf),
+            ..Default::default()
         };
         let mapping = Mapping::compile_with("mappings/x/fixture.map", &text, &options)
             .expect("fixture compiles");

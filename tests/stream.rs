@@ -281,6 +281,195 @@ proptest! {
     }
 }
 
+/// `mkfifo PATH` in a scratch folder.
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo works");
+}
+
+/// Maps `lines` into an output that fails: `/dev/full` (`reader_takes`
+/// is `None`), or a FIFO whose reader stops after that many bytes. Every
+/// record read must be written or rejected (read = written + rejected),
+/// each rejected one in the reject file with its line byte for byte: the
+/// mapping's failures with their own codes, the records the output did not
+/// take with E410, and those only after every record that was written.
+fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>) {
+    let mapping = Mapping::compile(MAPPING).expect("mapping compiles");
+    let mut input = Vec::new();
+    // each non-blank line: its number, its bytes, and its output if it maps
+    let mut records: Vec<(u64, Vec<u8>, Option<String>)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let text = bytes(line);
+        input.extend(&text);
+        input.push(b'\n');
+        let mut body: &[u8] = &text;
+        if i == 0 {
+            body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        }
+        if body.trim_ascii().is_empty() {
+            continue;
+        }
+        let mapped = serde_json::from_slice::<Json>(body.trim_ascii())
+            .ok()
+            .and_then(|record| mapping.apply(&record).ok())
+            .map(|value| value.to_string());
+        records.push((i as u64 + 1, text, mapped));
+    }
+
+    let dir = scratch();
+    let fifo = dir.join("out.fifo");
+    let reader = reader_takes.map(|n| {
+        mkfifo(&fifo);
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut file = std::fs::File::open(fifo).expect("the FIFO opens");
+            let mut got = vec![0; n];
+            let mut filled = 0;
+            while filled < n {
+                match file.read(&mut got[filled..]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(k) => filled += k,
+                }
+            }
+            got.truncate(filled);
+            got
+        })
+    });
+    let target = if reader.is_some() {
+        "out.fifo"
+    } else {
+        "/dev/full"
+    };
+    let output = run(&dir, &input, &["--jobs", jobs, "-o", target]);
+    let received = reader.map(|r| r.join().expect("the reader ends"));
+    let stats: Json =
+        serde_json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats written"))
+            .expect("stats are JSON");
+    let rejects_text = std::fs::read(dir.join("rejects.ndjson")).expect("rejects written");
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = String::from_utf8_lossy(&output.stderr);
+
+    let count = |name: &str| stats["records"][name].as_u64().expect("a count");
+    let (read, written, rejected) = (count("read"), count("written"), count("rejected"));
+    assert_eq!(
+        read,
+        written + rejected,
+        "read = written + rejected: {report}"
+    );
+    assert_eq!(count("not_written"), 0, "{report}");
+    assert!(read as usize <= records.len());
+
+    let mut rejects = std::collections::BTreeMap::new();
+    for line in rejects_text
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+    {
+        let reject: Json = serde_json::from_slice(line).expect("a reject line is JSON");
+        let number = reject["line"].as_u64().expect("a line number");
+        assert!(rejects.insert(number, reject).is_none(), "rejected once");
+    }
+    assert_eq!(
+        rejects.len() as u64,
+        rejected,
+        "every reject is in the file"
+    );
+    let mut written_out = Vec::new();
+    let mut output_failed = false;
+    for (number, text, mapped) in &records[..read as usize] {
+        let Some(reject) = rejects.remove(number) else {
+            assert!(
+                !output_failed,
+                "line {number} written after the output failed"
+            );
+            written_out.push(mapped.clone().expect("a written record maps"));
+            continue;
+        };
+        let carried = match (reject["input"].as_str(), reject["input_base64"].as_str()) {
+            (Some(text), None) => text.as_bytes().to_vec(),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .expect("base64"),
+            _ => panic!("a reject carries its input once: {reject}"),
+        };
+        assert_eq!(&carried, text, "the input line byte for byte");
+        let code = reject["errors"][0]["code"].as_str().expect("a code");
+        if mapped.is_some() {
+            assert_eq!(code, "E410", "a good record is rejected only by the output");
+            output_failed = true;
+        } else {
+            assert_ne!(code, "E410", "{reject}");
+        }
+    }
+    assert!(
+        rejects.is_empty(),
+        "no reject for a line not read: {rejects:?}"
+    );
+    assert_eq!(written_out.len() as u64, written);
+    assert_eq!(
+        output.status.code(),
+        Some(if output_failed {
+            2
+        } else if rejected > 0 {
+            1
+        } else {
+            0
+        }),
+        "{report}"
+    );
+    if output_failed {
+        assert!(report.contains("the output failed"), "{report}");
+    }
+    match received {
+        // nothing reaches a full device
+        None => assert_eq!(written, 0),
+        // what the reader got is the start of what was written
+        Some(received) => {
+            let mut expected = written_out.join("\n").into_bytes();
+            if !written_out.is_empty() {
+                expected.push(b'\n');
+            }
+            assert!(
+                expected.starts_with(&received),
+                "the reader got written lines"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_record_is_written_or_rejected_when_the_output_fails(
+        lines in prop::collection::vec(line(), 0..40),
+        jobs in prop::sample::select(vec!["1", "2", "3"]),
+        reader_takes in prop::option::of(0usize..400),
+    ) {
+        check_failing_output(&lines, jobs, reader_takes);
+    }
+}
+
+/// Many chunks into a FIFO whose reader stops part-way: the output fails
+/// in the middle of the stream, after the pipe's buffer fills.
+#[test]
+fn a_fifo_closed_in_the_middle_of_a_long_stream_loses_no_record() {
+    let mut lines = Vec::new();
+    for i in 0..6000 {
+        lines.push(match i % 50 {
+            7 => Line::NotObject,
+            _ => Line::Good(serde_json::json!({"id": format!("r{i}"), "amount_cents": i})),
+        });
+    }
+    for jobs in ["1", "3"] {
+        check_failing_output(&lines, jobs, Some(100_000));
+        check_failing_output(&lines, jobs, None);
+    }
+}
+
 #[test]
 fn a_ten_megabyte_line_is_mapped_or_rejected_at_the_limit() {
     let big = serde_json::json!({"id": "big", "amount_cents": 1, "unused": "x".repeat(10 << 20)});
@@ -326,7 +515,7 @@ fn stats_count_rejects_and_fields() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         stats["records"],
-        serde_json::json!({"read": 3, "written": 2, "rejected": 1, "skipped": 0, "output": 2})
+        serde_json::json!({"read": 3, "written": 2, "rejected": 1, "skipped": 0, "output": 2, "not_written": 0})
     );
     assert_eq!(
         stats["rejected_by_code"],

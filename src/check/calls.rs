@@ -181,6 +181,9 @@ impl Checker {
                 {
                     crate::stdlib::pin_pattern(pattern);
                 }
+                if function.name == "regex_replace" {
+                    self.check_replacement(&nodes);
+                }
                 Node {
                     kind: NodeKind::Call(function, nodes),
                     loc,

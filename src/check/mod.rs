@@ -9,12 +9,15 @@
 mod calls;
 mod constants;
 mod constraints;
+mod csv_text;
 mod data;
 mod expr;
 mod recursion;
 pub(crate) use expr::infer;
 mod modules;
 pub(crate) use modules::param_type_accepts;
+mod paths;
+mod replacement;
 mod statements;
 mod tables;
 mod targets;
@@ -31,8 +34,28 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// The directory relative to which `import` and `from csv` paths are
-    /// resolved; `None` forbids both.
+    /// resolved; `None` forbids both. Files are read only from it (and the
+    /// folders below it) and from `allowed_dirs`: a path that leads
+    /// elsewhere is error E230.
     pub base_dir: Option<PathBuf>,
+    /// Folders besides `base_dir` that imports and CSV tables may be read
+    /// from (`mapc --allow-path DIR`).
+    pub allowed_dirs: Vec<PathBuf>,
+}
+
+impl Options {
+    /// Allows imports and CSV tables from `dir` (and the folders below
+    /// it) besides the mapping's own folder.
+    ///
+    /// ```
+    /// let options = mapc::Options::default().allow_dir("/srv/shared-tables");
+    /// assert_eq!(options.allowed_dirs.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn allow_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.allowed_dirs.push(dir.into());
+        self
+    }
 }
 
 /// The largest CSV table file read (128 MiB); a larger one is error E209.
@@ -71,6 +94,7 @@ pub(crate) fn check(
     options: &Options,
 ) -> Result<(Program, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut checker = Checker::new();
+    checker.roots = paths::roots(options);
     let root = checker.add_file(Arc::clone(&file));
     let (ast, syntax_errors) = syntax::parse(&file);
     checker.diagnostics.extend(syntax_errors);
@@ -172,6 +196,8 @@ struct Checker {
     hoisted: Vec<program::Statement>,
     /// The first call that can read the environment's default time zone.
     default_zone: Option<(&'static str, Loc)>,
+    /// The folders imports and CSV tables may be read from.
+    roots: Vec<PathBuf>,
 }
 
 impl Checker {
@@ -194,6 +220,7 @@ impl Checker {
             hoisted: Vec::new(),
             record_lets: Vec::new(),
             default_zone: None,
+            roots: Vec::new(),
         }
     }
 
@@ -225,13 +252,6 @@ impl Checker {
         &mut self.diagnostics[last]
     }
 
-    fn new_slot(&mut self) -> usize {
-        self.slots += 1;
-        self.slot_types.push(crate::stdlib::Ty::ANY);
-        self.slot_needs.push(None);
-        self.slots - 1
-    }
-
     /// A slot whose value's types are known.
     fn new_typed_slot(&mut self, ty: crate::stdlib::Ty) -> usize {
         let slot = self.new_slot();
@@ -239,27 +259,10 @@ impl Checker {
         slot
     }
 
-    /// Resolves `path` relative to `base`, or reports why it cannot be read.
-    fn resolve_path(
-        &mut self,
-        base: Option<&Path>,
-        path: &str,
-        loc: Loc,
-        what: &str,
-    ) -> Option<PathBuf> {
-        match base {
-            Some(dir) => Some(dir.join(path)),
-            None => {
-                self.error(
-                    Code::Import,
-                    loc,
-                    format!("cannot read {what} `{path}`: this mapping has no directory"),
-                    "",
-                )
-                .help
-                .push("compile the mapping from a file (`Mapping::from_file`) or set `Options::base_dir`".into());
-                None
-            }
-        }
+    fn new_slot(&mut self) -> usize {
+        self.slots += 1;
+        self.slot_types.push(crate::stdlib::Ty::ANY);
+        self.slot_needs.push(None);
+        self.slots - 1
     }
 }

@@ -129,17 +129,8 @@ impl Checker {
             return;
         }
         if !self.loaded.contains_key(&canonical) {
-            let text = match super::read_text_limited(&path, crate::MAX_MAPPING_BYTES as u64) {
-                Ok(text) => text,
-                Err(error) => {
-                    self.error(
-                        Code::Import,
-                        loc,
-                        format!("cannot read `{}`: {error}", path.display()),
-                        "imported here",
-                    );
-                    return;
-                }
+            let Some(text) = self.read_import(&path, loc) else {
+                return;
             };
             let name = path.display().to_string();
             let file = self.add_file(SourceFile::new(name, text));

@@ -164,6 +164,20 @@ impl Checker {
                 return None;
             }
         };
+        if let Some(line) = super::csv_text::unclosed_quote(&bytes) {
+            self.error(
+                Code::CsvTable,
+                loc,
+                format!(
+                    "`{}`: the quote opened on line {line} is never closed",
+                    csv.path.value
+                ),
+                "",
+            )
+            .help
+            .push("close the quoted field; a quote inside one is written twice (`\"\"`)".into());
+            return None;
+        }
         let mut reader = ::csv::ReaderBuilder::new()
             .trim(::csv::Trim::All)
             .from_reader(bytes.as_slice());

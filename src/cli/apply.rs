@@ -6,6 +6,7 @@ use super::output::Output;
 use super::progress::Progress;
 use super::report::{Reporter, invalid_json};
 use super::stream::{Mapped, OnError, Settings, Totals, Worker, parse_on_error};
+use super::targets::{self, Target};
 use super::{Exit, Failure, load_mapping};
 use mapc::{Bound, Env, Mapping, Outcome};
 use serde_json::Value as Json;
@@ -46,9 +47,9 @@ pub(crate) struct Args {
     /// input, every error) and goes on
     #[arg(long, value_name = "POLICY", default_value = "skip", value_parser = parse_on_error)]
     on_error: OnError,
-    /// Map NDJSON on N threads, output still in input order [default: the
-    /// number of cores]
-    #[arg(short, long, value_name = "N")]
+    /// Map NDJSON on N threads (1 to 256), output still in input order
+    /// [default: the number of cores]
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
     /// Write the run's figures to FILE as JSON: counts, rejects by code and
     /// by target field, records per second, null and defaulted fields
@@ -80,6 +81,20 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// The most `--jobs`: each thread holds up to four chunks of 256 KiB in
+/// flight, and more threads than cores only wait.
+const MAX_JOBS: usize = 256;
+
+/// `--jobs N`: from 1 to [`MAX_JOBS`].
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n @ 1..=MAX_JOBS) => Ok(n),
+        _ => Err(format!(
+            "expected a number of threads from 1 to {MAX_JOBS}, found `{text}`"
+        )),
+    }
+}
+
 /// Runs `mapc apply`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
@@ -89,14 +104,12 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     budget.output_bytes = args.max_output_bytes as u64;
     let env = environment(&mapping, &args.params, args.time_zone)?.with_budget(budget);
     let source = Source::new(args.input.as_deref());
+    check_targets(args, &source)?;
     let ndjson = args.ndjson || source.looks_like_ndjson();
     if ndjson && args.pretty {
         return Err(Failure::usage(
             "`--pretty` cannot be used with NDJSON (each record must stay on one line)",
         ));
-    }
-    if args.jobs == Some(0) {
-        return Err(Failure::usage("`--jobs` must be at least 1"));
     }
     let mut reporter = Reporter::default();
     if ndjson {
@@ -104,6 +117,32 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     } else {
         apply_document(&mapping, &env, &source, args, &mut reporter)
     }
+}
+
+/// Every file the run writes, checked before the first record: not a
+/// folder, not the input or the mapping, not another output.
+fn check_targets(args: &Args, source: &Source) -> Result<(), Failure> {
+    let mut inputs = vec![("mapping", args.mapping.as_path())];
+    if let Source::File(path) = source {
+        inputs.push(("input file", path.as_path()));
+    }
+    let mut outputs = Vec::new();
+    if let Some(path) = &args.output {
+        outputs.push(Target { option: "-o", path });
+    }
+    if let OnError::Reject(path) = &args.on_error {
+        outputs.push(Target {
+            option: "reject=",
+            path,
+        });
+    }
+    if let Some(path) = &args.stats {
+        outputs.push(Target {
+            option: "--stats",
+            path,
+        });
+    }
+    targets::check(&inputs, &outputs)
 }
 
 /// The parameters, each typed by the mapping's declaration, checked once
@@ -189,10 +228,12 @@ fn apply_document(
         _ => None,
     };
     let bytes = source.read_all()?;
+    // a byte order mark may open the document, as it may an NDJSON stream
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // numbers keep their text as written (serde_json alone re-spells `1E3`)
-    let parsed = match std::str::from_utf8(&bytes) {
+    let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => mapc::parse_json(text),
-        Err(_) => serde_json::from_slice(&bytes),
+        Err(_) => serde_json::from_slice(bytes),
     };
     let document: Json = match parsed {
         Ok(document) => document,
@@ -202,13 +243,34 @@ fn apply_document(
             return Ok(Exit::RecordsFailed);
         }
     };
-    drop(bytes);
+    let duplicates = super::duplicates::per_record(bytes);
+    // a record with a key twice fails like one the mapping fails on
+    let twice = |index: usize| {
+        duplicates.get(index).cloned().flatten().map(|key| {
+            let message = format!("input record has the key `{key}` twice");
+            mapc::Diagnostic::error(mapc::Code::DuplicateInputKey, message)
+        })
+    };
     let mut mapped = Records::new(args.pretty);
     match document {
         Json::Array(records) => {
             let mut totals = Totals::default();
             for (index, record) in records.iter().enumerate() {
                 totals.read += 1;
+                if let Some(diagnostic) = twice(index) {
+                    totals.add_failed(&[(diagnostic.code, None)]);
+                    if let Some(rejects) = rejects.as_mut() {
+                        rejects.write(&input_reject(index, record, &diagnostic))?;
+                        continue;
+                    }
+                    let context = format!("record at index {index} of {source}");
+                    reporter.diagnostic(&diagnostic.with_note(context));
+                    if args.on_error == OnError::Fail {
+                        totals.stopped_at = Some(index as u64);
+                        break;
+                    }
+                    continue;
+                }
                 match mapped.add(&bound, record) {
                     Ok(Outcome::Mapped(records)) => {
                         totals.written += 1;
@@ -235,49 +297,73 @@ fn apply_document(
                     }
                 }
             }
+            // the rejects first: they are kept even when the output fails
+            let mut failures = Vec::new();
+            if let Some(rejects) = rejects {
+                failures.extend(rejects.finish().err());
+            }
+            let name = output.name();
+            if totals.stopped_at.is_some() {
+                // the array is written whole or not at all
+                drop(output);
+                if totals.written > 0 {
+                    totals.lose_written(
+                        "the array is written only when the run ends, and it stopped".into(),
+                    );
+                }
+            } else if let Err(failure) = mapped.finish(output, true) {
+                totals.lose_written(format!("{name} could not be written"));
+                failures.push(failure);
+            }
             if let Some(path) = &args.stats {
                 let elapsed = started.elapsed().as_secs_f64();
-                super::stats::write(path, &totals, elapsed, 1)?;
+                failures.extend(super::stats::write(path, &totals, elapsed, 1).err());
             }
-            if totals.stopped_at.is_none() {
-                mapped.finish(output, true)?;
-                if let Some(rejects) = rejects {
-                    rejects.finish()?;
-                }
-            }
-            Ok(summary(
+            Ok(conclude(
                 reporter,
                 &totals,
+                &failures,
                 args.quiet,
                 "index",
                 mapping.emits(),
             ))
         }
-        record => match mapped.add(&bound, &record) {
-            Ok(Outcome::Mapped(_)) => {
-                // several target records (`emit`) are written as an array
-                mapped.finish(output, mapping.emits())?;
-                Ok(Exit::Success)
-            }
-            Ok(Outcome::Skipped) => {
-                // nothing to write: `output` is dropped and leaves no file
-                if !args.quiet {
-                    reporter.line(&format!(
-                        "summary: the record in {source} is skipped by a guard"
-                    ));
-                }
-                Ok(Exit::Success)
-            }
-            Err(error) => {
+        record => match twice(0) {
+            Some(diagnostic) => {
                 if let Some(mut rejects) = rejects {
-                    rejects.write(&document_reject(0, &record, &error))?;
+                    rejects.write(&input_reject(0, &record, &diagnostic))?;
                     rejects.finish()?;
                 } else {
-                    // nothing to write: `output` is dropped and leaves no file
-                    reporter.apply_error(&error, Some(&format!("the record in {source}")));
+                    reporter.diagnostic(&diagnostic.with_note(format!("the record in {source}")));
                 }
                 Ok(Exit::RecordsFailed)
             }
+            None => match mapped.add(&bound, &record) {
+                Ok(Outcome::Mapped(_)) => {
+                    // several target records (`emit`) are written as an array
+                    mapped.finish(output, mapping.emits())?;
+                    Ok(Exit::Success)
+                }
+                Ok(Outcome::Skipped) => {
+                    // nothing to write: `output` is dropped and leaves no file
+                    if !args.quiet {
+                        reporter.line(&format!(
+                            "summary: the record in {source} is skipped by a guard"
+                        ));
+                    }
+                    Ok(Exit::Success)
+                }
+                Err(error) => {
+                    if let Some(mut rejects) = rejects {
+                        rejects.write(&document_reject(0, &record, &error))?;
+                        rejects.finish()?;
+                    } else {
+                        // nothing to write: `output` is dropped and leaves no file
+                        reporter.apply_error(&error, Some(&format!("the record in {source}")));
+                    }
+                    Ok(Exit::RecordsFailed)
+                }
+            },
         },
     }
 }
@@ -287,6 +373,21 @@ fn apply_document(
 fn document_reject(index: usize, record: &Json, error: &mapc::ApplyError) -> Json {
     let errors = mapc::reject::apply_error_entries(error);
     serde_json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
+}
+
+/// A reject-file line for a record of a JSON document that failed before
+/// mapping (a key given twice): its index, the record as read, the error.
+fn input_reject(index: usize, record: &Json, diagnostic: &mapc::Diagnostic) -> Json {
+    serde_json::json!({
+        "index": index,
+        "record": record,
+        "errors": [{
+            "code": diagnostic.code.as_str(),
+            "message": diagnostic.message,
+            "target": null,
+            "source": null,
+        }],
+    })
 }
 
 fn bind<'a>(mapping: &'a Mapping, env: &'a Env) -> Result<Bound<'a>, Failure> {
@@ -404,6 +505,8 @@ fn apply_ndjson(
         totals: Totals::default(),
         reporter,
         progress: Progress::new(args.quiet, source.len()),
+        failure: None,
+        source: source.to_string(),
     };
     let bound = bind(mapping, env)?;
     if jobs <= 1 {
@@ -413,7 +516,7 @@ fn apply_ndjson(
             settings: &settings,
         };
         while let Some(chunk) = reader.next_chunk().map_err(|e| source.read_failure(&e))? {
-            let mut mapped = worker.map_chunk(&chunk);
+            let mut mapped = worker.map_chunk(chunk);
             if sink.take(&mut mapped)? {
                 break;
             }
@@ -429,24 +532,51 @@ fn apply_ndjson(
     let Sink {
         output,
         rejects,
-        totals,
+        mut totals,
         reporter,
         progress,
+        failure,
+        ..
     } = sink;
     progress.finish();
-    if totals.stopped_at.is_none() {
-        output.finish()?;
-    }
+    // the rejects first: they are kept even when the output fails
+    let mut failures = Vec::new();
     if let Some(rejects) = rejects {
-        rejects.finish()?;
+        failures.extend(rejects.finish().err());
+    }
+    let (name, streams) = (output.name(), output.streams());
+    let placed = match failure {
+        Some(failure) => {
+            failures.insert(0, failure);
+            false
+        }
+        None if totals.stopped_at.is_none() => match output.finish() {
+            Ok(()) => true,
+            Err(failure) => {
+                failures.insert(0, failure);
+                false
+            }
+        },
+        None => false,
+    };
+    // a file is put in place whole or not at all; what went to stdout, a
+    // device or a FIFO is out there already
+    if !placed && !streams && totals.written > 0 {
+        let because = if totals.stopped_at.is_some() {
+            format!("{name} was not created: the run stopped")
+        } else {
+            format!("{name} was not created: it could not be written")
+        };
+        totals.lose_written(because);
     }
     if let Some(path) = &args.stats {
         let elapsed = started.elapsed().as_secs_f64();
-        super::stats::write(path, &totals, elapsed, jobs)?;
+        failures.extend(super::stats::write(path, &totals, elapsed, jobs).err());
     }
-    Ok(summary(
+    Ok(conclude(
         reporter,
         &totals,
+        &failures,
         args.quiet,
         "line",
         mapping.emits(),
@@ -461,12 +591,35 @@ struct Sink<'r> {
     totals: Totals,
     reporter: &'r mut Reporter,
     progress: Progress,
+    /// The output failed: the run stops, and this is reported at the end.
+    failure: Option<Failure>,
+    /// The input's name in reports.
+    source: String,
 }
 
 impl Sink<'_> {
-    /// Writes one chunk's results; `true` when the run must stop.
+    /// Writes one chunk's results; `true` when the run must stop. When
+    /// the output fails, the records whose line it did not take go to the
+    /// reject file (E410), or are counted as not written, and the run
+    /// stops after this chunk.
     fn take(&mut self, mapped: &mut Mapped) -> Result<bool, Failure> {
-        self.output.write_bytes(&mapped.output)?;
+        let mut stop = mapped.stop;
+        if let Err(broken) = self.output.write_counted(&mapped.output) {
+            let accepted = if self.output.streams() {
+                broken.accepted
+            } else {
+                0
+            };
+            let message = match broken.failure.report.trim_end() {
+                "" => "the reader of stdout went away".to_string(),
+                report => report.trim_start_matches("error: ").to_string(),
+            };
+            let rejecting = self.rejects.is_some();
+            self.totals.output_failed_at =
+                mapped.output_failed(accepted, &message, rejecting, &self.source);
+            self.failure = Some(broken.failure);
+            stop = true;
+        }
         for failed in &mapped.failed {
             match self.rejects.as_mut() {
                 Some(rejects) => rejects.write_bytes(&failed.reject)?,
@@ -476,7 +629,7 @@ impl Sink<'_> {
         self.totals.add(mapped);
         self.progress
             .update(self.totals.read, self.totals.bytes, self.totals.rejected);
-        Ok(mapped.stop)
+        Ok(stop)
     }
 }
 
@@ -536,7 +689,7 @@ fn run_parallel(
                     settings,
                 };
                 for chunk in work_rx {
-                    if done_tx.send(Ok(worker.map_chunk(&chunk))).is_err() {
+                    if done_tx.send(Ok(worker.map_chunk(chunk))).is_err() {
                         break;
                     }
                 }
@@ -562,15 +715,49 @@ fn run_parallel(
     })
 }
 
+/// The exit code of a run over many records, with what went wrong writing
+/// (`failures`) and the summary on stderr: the summary always for NDJSON;
+/// for a JSON array when a record failed or an output could not be
+/// written. A failed output is exit 2, whatever the records did.
+fn conclude(
+    reporter: &mut Reporter,
+    totals: &Totals,
+    failures: &[Failure],
+    quiet: bool,
+    unit: &str,
+    emits: bool,
+) -> Exit {
+    for failure in failures {
+        let report = failure.report.trim_end();
+        if !report.is_empty() {
+            reporter.line(report);
+        }
+    }
+    let exit = summary(reporter, totals, quiet, unit, !failures.is_empty(), emits);
+    if failures.is_empty() {
+        exit
+    } else {
+        Exit::Usage
+    }
+}
+
 /// The exit code of a run over many records, with the summary on stderr:
-/// always for NDJSON; for a JSON array when a record failed.
-fn summary(reporter: &mut Reporter, totals: &Totals, quiet: bool, unit: &str, emits: bool) -> Exit {
-    let exit = if totals.rejected == 0 {
+/// always for NDJSON (unless `quiet`) and when `force`d; otherwise when a
+/// record failed or was not written.
+fn summary(
+    reporter: &mut Reporter,
+    totals: &Totals,
+    quiet: bool,
+    unit: &str,
+    force: bool,
+    emits: bool,
+) -> Exit {
+    let exit = if totals.rejected == 0 && totals.not_written == 0 {
         Exit::Success
     } else {
         Exit::RecordsFailed
     };
-    let always = unit == "line" && !quiet;
+    let always = force || (unit == "line" && !quiet);
     if exit == Exit::Success && !always {
         return exit;
     }

@@ -150,7 +150,7 @@ fn read_json(path: &Path, lines_allowed: bool) -> Result<Vec<Json>, String> {
 }
 
 fn check_one(path: &Path, data: &[(bool, Vec<Json>, String)], deny_warnings: bool) -> Verdict {
-    match Mapping::from_file(path) {
+    match Mapping::from_file_with(path, &super::mapping_options()) {
         Ok(mapping) => {
             let mut diagnostics = mapping.warnings().to_vec();
             for (is_source, values, name) in data {

@@ -6,7 +6,9 @@
 
 mod apply;
 mod check;
+mod cleanup;
 mod doc;
+mod duplicates;
 mod emit;
 mod fmt;
 mod functions;
@@ -19,6 +21,7 @@ mod report;
 mod schema;
 mod stats;
 mod stream;
+mod targets;
 mod test;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -100,9 +103,17 @@ impl Failure {
 #[derive(Debug, Parser)]
 #[command(name = "mapc", version, arg_required_else_help = true)]
 struct Cli {
+    /// Let imports and CSV tables be read from DIR too (and the folders
+    /// below it), besides the mapping's own folder (repeatable)
+    #[arg(long = "allow-path", value_name = "DIR", global = true)]
+    allow_paths: Vec<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
+
+/// The folders named with `--allow-path`, set once before any command
+/// runs; every mapping is loaded with them.
+static ALLOWED_DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -202,6 +213,7 @@ pub fn run() -> ExitCode {
             .into();
         }
     };
+    let _ = ALLOWED_DIRS.set(cli.allow_paths);
     let outcome = match cli.command {
         Command::Apply(args) => apply::run(&args),
         Command::Check(args) => Ok(check::run(&args)),
@@ -222,10 +234,18 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// How mappings are loaded: with the folders of `--allow-path`.
+pub(crate) fn mapping_options() -> mapc::Options {
+    mapc::Options {
+        allowed_dirs: ALLOWED_DIRS.get().cloned().unwrap_or_default(),
+        ..mapc::Options::default()
+    }
+}
+
 /// Reads and compiles a mapping: an invalid one is exit 3 with every
 /// diagnostic, an unreadable one exit 2.
 pub(crate) fn load_mapping(path: &std::path::Path) -> Result<mapc::Mapping, Failure> {
-    mapc::Mapping::from_file(path).map_err(|error| match error {
+    mapc::Mapping::from_file_with(path, &mapping_options()).map_err(|error| match error {
         mapc::CompileError::Invalid(diagnostics) => Failure {
             exit: Exit::InvalidMapping,
             report: mapc::diagnostics::render_all(&diagnostics),

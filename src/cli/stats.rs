@@ -50,6 +50,7 @@ pub(crate) fn figures(totals: &Totals, elapsed: f64, jobs: usize) -> Json {
             "rejected": totals.rejected,
             "skipped": totals.skipped,
             "output": totals.output_records,
+            "not_written": totals.not_written,
         },
         "error_rate": error_rate,
         "rejected_by_code": by_code,

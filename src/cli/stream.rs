@@ -80,6 +80,72 @@ pub(crate) struct Mapped {
     /// `--on-error fail` met a failure: the run stops after this chunk.
     pub(crate) stop: bool,
     pub(crate) fields: FieldCounts,
+    /// The lines read, kept to reject a record whose output fails.
+    pub(crate) input: Chunk,
+    /// Each written record's line and where its output line ends (after
+    /// its newline) in `output`.
+    pub(crate) lines: Vec<(RawLine, usize)>,
+}
+
+impl Mapped {
+    /// The output failed after `accepted` bytes of this chunk's output:
+    /// the records whose line did not reach it whole fail with E410 (and
+    /// `message`): into the reject file when `rejecting`, otherwise
+    /// reported on stderr together, in one diagnostic naming their lines.
+    /// Returns the first such line.
+    pub(crate) fn output_failed(
+        &mut self,
+        accepted: usize,
+        message: &str,
+        rejecting: bool,
+        source: &str,
+    ) -> Option<u64> {
+        let kept = self
+            .lines
+            .iter()
+            .take_while(|(_, end)| *end <= accepted)
+            .count();
+        let lost: Vec<(RawLine, usize)> = self.lines.drain(kept..).collect();
+        let first = lost.first().map(|(line, _)| line.number);
+        self.written -= lost.len() as u64;
+        self.output.truncate(accepted);
+        let mut report = match (lost.first(), lost.last()) {
+            (Some((first, _)), Some((last, _))) if !rejecting => {
+                let (n, lines) = if first.number == last.number {
+                    (String::from("a record"), format!("line {}", first.number))
+                } else {
+                    (
+                        format!("{} records", lost.len()),
+                        format!("lines {} to {}", first.number, last.number),
+                    )
+                };
+                let diagnostic = Diagnostic::error(
+                    Code::OutputFailed,
+                    format!("{n} mapped but not written: {message}"),
+                )
+                .with_note(format!("the records on {lines} of {source}"))
+                .with_help("nothing after them was read: run those lines again");
+                render(&diagnostic)
+            }
+            _ => String::new(),
+        };
+        for (line, _) in lost {
+            let message = format!("the record was mapped but not written: {message}");
+            let entry = reject::error_entry(Code::OutputFailed, &message, None, None);
+            self.failed.push(Failed {
+                line: line.number,
+                errors: vec![(Code::OutputFailed, None)],
+                report: std::mem::take(&mut report),
+                reject: if rejecting {
+                    reject_line(line.number, self.input.line(&line), None, vec![entry])
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        self.failed.sort_by_key(|f| f.line);
+        first
+    }
 }
 
 /// Why one record failed.
@@ -101,12 +167,18 @@ pub(crate) struct Worker<'a> {
 impl Worker<'_> {
     /// Maps every line of `chunk`, or, with `--on-error fail`, up to and
     /// including the first that fails.
-    pub(crate) fn map_chunk(&self, chunk: &Chunk) -> Mapped {
+    pub(crate) fn map_chunk(&self, chunk: Chunk) -> Mapped {
         let mut done = Mapped {
             seq: chunk.seq,
             output: Vec::with_capacity(chunk.bytes.len() / 2),
             ..Mapped::default()
         };
+        self.map_lines(&chunk, &mut done);
+        done.input = chunk;
+        done
+    }
+
+    fn map_lines(&self, chunk: &Chunk, done: &mut Mapped) {
         for line in &chunk.lines {
             done.read += 1;
             done.bytes += (line.end - line.start) as u64 + 1;
@@ -119,6 +191,7 @@ impl Worker<'_> {
                     }
                     done.written += 1;
                     done.output_records += records as u64;
+                    done.lines.push((*line, done.output.len()));
                 }
                 Ok(Outcome::Skipped) => done.skipped += 1,
                 Err(problem) => {
@@ -131,7 +204,6 @@ impl Worker<'_> {
                 }
             }
         }
-        done
     }
 
     /// Maps one line, appending its output lines (no newline after the
@@ -276,6 +348,15 @@ pub(crate) struct Totals {
     pub(crate) fields: FieldCounts,
     /// The line where `--on-error fail` stopped the run.
     pub(crate) stopped_at: Option<u64>,
+    /// Records mapped that are not in the output and not rejected: the
+    /// output failed, or was not created because the run stopped.
+    pub(crate) not_written: u64,
+    /// Why `not_written` records are not written: `` `out.ndjson` was not
+    /// created ``.
+    pub(crate) not_written_because: Option<String>,
+    /// The first line (or index) the output failed to take; nothing after
+    /// it was read.
+    pub(crate) output_failed_at: Option<u64>,
 }
 
 impl Totals {
@@ -317,6 +398,13 @@ impl Totals {
         }
     }
 
+    /// Nothing written reached its place (the output file was not
+    /// created): every record counted as written is not written.
+    pub(crate) fn lose_written(&mut self, because: String) {
+        self.not_written += std::mem::take(&mut self.written);
+        self.not_written_because = Some(because);
+    }
+
     /// `4 records read, 2 written, 2 rejected (E300: 1, E400: 1)`; with
     /// `, 1 skipped` when a guard skipped any, and `(7 output records)`
     /// when the mapping emits.
@@ -342,6 +430,17 @@ impl Totals {
                 .map(|(code, n)| format!("{}: {n}", code.as_str()))
                 .collect();
             text.push_str(&format!(" ({})", codes.join(", ")));
+        }
+        if self.not_written > 0 || self.not_written_because.is_some() {
+            text.push_str(&format!(", {} mapped but not written", self.not_written));
+            if let Some(because) = &self.not_written_because {
+                text.push_str(&format!(" ({because})"));
+            }
+        }
+        if let Some(line) = self.output_failed_at {
+            text.push_str(&format!(
+                "; stopped at line {line}: the output failed (nothing after it was read)"
+            ));
         }
         if let Some(line) = self.stopped_at {
             text.push_str(&format!(

@@ -36,7 +36,7 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let (mut passed, mut failed, mut blessed) = (0usize, 0usize, 0usize);
     for file in &files {
         let shown = file.mapping.display();
-        let mapping = match Mapping::from_file(&file.mapping) {
+        let mapping = match Mapping::from_file_with(&file.mapping, &super::mapping_options()) {
             Ok(mapping) => mapping,
             Err(error) => {
                 match error {

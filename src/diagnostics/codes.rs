@@ -85,6 +85,12 @@ codes! {
     GuardAfterRule = "E240", "record guard after a rule";
     /// `emit` of a value that cannot be a record.
     EmitValue = "E241", "`emit` value is not an object or a list of objects";
+    /// An import or CSV path leads outside the mapping's folder and the
+    /// folders allowed besides it.
+    PathOutsideFolder = "E230", "import or CSV path outside the allowed folders";
+    /// A `regex_replace` replacement names a group the pattern does not
+    /// have (`$1x` names the group `1x`; write `${1}x`).
+    ReplacementGroup = "E231", "replacement names a group the pattern does not have";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
@@ -139,8 +145,17 @@ codes! {
     /// `assert_type(value, "integer")` on a value of another type.
     TypeAssertion = "E360", "value is not of the asserted type";
 
+    /// A date or time lies outside the years 0000 to 9999, which RFC 3339
+    /// (and so the output) can write.
+    DateRange = "E340", "date or time outside the years 0000 to 9999";
+
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
+    /// The output failed (disk full, closed pipe) before the record's line
+    /// was written whole: it is rejected, so that it is not lost.
+    OutputFailed = "E410", "record not written: the output failed";
+    /// An object of the input record has the same key twice.
+    DuplicateInputKey = "E411", "input record has a key twice";
     /// An input record is JSON but not an object (`null`, `42`, `[1, 2]`).
     NotAnObject = "E420", "input record is not an object";
     /// A `reject "reason" if ...` guard rejected the record.

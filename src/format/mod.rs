@@ -62,6 +62,8 @@ pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
 /// # Errors
 /// The syntax errors of `source`, as diagnostics.
 pub fn format_named(name: &str, source: &str) -> Result<String, Vec<Diagnostic>> {
+    // a byte order mark is accepted, and not written back
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let file = SourceFile::new(name, source);
     let (ast, errors) = syntax::parse(&file);
     if !errors.is_empty() {

@@ -1,9 +1,13 @@
 //! A JSON parser that builds only what a [`Need`] asks for and skips the
-//! rest (still checking that it is valid JSON).
+//! rest (still checking that it is valid JSON, that no object has a key
+//! twice, and that it nests no deeper than serde_json's limit, skipped
+//! parts included).
 
 use super::Need;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value as Json};
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 /// Parses one JSON text, keeping only what `need` asks for.
@@ -24,10 +28,9 @@ impl<'de> DeserializeSeed<'de> for Projected<'_> {
     type Value = Json;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
-        match self.0 {
-            Need::All => serde::Deserialize::deserialize(deserializer),
-            Need::Fields(_) => deserializer.deserialize_any(self),
-        }
+        // a whole value too: serde_json's own `Value` would let the last of
+        // two equal keys win without a word
+        deserializer.deserialize_any(self)
     }
 }
 
@@ -79,12 +82,8 @@ impl<'de> Visitor<'de> for Projected<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let Need::Fields(fields) = self.0 else {
-            return Err(serde::de::Error::custom(
-                "unreachable: whole values are parsed by serde_json",
-            ));
-        };
-        let mut out = Map::with_capacity(fields.len());
+        let mut out = Map::new();
+        let mut keys = Keys::default();
         let mut first = true;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if first && key == NUMBER_TOKEN {
@@ -92,13 +91,19 @@ impl<'de> Visitor<'de> for Projected<'_> {
                 return Ok(Json::Number(Number::from_string_unchecked(text)));
             }
             first = false;
-            match Need::field(fields, &key) {
+            let need = match self.0 {
+                Need::All => Some(&Need::All),
+                Need::Fields(fields) => Need::field(fields, &key),
+            };
+            match need {
                 Some(need) => {
                     let value = map.next_value_seed(Projected(need))?;
+                    keys.add::<A::Error>(key.clone())?;
                     out.insert(key.into_owned(), value);
                 }
                 None => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value_seed(Skipped)?;
+                    keys.add::<A::Error>(key)?;
                 }
             }
         }
@@ -134,5 +139,83 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
     fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
         Ok(Key(std::borrow::Cow::Owned(v)))
+    }
+}
+
+/// The keys of one object so far, to refuse one given twice.
+#[derive(Default)]
+struct Keys<'de>(HashSet<Cow<'de, str>>);
+
+impl<'de> Keys<'de> {
+    fn add<E: serde::de::Error>(&mut self, key: Cow<'de, str>) -> Result<(), E> {
+        if self.0.contains(&key) {
+            return Err(E::custom(format_args!("duplicate key `{key}`")));
+        }
+        self.0.insert(key);
+        Ok(())
+    }
+}
+
+/// A value the mapping does not read: checked, not built. Unlike
+/// `IgnoredAny`, it goes through serde_json's nesting limit and refuses
+/// an object with a key twice.
+#[derive(Clone, Copy)]
+struct Skipped;
+
+impl<'de> DeserializeSeed<'de> for Skipped {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skipped {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skipped)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys = Keys::default();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            map.next_value_seed(Skipped)?;
+            keys.add::<A::Error>(key)?;
+        }
+        Ok(())
     }
 }

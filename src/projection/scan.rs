@@ -14,7 +14,8 @@ use super::tree::Tree;
 use serde_json::{Map, Number, Value as Json};
 use std::borrow::Cow;
 
-/// serde_json's nesting limit; deeper input is rejected as it is.
+/// serde_json's nesting limit: the 128th level of objects and arrays is
+/// refused, where it is built and where it is skipped alike.
 const MAX_DEPTH: usize = 128;
 
 /// The text is not valid JSON (or not what this parser can vouch for).
@@ -31,6 +32,8 @@ pub(crate) fn project<'t>(text: &'t str, need: &Need) -> Result<Tree<'t>> {
         pos: 0,
         depth: 0,
         frames: Vec::new(),
+        keys: Vec::new(),
+        key_starts: Vec::new(),
     };
     scanner.whitespace();
     let tree = scanner.value(need)?;
@@ -50,6 +53,25 @@ struct Scanner<'t> {
     depth: usize,
     /// Objects (`{`) and arrays (`[`) being skipped around it.
     frames: Vec<u8>,
+    /// The keys of the objects open around the position, built or
+    /// skipped, to refuse an object with a key twice (as the fallback
+    /// parse does, which then names it).
+    keys: Vec<Cow<'t, str>>,
+    /// Where each skipped object's keys start in `keys`.
+    key_starts: Vec<usize>,
+}
+
+/// Whether `keys` (one object's) are all different. Sorts them.
+fn all_different(keys: &mut [Cow<'_, str>]) -> bool {
+    if keys.len() <= 32 {
+        // few keys, found fastest by comparison (most differ in length)
+        return keys
+            .iter()
+            .enumerate()
+            .all(|(i, key)| !keys[..i].contains(key));
+    }
+    keys.sort_unstable();
+    keys.windows(2).all(|pair| pair[0] != pair[1])
 }
 
 impl<'t> Scanner<'t> {
@@ -141,12 +163,14 @@ impl<'t> Scanner<'t> {
 
     fn object(&mut self, fields: &[(Box<str>, Need)]) -> Result<Tree<'t>> {
         let mut entries: Vec<(Cow<'t, str>, Tree<'t>)> = Vec::new();
+        let keys_start = self.keys.len();
         let mut more = self.open(b'}')?;
         while more {
             if self.peek() != Some(b'"') {
                 return Err(Rejected);
             }
             let key = self.string()?;
+            self.keys.push(key.clone());
             self.whitespace();
             self.expect(b':')?;
             self.whitespace();
@@ -164,6 +188,10 @@ impl<'t> Scanner<'t> {
             }
             more = self.comma_or_close(b'}')?;
         }
+        if !all_different(&mut self.keys[keys_start..]) {
+            return Err(Rejected);
+        }
+        self.keys.truncate(keys_start);
         Ok(Tree::Object(entries))
     }
 
@@ -210,15 +238,19 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// Skips one value, checking its syntax, and says how deeply it
-    /// nests. Without a limit, as serde_json skips; iterative, so a deep
-    /// value cannot overflow the stack.
+    /// Skips one value, checking its syntax, its keys (none twice in an
+    /// object) and its depth (counted from the record's top, so that the
+    /// limit holds on the whole record), and says how deeply it nests.
+    /// Iterative, so a deep value cannot overflow the stack.
     fn skip(&mut self) -> Result<usize> {
         let base = self.frames.len();
         let mut deepest = 0;
         loop {
             match self.peek() {
                 Some(open @ (b'{' | b'[')) => {
+                    if self.depth + self.frames.len() - base + 1 >= MAX_DEPTH {
+                        return Err(Rejected);
+                    }
                     self.pos += 1;
                     self.whitespace();
                     let close = if open == b'{' { b'}' } else { b']' };
@@ -229,6 +261,7 @@ impl<'t> Scanner<'t> {
                         self.frames.push(open);
                         deepest = deepest.max(self.frames.len() - base);
                         if open == b'{' {
+                            self.key_starts.push(self.keys.len());
                             self.key()?;
                         }
                         continue;
@@ -258,7 +291,16 @@ impl<'t> Scanner<'t> {
                         }
                         break;
                     }
-                    (Some(b'}'), b'{') | (Some(b']'), b'[') => {
+                    (Some(b'}'), b'{') => {
+                        self.pos += 1;
+                        self.frames.pop();
+                        let start = self.key_starts.pop().unwrap_or(self.keys.len());
+                        if !all_different(&mut self.keys[start..]) {
+                            return Err(Rejected);
+                        }
+                        self.keys.truncate(start);
+                    }
+                    (Some(b']'), b'[') => {
                         self.pos += 1;
                         self.frames.pop();
                     }
@@ -268,12 +310,22 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// A skipped object's key and its colon.
+    /// A skipped object's key (kept in `keys`) and its colon.
     fn key(&mut self) -> Result<()> {
         if self.peek() != Some(b'"') {
             return Err(Rejected);
         }
+        let start = self.pos;
         self.skip_string()?;
+        let raw = &self.text[start + 1..self.pos - 1];
+        if raw.contains('\\') {
+            // an escaped key: compared as it reads (`"\u0069d"` is `"id"`)
+            self.pos = start;
+            let key = self.string()?;
+            self.keys.push(key);
+        } else {
+            self.keys.push(Cow::Borrowed(raw));
+        }
         self.whitespace();
         self.expect(b':')?;
         self.whitespace();
@@ -462,8 +514,10 @@ impl<'t> Scanner<'t> {
                             self.pos += 1;
                         }
                         Some(b'u') => {
+                            // checked as in a string that is built: a lone
+                            // surrogate is refused wherever it is
                             self.pos += 1;
-                            self.hex4()?;
+                            self.unicode_escape()?;
                         }
                         _ => return Err(Rejected),
                     }
@@ -643,14 +697,45 @@ mod tests {
     }
 
     #[test]
-    fn nesting_is_limited_where_built_and_not_where_skipped() {
+    fn nesting_is_limited_where_built_and_where_skipped() {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
         let need = Need::nothing();
         for n in [1, 126, 127, 128, 129, 5000] {
             agree(&deep(n), &need).expect("agrees");
             agree(&deep(n), &Need::All).expect("agrees");
+            // the record is a level itself
             let skipped = format!("{{\"skipped\": {}}}", deep(n));
-            assert!(project(&skipped, &need).is_ok(), "{n} levels skipped");
+            assert_eq!(
+                project(&skipped, &need).is_ok(),
+                n < 127,
+                "{n} levels skipped"
+            );
+            agree(&skipped, &need).expect("agrees");
         }
+    }
+
+    #[test]
+    fn a_key_twice_is_refused_where_built_and_where_skipped() {
+        let need = Need::Fields(vec![("id".into(), Need::All)]);
+        for text in [
+            r#"{"id": 1, "id": 2}"#,
+            r#"{"x": {"a": 1, "a": 2}}"#,
+            r#"{"id": {"a": 1, "b": {}, "a": 2}}"#,
+            r#"{"x": {"id": 1, "\u0069d": 2}}"#,
+        ] {
+            assert!(project(text, &need).is_err(), "{text}");
+            agree(text, &need).expect("agrees");
+        }
+        // a wide object's keys are sorted rather than compared pair by pair
+        let wide = |last: &str| {
+            let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+            format!("{{\"x\": {{{}, \"{last}\": 0}}}}", keys.join(", "))
+        };
+        assert!(project(&wide("k17"), &need).is_err());
+        agree(&wide("k17"), &need).expect("agrees");
+        assert!(project(&wide("k40"), &need).is_ok());
+        let fine = r#"{"id": 1, "x": {"id": 2, "y": {"id": 3}}, "z": [{"a": 1}, {"a": 2}]}"#;
+        assert!(project(fine, &need).is_ok());
+        agree(fine, &need).expect("agrees");
     }
 }

@@ -196,11 +196,27 @@ pub(crate) fn no_leap<T: TimeZone>(dt: DateTime<T>) -> DateTime<T> {
 
 /// RFC 3339 text of an instant, with `Z` for UTC and as many fractional
 /// digits as needed.
-pub(crate) fn rfc3339<T: TimeZone>(dt: &DateTime<T>) -> Value<'static>
+pub(crate) fn rfc3339<T: TimeZone>(dt: &DateTime<T>) -> Result<Value<'static>, FnError>
 where
     T::Offset: std::fmt::Display,
 {
-    Value::string(dt.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    writable_year(chrono::Datelike::year(dt))?;
+    Ok(Value::string(
+        dt.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    ))
+}
+
+/// Error E340 unless `year` is one RFC 3339 can write (0000 to 9999):
+/// chrono would write `+10000-01-01`, which no RFC 3339 reader takes.
+pub(crate) fn writable_year(year: i32) -> Result<(), FnError> {
+    if (0..=9999).contains(&year) {
+        Ok(())
+    } else {
+        Err(FnError::new(
+            Code::DateRange,
+            format!("the result falls in year {year}; RFC 3339 writes only years 0000 to 9999"),
+        ))
+    }
 }
 
 /// A date-time argument: RFC 3339 with an offset.
@@ -309,7 +325,7 @@ builtin!(
     |args| {
         let formats = formats_arg(args, 1, &["iso8601", "rfc2822"])?;
         match read_any(args, &formats)? {
-            Reading::Instant(dt) => Ok(rfc3339(&no_leap(dt))),
+            Reading::Instant(dt) => rfc3339(&no_leap(dt)),
             Reading::Local(naive) => {
                 let tz = zone_or_default(args, 2)?;
                 let dst = dst_policy(args, 3)?;
@@ -321,7 +337,7 @@ builtin!(
                 if !real_second(&dt) {
                     return Err(not_a_leap_second(args, 0, args.str(0)?));
                 }
-                Ok(rfc3339(&no_leap(dt)))
+                rfc3339(&no_leap(dt))
             }
         }
     }
@@ -366,6 +382,7 @@ builtin!(
             Reading::Instant(dt) => dt.date_naive(),
             Reading::Local(naive) => naive.date(),
         };
+        writable_year(chrono::Datelike::year(&date))?;
         Ok(Value::string(date.format("%Y-%m-%d").to_string()))
     }
 );
@@ -390,7 +407,7 @@ builtin!(
             )
             .with_help("the CLI sets it; in the library use `Env::with_now`")
         })?;
-        Ok(rfc3339(&now.to_utc()))
+        rfc3339(&now.to_utc())
     }
 );
 
@@ -420,9 +437,9 @@ builtin!(
             )
         })?;
         let tz = zone_or_default(args, 0)?;
-        Ok(Value::string(
-            now.with_timezone(&tz).format("%Y-%m-%d").to_string(),
-        ))
+        let today = now.with_timezone(&tz);
+        writable_year(chrono::Datelike::year(&today))?;
+        Ok(Value::string(today.format("%Y-%m-%d").to_string()))
     }
 );
 
@@ -454,6 +471,6 @@ builtin!(
     |args| {
         let dt = datetime_arg(args, 0)?;
         let tz = zone_arg(args, 1)?.ok_or_else(|| args.type_error(1, "a zone name"))?;
-        Ok(rfc3339(&dt.with_timezone(&tz)))
+        rfc3339(&dt.with_timezone(&tz))
     }
 );

@@ -153,6 +153,7 @@ builtin!(
             .then(|| NaiveDate::parse_from_str(input, "%Y-%m-%d").ok())
             .flatten();
         let text = if let Some(date) = date {
+            super::date::writable_year(date.year())?;
             let mut out = String::new();
             match format {
                 "date" => Some(date.format("%Y-%m-%d").to_string()),
@@ -162,8 +163,15 @@ builtin!(
         } else {
             let dt = datetime_arg(args, 0)?;
             match zone_arg(args, 2)? {
-                Some(tz) => format_instant(&dt.with_timezone(&tz), format),
-                None => format_instant(&dt, format),
+                Some(tz) => {
+                    let dt = dt.with_timezone(&tz);
+                    super::date::writable_year(dt.year())?;
+                    format_instant(&dt, format)
+                }
+                None => {
+                    super::date::writable_year(dt.year())?;
+                    format_instant(&dt, format)
+                }
             }
         };
         text.map(Value::string).ok_or_else(|| {
@@ -333,6 +341,7 @@ builtin!(
                 duration.days,
             )
             .ok_or_else(overflow)?;
+            super::date::writable_year(moved.year())?;
             return Ok(Value::string(moved.format("%Y-%m-%d").to_string()));
         }
         let dt = datetime_arg(args, 0)?;
@@ -346,8 +355,8 @@ builtin!(
         };
         let dt = dt.checked_add_signed(duration.exact).ok_or_else(overflow)?;
         match zone_arg(args, 2)? {
-            Some(tz) => Ok(rfc3339(&dt.with_timezone(&tz))),
-            None => Ok(rfc3339(&dt)),
+            Some(tz) => rfc3339(&dt.with_timezone(&tz)),
+            None => rfc3339(&dt),
         }
     }
 );
@@ -412,7 +421,7 @@ builtin!(
             }
             _ => resolve(truncated, tz, Dst::Compatible)?,
         };
-        Ok(rfc3339(&start))
+        rfc3339(&start)
     }
 );
 

@@ -124,7 +124,7 @@ builtin!(
     ],
     Ty::STRING,
     Absent::Propagate,
-    "Replaces every match of a regular expression; `$1` or `${name}` in the replacement insert groups (`$$` is a dollar sign).",
+    "Replaces every match of a regular expression; `$1` or `${name}` in the replacement insert groups (`$$` is a dollar sign; `$1x` names a group `1x`, so write `${1}x`, and a constant replacement naming a group the pattern lacks is error E231).",
     &[Example {
         call: r#"regex_replace("+1 (415) 555-0100", "[^0-9+]", "")"#,
         result: r#""+14155550100""#

@@ -112,7 +112,7 @@ builtin!(
         }
         let nanos = i128::try_from(nanos.trunc()).ok();
         let dt = nanos.and_then(from_epoch_nanos).ok_or_else(out_of_range)?;
-        Ok(rfc3339(&dt))
+        rfc3339(&dt)
     }
 );
 

@@ -18,6 +18,7 @@ use std::path::Path;
 pub(super) fn diagnostics(uri: &Uri, document: &Document) -> Vec<lsp_types::Diagnostic> {
     let options = Options {
         base_dir: document.base_dir(),
+        ..Options::default()
     };
     let found: Vec<Diagnostic> =
         match Mapping::compile_with(&document.name, &document.text, &options) {

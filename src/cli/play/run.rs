@@ -52,6 +52,7 @@ pub(super) fn run(path: Option<&Path>, text: &str, sample: &str, params: &str) -
     let name = path.map_or_else(|| "playground.map".to_string(), |p| p.display().to_string());
     let options = Options {
         base_dir: path.and_then(Path::parent).map(Path::to_path_buf),
+        ..Options::default()
     };
     let mapping = match Mapping::compile_with(&name, text, &options) {
         Ok(mapping) => mapping,
