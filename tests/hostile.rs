@@ -333,6 +333,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn compile_in(dir: &std::path::Path, source: &str) -> Result<Mapping, Vec<(String, String)>> {
     let options = mapc::Options {
         base_dir: Some(dir.to_path_buf()),
+        ..mapc::Options::default()
     };
     Mapping::compile_with("main.map", source, &options).map_err(|e| {
         e.diagnostics()
