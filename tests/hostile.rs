@@ -331,9 +331,18 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 fn compile_in(dir: &std::path::Path, source: &str) -> Result<Mapping, Vec<(String, String)>> {
+    compile_allowing(dir, &[], source)
+}
+
+/// Compiles `source` as a mapping in `dir` that may also read from `allowed`.
+fn compile_allowing(
+    dir: &std::path::Path,
+    allowed: &[&str],
+    source: &str,
+) -> Result<Mapping, Vec<(String, String)>> {
     let options = mapc::Options {
         base_dir: Some(dir.to_path_buf()),
-        ..mapc::Options::default()
+        allowed_dirs: allowed.iter().map(std::path::PathBuf::from).collect(),
     };
     Mapping::compile_with("main.map", source, &options).map_err(|e| {
         e.diagnostics()
@@ -349,7 +358,8 @@ fn imports_are_read_with_a_size_limit() {
     let big = "# padding\n".repeat(200_000);
     std::fs::write(dir.join("big.map"), &big).expect("write");
     let errors = compile_in(&dir, "import f from \"big.map\"\nx = 1").expect_err("too big");
-    assert_eq!(errors[0].0, "E208");
+    // the main mapping's limit, and its code (E312)
+    assert_eq!(errors[0].0, "E312");
     assert!(errors[0].1.contains("larger than the limit"), "{errors:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -360,10 +370,22 @@ fn an_import_or_table_that_never_ends_is_an_error() {
     let dir = temp_dir("zero");
     std::os::unix::fs::symlink("/dev/zero", dir.join("zero.map")).expect("symlink");
     std::os::unix::fs::symlink("/dev/zero", dir.join("zero.csv")).expect("symlink");
-    let errors = compile_in(&dir, "import f from \"zero.map\"\nx = 1").expect_err("never ends");
-    assert_eq!(errors[0].0, "E208");
+    // a link out of the mapping's folder is not followed (E230) ...
+    let errors = compile_in(&dir, "import f from \"zero.map\"\nx = 1").expect_err("outside");
+    assert_eq!(errors[0].0, "E230");
     let errors = compile_in(
         &dir,
+        "table t from csv \"zero.csv\" key \"k\" value \"v\"\nx = .a | t",
+    )
+    .expect_err("outside");
+    assert_eq!(errors[0].0, "E230");
+    // ... and where its target's folder is allowed, the endless file is an error
+    let errors = compile_allowing(&dir, &["/dev"], "import f from \"zero.map\"\nx = 1")
+        .expect_err("never ends");
+    assert_eq!(errors[0].0, "E208");
+    let errors = compile_allowing(
+        &dir,
+        &["/dev"],
         "table t from csv \"zero.csv\" key \"k\" value \"v\"\nx = .a | t",
     )
     .expect_err("never ends");

@@ -111,7 +111,7 @@ impl Checker {
                     Code::Limit,
                     loc,
                     format!(
-                        "`{shown}` is more than {MAX_MAPPING_BYTES} bytes; the limit is \
+                        "`{shown}` is larger than the limit: the limit is \
                          {MAX_MAPPING_BYTES} bytes, as for the main mapping"
                     ),
                     "imported here",

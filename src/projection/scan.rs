@@ -124,8 +124,10 @@ impl<'t> Scanner<'t> {
                     self.expect(b':')?;
                     self.whitespace();
                     let value = self.whole()?;
-                    // a repeated key keeps its first place and its last value
-                    map.insert(key.into_owned(), value);
+                    // a key twice is refused, as where it is skipped
+                    if map.insert(key.into_owned(), value).is_some() {
+                        return Err(Rejected);
+                    }
                     more = self.comma_or_close(b'}')?;
                 }
                 Ok(Json::Object(map))
