@@ -365,7 +365,7 @@ fn a_stopped_array_says_nothing_was_written() {
         serde_json::from_slice(&fs::read(dir.join("stats.json")).expect("stats")).expect("JSON");
     assert_eq!(
         stats["records"],
-        serde_json::json!({"read": 3, "written": 0, "rejected": 1, "not_written": 2})
+        serde_json::json!({"read": 3, "written": 0, "rejected": 1, "skipped": 0, "output": 0, "not_written": 2})
     );
     let _ = fs::remove_dir_all(&dir);
 }

@@ -292,15 +292,17 @@ fn mkfifo(path: &Path) {
 
 /// Maps `lines` into an output that fails: `/dev/full` (`reader_takes`
 /// is `None`), or a FIFO whose reader stops after that many bytes. Every
-/// record read must be written or rejected (read = written + rejected),
-/// each rejected one in the reject file with its line byte for byte: the
-/// mapping's failures with their own codes, the records the output did not
-/// take with E410, and those only after every record that was written.
+/// record read must be written, rejected or skipped by a guard (read =
+/// written + rejected + skipped), each rejected one in the reject file
+/// with its line byte for byte: the mapping's failures with their own
+/// codes, the records the output did not take with E410, and those only
+/// after every record that was written.
 fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>) {
     let mapping = Mapping::compile(MAPPING).expect("mapping compiles");
     let mut input = Vec::new();
-    // each non-blank line: its number, its bytes, and its output if it maps
-    let mut records: Vec<(u64, Vec<u8>, Option<String>)> = Vec::new();
+    // each non-blank line: its number, its bytes, and its outcome if it
+    // maps (its output lines, or skipped)
+    let mut records: Vec<(u64, Vec<u8>, Option<Outcome<Vec<Json>>>)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = bytes(line);
         input.extend(&text);
@@ -314,8 +316,7 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
         }
         let mapped = serde_json::from_slice::<Json>(body.trim_ascii())
             .ok()
-            .and_then(|record| mapping.apply(&record).ok())
-            .map(|value| value.to_string());
+            .and_then(|record| mapping.apply_all_with(&record, &Env::new()).ok());
         records.push((i as u64 + 1, text, mapped));
     }
 
@@ -354,11 +355,16 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
     let report = String::from_utf8_lossy(&output.stderr);
 
     let count = |name: &str| stats["records"][name].as_u64().expect("a count");
-    let (read, written, rejected) = (count("read"), count("written"), count("rejected"));
+    let (read, written, rejected, skipped) = (
+        count("read"),
+        count("written"),
+        count("rejected"),
+        count("skipped"),
+    );
     assert_eq!(
         read,
-        written + rejected,
-        "read = written + rejected: {report}"
+        written + rejected + skipped,
+        "read = written + rejected + skipped: {report}"
     );
     assert_eq!(count("not_written"), 0, "{report}");
     assert!(read as usize <= records.len());
@@ -378,14 +384,23 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
         "every reject is in the file"
     );
     let mut written_out = Vec::new();
+    let mut written_records = 0;
+    let mut skipped_records = 0;
     let mut output_failed = false;
     for (number, text, mapped) in &records[..read as usize] {
         let Some(reject) = rejects.remove(number) else {
-            assert!(
-                !output_failed,
-                "line {number} written after the output failed"
-            );
-            written_out.push(mapped.clone().expect("a written record maps"));
+            match mapped {
+                Some(Outcome::Skipped) => skipped_records += 1,
+                Some(Outcome::Mapped(out)) => {
+                    assert!(
+                        !output_failed,
+                        "line {number} written after the output failed"
+                    );
+                    written_records += 1;
+                    written_out.extend(out.iter().map(Json::to_string));
+                }
+                None => panic!("line {number} is neither written nor rejected"),
+            }
             continue;
         };
         let carried = match (reject["input"].as_str(), reject["input_base64"].as_str()) {
@@ -397,6 +412,10 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
         };
         assert_eq!(&carried, text, "the input line byte for byte");
         let code = reject["errors"][0]["code"].as_str().expect("a code");
+        assert!(
+            !matches!(mapped, Some(Outcome::Skipped)),
+            "a skipped record is not rejected: {reject}"
+        );
         if mapped.is_some() {
             assert_eq!(code, "E410", "a good record is rejected only by the output");
             output_failed = true;
@@ -408,7 +427,13 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
         rejects.is_empty(),
         "no reject for a line not read: {rejects:?}"
     );
-    assert_eq!(written_out.len() as u64, written);
+    assert_eq!(written_records, written);
+    assert_eq!(skipped_records, skipped);
+    assert_eq!(
+        written_out.len() as u64,
+        count("output"),
+        "output records: {report}"
+    );
     assert_eq!(
         output.status.code(),
         Some(if output_failed {

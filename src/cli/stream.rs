@@ -82,9 +82,9 @@ pub(crate) struct Mapped {
     pub(crate) fields: FieldCounts,
     /// The lines read, kept to reject a record whose output fails.
     pub(crate) input: Chunk,
-    /// Each written record's line and where its output line ends (after
-    /// its newline) in `output`.
-    pub(crate) lines: Vec<(RawLine, usize)>,
+    /// Each written record's line, where its output lines end (after
+    /// the newline) in `output`, and how many output records it has.
+    pub(crate) lines: Vec<(RawLine, usize, u64)>,
 }
 
 impl Mapped {
@@ -103,14 +103,15 @@ impl Mapped {
         let kept = self
             .lines
             .iter()
-            .take_while(|(_, end)| *end <= accepted)
+            .take_while(|(_, end, _)| *end <= accepted)
             .count();
-        let lost: Vec<(RawLine, usize)> = self.lines.drain(kept..).collect();
-        let first = lost.first().map(|(line, _)| line.number);
+        let lost: Vec<(RawLine, usize, u64)> = self.lines.drain(kept..).collect();
+        let first = lost.first().map(|(line, _, _)| line.number);
         self.written -= lost.len() as u64;
+        self.output_records -= lost.iter().map(|(_, _, records)| records).sum::<u64>();
         self.output.truncate(accepted);
         let mut report = match (lost.first(), lost.last()) {
-            (Some((first, _)), Some((last, _))) if !rejecting => {
+            (Some((first, _, _)), Some((last, _, _))) if !rejecting => {
                 let (n, lines) = if first.number == last.number {
                     (String::from("a record"), format!("line {}", first.number))
                 } else {
@@ -129,7 +130,7 @@ impl Mapped {
             }
             _ => String::new(),
         };
-        for (line, _) in lost {
+        for (line, _, _) in lost {
             let message = format!("the record was mapped but not written: {message}");
             let entry = reject::error_entry(Code::OutputFailed, &message, None, None);
             self.failed.push(Failed {
@@ -191,7 +192,7 @@ impl Worker<'_> {
                     }
                     done.written += 1;
                     done.output_records += records as u64;
-                    done.lines.push((*line, done.output.len()));
+                    done.lines.push((*line, done.output.len(), records as u64));
                 }
                 Ok(Outcome::Skipped) => done.skipped += 1,
                 Err(problem) => {
@@ -402,6 +403,7 @@ impl Totals {
     /// created): every record counted as written is not written.
     pub(crate) fn lose_written(&mut self, because: String) {
         self.not_written += std::mem::take(&mut self.written);
+        self.output_records = 0;
         self.not_written_because = Some(because);
     }
 
