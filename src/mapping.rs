@@ -855,3 +855,22 @@ impl Mapping {
 pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
     projection::read(text, &Need::All).map(|tree| tree.to_json())
 }
+
+/// [`parse_json`] for a document whose records may give a key twice: such
+/// an object keeps the key's first place and its last value (as serde_json
+/// does), for a caller that finds and reports repeated keys itself (`mapc
+/// apply` rejects each such record of an array with E411, and maps the
+/// others). [`parse_json`] refuses a key twice.
+///
+/// ```
+/// let json = mapc::parse_json_allowing_repeated_keys(r#"{"a": 1E3, "a": 2}"#).unwrap();
+/// assert_eq!(json.to_string(), r#"{"a":2}"#);
+/// assert!(mapc::parse_json(r#"{"a": 1, "a": 2}"#).is_err());
+/// ```
+///
+/// # Errors
+/// The text is not one valid JSON value (serde_json's error, which names
+/// the line and column).
+pub fn parse_json_allowing_repeated_keys(text: &str) -> Result<Json, serde_json::Error> {
+    projection::read_allowing_repeated_keys(text)
+}

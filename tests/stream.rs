@@ -290,6 +290,9 @@ fn mkfifo(path: &Path) {
     assert!(made.success(), "mkfifo works");
 }
 
+/// What `Mapping::apply_all_with` makes of one record.
+type Mapped = Outcome<Vec<Json>>;
+
 /// Maps `lines` into an output that fails: `/dev/full` (`reader_takes`
 /// is `None`), or a FIFO whose reader stops after that many bytes. Every
 /// record read must be written, rejected or skipped by a guard (read =
@@ -302,7 +305,7 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
     let mut input = Vec::new();
     // each non-blank line: its number, its bytes, and its outcome if it
     // maps (its output lines, or skipped)
-    let mut records: Vec<(u64, Vec<u8>, Option<Outcome<Vec<Json>>>)> = Vec::new();
+    let mut records: Vec<(u64, Vec<u8>, Option<Mapped>)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = bytes(line);
         input.extend(&text);

@@ -230,9 +230,10 @@ fn apply_document(
     let bytes = source.read_all()?;
     // a byte order mark may open the document, as it may an NDJSON stream
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    // numbers keep their text as written (serde_json alone re-spells `1E3`)
+    // numbers keep their text as written (serde_json alone re-spells `1E3`);
+    // a record with a key twice is rejected below, on its own (E411)
     let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => mapc::parse_json(text),
+        Ok(text) => mapc::parse_json_allowing_repeated_keys(text),
         Err(_) => serde_json::from_slice(bytes),
     };
     let document: Json = match parsed {

@@ -60,6 +60,19 @@ pub(crate) fn serde_spelling(json: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// Parses one JSON text whole, its numbers as written, where an object
+/// may give a key twice (its last value kept, as serde_json keeps it), for
+/// a caller that reports repeated keys itself. What the scanner rejects is
+/// parsed by serde_json, which names the error.
+pub(crate) fn read_allowing_repeated_keys(
+    text: &str,
+) -> Result<serde_json::Value, serde_json::Error> {
+    match scan::whole_allowing_repeats(text) {
+        Ok(json) => Ok(json),
+        Err(scan::Rejected) => serde_json::from_str(text),
+    }
+}
+
 /// Parses one JSON text, keeping only what `need` asks for. The fast
 /// scanner reads nearly every record; what it rejects is parsed again by
 /// serde_json, which names the error (or, should the two ever disagree,

@@ -26,7 +26,22 @@ type Result<T> = std::result::Result<T, Rejected>;
 
 /// Parses one JSON text, keeping only what `need` asks for.
 pub(crate) fn project<'t>(text: &'t str, need: &Need) -> Result<Tree<'t>> {
+    scan(text, need, false)
+}
+
+/// Parses one JSON text whole, where an object may give a key twice (it
+/// keeps its first place and its last value, as serde_json's own parse
+/// does), for a caller that finds repeated keys itself.
+pub(crate) fn whole_allowing_repeats(text: &str) -> Result<Json> {
+    match scan(text, &Need::All, true)? {
+        Tree::Whole(json) => Ok(json),
+        tree => Ok(tree.to_json()),
+    }
+}
+
+fn scan<'t>(text: &'t str, need: &Need, repeats_allowed: bool) -> Result<Tree<'t>> {
     let mut scanner = Scanner {
+        repeats_allowed,
         text,
         bytes: text.as_bytes(),
         pos: 0,
@@ -46,6 +61,8 @@ pub(crate) fn project<'t>(text: &'t str, need: &Need) -> Result<Tree<'t>> {
 }
 
 struct Scanner<'t> {
+    /// Whether a whole value's object may give a key twice.
+    repeats_allowed: bool,
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
@@ -124,8 +141,9 @@ impl<'t> Scanner<'t> {
                     self.expect(b':')?;
                     self.whitespace();
                     let value = self.whole()?;
-                    // a key twice is refused, as where it is skipped
-                    if map.insert(key.into_owned(), value).is_some() {
+                    // a key twice is refused, as where it is skipped (or,
+                    // where allowed, keeps its first place and last value)
+                    if map.insert(key.into_owned(), value).is_some() && !self.repeats_allowed {
                         return Err(Rejected);
                     }
                     more = self.comma_or_close(b'}')?;
