@@ -9,6 +9,7 @@ mod check;
 mod doc;
 mod emit;
 mod fmt;
+mod formats;
 mod functions;
 mod input;
 mod output;
@@ -116,7 +117,7 @@ enum Command {
     /// (`reject=FILE`). An NDJSON line that is not UTF-8 or not JSON is such
     /// a record (E400); a whole input document that is not JSON is reported
     /// the same way, with nothing written.
-    Apply(apply::Args),
+    Apply(Box<apply::Args>),
     /// Check mappings and show every diagnostic
     ///
     /// Errors and warnings go to stderr; stdout gets one line per mapping:

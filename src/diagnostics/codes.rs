@@ -72,6 +72,8 @@ codes! {
     InvalidType = "E215", "invalid type name";
     /// A table key is listed twice with different values.
     DuplicateKey = "E216", "table key with two values";
+    /// With `--to csv`: a target field is a list or an object, which one CSV cell cannot hold.
+    NotACellField = "E270", "target field cannot be a CSV cell";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
@@ -117,9 +119,15 @@ codes! {
     UnknownCountry = "E320", "unknown country code or name";
     /// A value breaks a stated constraint (length, range, pattern, one-of, type).
     Constraint = "E321", "value breaks a constraint";
+    /// With `--to csv`: a mapped value is a list or an object, or a field has no column.
+    NotACell = "E380", "value cannot be written as a CSV cell";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
+    /// A CSV row has more or fewer cells than the header.
+    CsvWidth = "E430", "CSV row has the wrong number of cells";
+    /// An input record is not valid in the declared encoding (UTF-8 unless `--encoding`).
+    InputEncoding = "E431", "input record is not valid in its encoding";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";
