@@ -291,19 +291,14 @@ fn error_entry(code: Code, message: &str, target: Option<&str>, source: Option<&
 /// line ending after it; a `\r` stays): as a JSON string when they are
 /// UTF-8, otherwise in `input_base64` (standard alphabet, padded). A record
 /// cut at the length limit also has `input_bytes`, its real length. An
-/// element of a JSON array is named by its `index` and, when it is valid
-/// JSON, carried as `record`, the value itself.
+/// element of a JSON array is named by its `index` (from 0) instead of
+/// its `line`, and carried as its text, like any other record.
 fn reject_line(unit: Unit, record: &RawRecord, raw: &[u8], errors: Vec<Json>) -> Vec<u8> {
     let mut entry = Map::new();
     entry.insert(unit.name().into(), Json::from(record.number(unit)));
-    let value = match (unit, &record.content) {
-        (Unit::Index, Content::JsonText) => serde_json::from_slice::<Json>(raw).ok(),
-        _ => None,
-    };
-    match (value, std::str::from_utf8(raw)) {
-        (Some(value), _) => entry.insert("record".into(), value),
-        (None, Ok(text)) => entry.insert("input".into(), Json::String(text.into())),
-        (None, Err(_)) => entry.insert(
+    match std::str::from_utf8(raw) {
+        Ok(text) => entry.insert("input".into(), Json::String(text.into())),
+        Err(_) => entry.insert(
             "input_base64".into(),
             Json::String(base64::engine::general_purpose::STANDARD.encode(raw)),
         ),

@@ -64,6 +64,33 @@ pub(crate) struct CsvReader {
     max_record: usize,
     bytes_read: u64,
     header: bool,
+    delimiter: u8,
+    quote: u8,
+}
+
+/// Where a row's bytes are, as far as quoting goes: enough to tell that a
+/// line break ends the row (and is not inside a quoted cell) without
+/// waiting for the next row, as csv-core does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quoting {
+    CellStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted cell: its end, or the first of two.
+    QuoteInQuoted,
+}
+
+impl Quoting {
+    fn next(self, byte: u8, delimiter: u8, quote: u8) -> Quoting {
+        match self {
+            Quoting::CellStart if byte == quote => Quoting::Quoted,
+            Quoting::Quoted if byte == quote => Quoting::QuoteInQuoted,
+            Quoting::Quoted => Quoting::Quoted,
+            Quoting::QuoteInQuoted if byte == quote => Quoting::Quoted,
+            _ if byte == delimiter || byte == b'\n' || byte == b'\r' => Quoting::CellStart,
+            _ => Quoting::Unquoted,
+        }
+    }
 }
 
 impl CsvReader {
@@ -94,6 +121,8 @@ impl CsvReader {
             max_record,
             bytes_read: 0,
             header: options.header,
+            delimiter: options.delimiter,
+            quote: options.quote,
         };
         if options.header {
             let mut scratch = Vec::new();
@@ -142,9 +171,15 @@ impl CsvReader {
         let (mut cells_len, mut ends_len) = (0usize, 0usize);
         let mut length = 0u64;
         let mut overflow = false;
+        let mut quoting = Quoting::CellStart;
+        let mut finishing = false;
         loop {
             let max = self.max_record;
-            let available = fill(&mut self.reader)?;
+            let available = if finishing {
+                &[][..]
+            } else {
+                fill(&mut self.reader)?
+            };
             let (result, used, written, ended) = self.parser.read_record(
                 available,
                 &mut self.cells[cells_len..],
@@ -155,13 +190,28 @@ impl CsvReader {
             let room = (max + 4).saturating_sub(out.len() - start);
             out.extend_from_slice(&available[..used.min(room)]);
             self.line += memchr::memchr_iter(b'\n', &available[..used]).count() as u64;
+            for &byte in &available[..used] {
+                quoting = quoting.next(byte, self.delimiter, self.quote);
+            }
+            let ends_line = available[..used].last() == Some(&b'\n');
             self.reader.consume(used);
             self.bytes_read += used as u64;
             length += used as u64;
             cells_len += written;
             ends_len += ended;
             match result {
-                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::InputEmpty => {
+                    // csv-core ends a row when it sees what follows; when
+                    // nothing follows yet (a pipe), a line break outside
+                    // quotes ends it now
+                    if ends_line
+                        && quoting == Quoting::CellStart
+                        && self.reader.buffer().is_empty()
+                        && out[start..].iter().any(|b| !matches!(b, b'\r' | b'\n'))
+                    {
+                        finishing = true;
+                    }
+                }
                 ReadRecordResult::OutputFull => {
                     if self.cells.len() >= max {
                         // a row past the limit: its cells are not kept
@@ -179,7 +229,27 @@ impl CsvReader {
                         self.ends.resize(self.ends.len() * 2, 0);
                     }
                 }
-                ReadRecordResult::Record => break,
+                ReadRecordResult::Record => {
+                    if finishing {
+                        // the row was ended as if the input had: go on
+                        self.parser.reset();
+                    }
+                    // csv-core ends a row at its `\r`: take the `\n` of a
+                    // `\r\n` with it, when it is here, so that what is left
+                    // buffered is the next row
+                    if out.last() == Some(&b'\r') && self.reader.buffer().first() == Some(&b'\n') {
+                        self.reader.consume(1);
+                        self.bytes_read += 1;
+                        self.line += 1;
+                        out.push(b'\n');
+                    }
+                    break;
+                }
+                ReadRecordResult::End if finishing => {
+                    // only blank lines so far: wait for the row
+                    self.parser.reset();
+                    finishing = false;
+                }
                 ReadRecordResult::End => {
                     out.truncate(start);
                     return Ok(None);

@@ -91,6 +91,20 @@ impl ArrayReader {
         }
     }
 
+    /// Skips the white space already buffered, without waiting for more
+    /// input, so that an empty buffer means "the next record has not come".
+    fn skip_buffered_space(&mut self) {
+        let buffer = self.reader.buffer();
+        let used = buffer
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(buffer.len());
+        let lines = memchr::memchr_iter(b'\n', &buffer[..used]).count() as u64;
+        self.reader.consume(used);
+        self.bytes_read += used as u64;
+        self.line += lines;
+    }
+
     fn take_byte(&mut self) {
         self.reader.consume(1);
         self.bytes_read += 1;
@@ -154,6 +168,7 @@ impl ArrayReader {
                 } else {
                     State::After
                 };
+                self.skip_buffered_space();
                 return Ok((length, false));
             }
         }
