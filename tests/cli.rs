@@ -29,6 +29,13 @@ macro_rules! cases {
 
 cases! {
     apply_object,
+    apply_csv_damaged,
+    apply_csv_wrong_encoding,
+    apply_csv_encoding,
+    apply_csv_out,
+    apply_csv_out_list,
+    apply_csv_no_header,
+    apply_now,
     apply_array_bad_record,
     apply_ndjson_errors,
     apply_ndjson_fail,
