@@ -128,7 +128,9 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
         return apply_records(&mapping, &env, &source, reader, writer, args, &mut reporter);
     }
     let writer = args.formats.writer(to, &mapping)?;
-    let reader = args.formats.reader(from, &source, args.max_line_bytes)?;
+    let reader = args
+        .formats
+        .reader(from, &source, &mapping, args.max_line_bytes)?;
     apply_records(&mapping, &env, &source, reader, writer, args, &mut reporter)
 }
 

@@ -121,6 +121,8 @@ codes! {
     Constraint = "E321", "value breaks a constraint";
     /// With `--to csv`: a mapped value is a list or an object, or a field has no column.
     NotACell = "E380", "value cannot be written as a CSV cell";
+    /// With `--to xml`: a target field's name is not an XML name, or an attribute or text holds a list or an object.
+    NotXml = "E381", "value cannot be written as XML";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
@@ -128,6 +130,8 @@ codes! {
     CsvWidth = "E430", "CSV row has the wrong number of cells";
     /// An input record is not valid in the declared encoding (UTF-8 unless `--encoding`).
     InputEncoding = "E431", "input record is not valid in its encoding";
+    /// An XML record is not well-formed, or uses an entity mapc does not expand (DTD entities never are).
+    InvalidXml = "E432", "input record is not well-formed XML";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";

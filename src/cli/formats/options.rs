@@ -112,6 +112,7 @@ impl FormatArgs {
         &self,
         format: Format,
         source: &Source,
+        mapping: &Mapping,
         max_record: usize,
     ) -> Result<Box<dyn RecordReader>, Failure> {
         let input: Input = match format {
@@ -131,7 +132,7 @@ impl FormatArgs {
                 let path = self.records.as_deref().ok_or_else(|| {
                     Failure::usage("XML input needs `--records PATH` (such as `/Orders/Order`): the elements that are records")
                 })?;
-                let options = XmlOptions::new(path).map_err(Failure::usage)?;
+                let options = XmlOptions::new(path, mapping).map_err(Failure::usage)?;
                 Box::new(XmlReader::new(input, options, max_record))
             }
         })
