@@ -36,6 +36,8 @@ pub(crate) struct Args {
     ndjson: bool,
     #[command(flatten)]
     formats: FormatArgs,
+    #[command(flatten)]
+    reference: super::reference::ReferenceArgs,
     /// Pin "now" (RFC 3339, `2024-05-01T12:00:00Z`) for `now()` and
     /// relative dates, so a run can be replayed exactly [default: the
     /// clock]
@@ -87,7 +89,7 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 /// Runs `mapc apply`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
-    let env = environment(&mapping, &args.params, args.time_zone, args.now)?;
+    let env = environment(&mapping, args)?;
     let source = Source::new(args.input.as_deref());
     let from = args.formats.input_format(&source, args.ndjson);
     let to = args.formats.output_format(from, args.output.as_deref());
@@ -172,12 +174,8 @@ fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String
 
 /// The parameters, each typed by the mapping's declaration, checked once
 /// before the first record.
-fn environment(
-    mapping: &Mapping,
-    params: &[(String, String)],
-    time_zone: Option<mapc::Tz>,
-    now: Option<chrono::DateTime<chrono::FixedOffset>>,
-) -> Result<Env, Failure> {
+fn environment(mapping: &Mapping, args: &Args) -> Result<Env, Failure> {
+    let (params, time_zone, now) = (&args.params, args.time_zone, args.now);
     let declared = mapping.params();
     // `--now`, or the real clock: the library itself never reads it
     let now = now.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
@@ -194,6 +192,7 @@ fn environment(
         let ty = declared.iter().find(|p| p.name == *name).map(|p| p.ty);
         env.set_param(name.clone(), param_value(ty, text));
     }
+    args.reference.load(&mut env, params)?;
     if let Err(error) = mapping.check_env(&env) {
         let mut errors = error.errors;
         // unknown names come from a hash map: sort for a stable report

@@ -14,6 +14,7 @@ mod functions;
 mod input;
 mod output;
 mod progress;
+mod reference;
 mod report;
 mod schema;
 mod stats;

@@ -74,6 +74,8 @@ codes! {
     DuplicateKey = "E216", "table key with two values";
     /// With `--to csv`: a target field is a list or an object, which one CSV cell cannot hold.
     NotACellField = "E270", "target field cannot be a CSV cell";
+    /// A `supplied` table has entries written in the mapping (only `_ => value` may be).
+    SuppliedTableEntries = "E271", "entries written in a supplied table";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
@@ -123,6 +125,8 @@ codes! {
     NotACell = "E380", "value cannot be written as a CSV cell";
     /// With `--to xml`: a target field's name is not an XML name, or an attribute or text holds a list or an object.
     NotXml = "E381", "value cannot be written as XML";
+    /// A `supplied` table is missing from the environment, is not declared, or has a key twice or a key that is not a scalar.
+    TableValue = "E382", "supplied table missing or invalid";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";

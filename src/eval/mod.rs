@@ -52,6 +52,9 @@ pub(crate) struct Machine<'a> {
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    /// The entries of `supplied` tables, by table index (`None` for the
+    /// others, whose entries the program holds).
+    supplied: &'a [Option<crate::program::Table>],
     frame: Vec<Value<'a>>,
     origins: Vec<Origin<'a>>,
     poisoned: Vec<bool>,
@@ -80,9 +83,10 @@ pub(crate) fn apply_counting<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
 ) -> Result<(Json, Vec<(String, FieldEvent)>), ApplyError> {
-    run(program, root, params, ambient, Some(Vec::new()))
+    run(program, root, params, supplied, ambient, Some(Vec::new()))
         .map(|(out, events)| (out.into_json(), events.unwrap_or_default()))
 }
 
@@ -92,9 +96,10 @@ pub(crate) fn apply<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
 ) -> Result<Json, ApplyError> {
-    run(program, root, params, ambient, None).map(|(out, _)| out.into_json())
+    run(program, root, params, supplied, ambient, None).map(|(out, _)| out.into_json())
 }
 
 /// Applies `program` to `record` and appends the output to `out` as
@@ -105,12 +110,13 @@ pub(crate) fn apply_to<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
     counting: bool,
     out: &mut Vec<u8>,
 ) -> Result<Vec<(String, FieldEvent)>, ApplyError> {
     let events = counting.then(Vec::new);
-    let (object, events) = run(program, root, params, ambient, events)?;
+    let (object, events) = run(program, root, params, supplied, ambient, events)?;
     let start = out.len();
     if let Err(error) = serde_json::to_writer(&mut *out, &object) {
         // an output object holds no value without a JSON form, and a Vec
@@ -138,6 +144,7 @@ fn run<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
     events: Events,
 ) -> Result<(Object<'a>, Events), ApplyError> {
@@ -145,6 +152,7 @@ fn run<'a>(
         program,
         root,
         params,
+        supplied,
         frame: vec![Value::Missing; program.slots],
         origins: vec![Origin::Unknown; program.slots],
         poisoned: vec![false; program.slots],
