@@ -106,11 +106,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Map JSON records (an object, an array or NDJSON) with a mapping
+    /// Map records (JSON, NDJSON, CSV or XML) with a mapping
     ///
     /// One JSON object in gives one object out; a JSON array gives an array
     /// of the mapped records, in order; NDJSON (`*.ndjson`, `*.jsonl`, or
-    /// `--ndjson`) gives NDJSON, streamed in constant memory on `--jobs`
+    /// `--ndjson`) gives NDJSON; CSV rows and XML elements (`--from`, or the
+    /// file's extension) give NDJSON unless `--to` says otherwise. Arrays,
+    /// NDJSON, CSV and XML are streamed in constant memory on `--jobs`
     /// threads, in input order, with a summary on stderr (records read,
     /// written, rejected by code). A record that fails is reported with
     /// every error it has; `--on-error` says whether the run stops there
