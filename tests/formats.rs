@@ -1,4 +1,4 @@
-//! `mapc apply` on CSV and JSON-array inputs with damaged records: the
+//! `mapc apply` on CSV, JSON-array and XML inputs with damaged records: the
 //! nothing-lost property of `tests/stream.rs` (read = written + rejected,
 //! every good record exactly as `Mapping::apply` maps it alone, in order,
 //! every reject carrying its record), and the pipe latency: a record
@@ -452,4 +452,135 @@ fn csv_rows_and_array_elements_written_slowly_come_out_at_once() {
         .map(|i| format!("{{\"id\": \"o-{i}\"}},\n"))
         .collect();
     round_trips(&["--to", "ndjson"], JSON_MAPPING, Some("[\n"), &elements);
+}
+
+// ----------------------------------------------------------------- XML
+
+const XML_MAPPING: &str = r#"
+order_id = ."@id"                required
+customer = .Customer | trim
+lines = for l in .Lines.Line {
+  sku = l."@sku"
+  qty = to_number(l.Qty)
+}
+"#;
+
+/// One `<Order>` of a generated document.
+#[derive(Clone, Debug)]
+enum Order {
+    /// id, customer text, lines (sku, qty); quantities may not be numbers.
+    Good(String, String, Vec<(String, String)>),
+    /// Uses an entity no DTD may define for it: rejected alone.
+    Entity(String),
+}
+
+fn xml_text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 &<>\"'é-]{0,10}"
+}
+
+fn order() -> impl Strategy<Value = Order> {
+    prop_oneof![
+        5 => (
+            "[a-z0-9-]{1,6}",
+            xml_text(),
+            prop::collection::vec((xml_text(), prop_oneof!["[0-9]{1,3}", "[a-z]{1,2}"]), 1..4),
+        )
+            .prop_map(|(id, customer, lines)| Order::Good(id, customer, lines)),
+        1 => "[a-z0-9-]{1,6}".prop_map(Order::Entity),
+    ]
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn check_xml(orders: &[Order], jobs: &str) {
+    let mapping = Mapping::compile(XML_MAPPING).expect("mapping compiles");
+    let mut input = String::from("<?xml version=\"1.0\"?>\n<!-- export -->\n<Orders>\n");
+    let mut line = 4u64;
+    let mut expected_out = Vec::new();
+    let mut expected_rejects = Vec::new();
+    for order in orders {
+        let text = match order {
+            Order::Good(id, customer, lines) => {
+                let mut text = format!(
+                    "<Order id=\"{}\">\n  <Customer>{}</Customer>\n  <Lines>",
+                    escape(id),
+                    escape(customer)
+                );
+                let mut items = Vec::new();
+                for (sku, qty) in lines {
+                    text.push_str(&format!(
+                        "<Line sku=\"{}\"><Qty>{qty}</Qty></Line>",
+                        escape(sku)
+                    ));
+                    items.push(serde_json::json!({"@sku": sku, "Qty": qty}));
+                }
+                text.push_str("</Lines>\n</Order>");
+                let record = serde_json::json!({
+                    "@id": id, "Customer": customer, "Lines": {"Line": items},
+                });
+                match mapping.apply(&record) {
+                    Ok(value) => expected_out.push(value.to_string()),
+                    Err(_) => expected_rejects.push((line, text.clone())),
+                }
+                text
+            }
+            Order::Entity(id) => {
+                let text = format!("<Order id=\"{id}\"><Customer>&custom;</Customer></Order>");
+                expected_rejects.push((line, text.clone()));
+                text
+            }
+        };
+        line += 1 + text.matches('\n').count() as u64;
+        input.push_str(&text);
+        input.push('\n');
+    }
+    input.push_str("</Orders>\n");
+
+    let dir = scratch(XML_MAPPING);
+    let output = run(
+        &dir,
+        input.as_bytes(),
+        &[
+            "--from",
+            "xml",
+            "--records",
+            "/Orders/Order",
+            "--jobs",
+            jobs,
+        ],
+    );
+    let rejects = rejects(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected_code = if expected_rejects.is_empty() { 0 } else { 1 };
+    assert_eq!(output.status.code(), Some(expected_code), "{stderr}");
+    let out = String::from_utf8(output.stdout).expect("output is UTF-8");
+    let out: Vec<&str> = out.lines().collect();
+    assert_eq!(out, expected_out, "good records map as they do alone");
+    assert_eq!(rejects.len(), expected_rejects.len(), "{rejects:?}");
+    for (reject, (number, text)) in rejects.iter().zip(&expected_rejects) {
+        assert_eq!(reject["line"].as_u64(), Some(*number), "{reject}");
+        assert_eq!(
+            carried(reject),
+            text.as_bytes(),
+            "the element byte for byte"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_xml_record_is_written_or_rejected(
+        orders in prop::collection::vec(order(), 0..20),
+        jobs in prop::sample::select(vec!["1", "2"]),
+    ) {
+        check_xml(&orders, jobs);
+    }
 }
