@@ -117,6 +117,9 @@ pub(crate) struct Table {
     pub fallback: Option<Json>,
     /// `from csv "path" key "k" value "v"`, for docs.
     pub csv: Option<CsvSource>,
+    /// `table name (supplied)`: the entries come with the environment at
+    /// apply time; where the table is declared.
+    pub supplied: Option<Loc>,
 }
 
 /// Where a table's CSV entries came from.
@@ -368,6 +371,7 @@ impl Table {
             others: HashMap::new(),
             fallback: None,
             csv,
+            supplied: None,
         }
     }
 

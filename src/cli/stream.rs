@@ -4,7 +4,9 @@
 //! guard): read = written + rejected + skipped. A written record may give
 //! several output lines (`emit`): those are counted as `output`.
 
-use super::input::{Chunk, RawLine};
+use super::formats::{
+    Chunk, Content, InputProblem, Mappable, RawRecord, RecordWriter, Unit, WriteError,
+};
 use super::report::json_message;
 use base64::Engine as _;
 use mapc::diagnostics::render;
@@ -38,23 +40,24 @@ pub(crate) fn parse_on_error(text: &str) -> Result<OnError, String> {
 }
 
 /// How records are mapped, the same on every thread.
-#[derive(Debug)]
 pub(crate) struct Settings {
     pub(crate) on_error: OnError,
     /// The largest output record, in bytes.
     pub(crate) max_output: usize,
-    /// The longest input line, in bytes.
-    pub(crate) max_line: usize,
     /// Count null and defaulted fields (for `--stats`).
     pub(crate) count_fields: bool,
     /// The input's name in reports: `` `orders.ndjson` `` or `stdin`.
     pub(crate) source: String,
+    /// How records are named: by line or by index.
+    pub(crate) unit: Unit,
+    /// The output format.
+    pub(crate) writer: Box<dyn RecordWriter>,
 }
 
 /// One failed record, ready to report.
 #[derive(Debug)]
 pub(crate) struct Failed {
-    /// Its 1-based line.
+    /// Its line or index (as `Settings::unit` says).
     pub(crate) line: u64,
     /// Each of its errors' code and target field.
     pub(crate) errors: Vec<(Code, Option<String>)>,
@@ -68,7 +71,7 @@ pub(crate) struct Failed {
 #[derive(Debug, Default)]
 pub(crate) struct Mapped {
     pub(crate) seq: u64,
-    /// The output lines.
+    /// The output records.
     pub(crate) output: Vec<u8>,
     pub(crate) read: u64,
     pub(crate) written: u64,
@@ -80,23 +83,26 @@ pub(crate) struct Mapped {
     pub(crate) failed: Vec<Failed>,
     /// `--on-error fail` met a failure: the run stops after this chunk.
     pub(crate) stop: bool,
+    /// The input was drained: flush the output after this chunk.
+    pub(crate) flush: bool,
     pub(crate) fields: FieldCounts,
 }
 
 /// Why one record failed.
 enum Problem {
-    /// The line itself: not UTF-8, not JSON, too long.
-    Input {
+    /// The record itself: not UTF-8, not JSON, too long, a bad row.
+    Input(InputProblem),
+    /// The mapping.
+    Apply(ApplyError),
+    /// The output format cannot hold the result, or the output limit.
+    Output {
         code: Code,
         message: String,
-        column: Option<usize>,
+        target: Option<String>,
     },
-    /// The mapping, or the output limit.
-    Apply(ApplyError),
-    Output(String),
 }
 
-/// Maps chunks of lines; one per thread.
+/// Maps chunks of records; one per thread.
 pub(crate) struct Worker<'a> {
     pub(crate) mapping: &'a Mapping,
     pub(crate) bound: Bound<'a>,
@@ -104,31 +110,29 @@ pub(crate) struct Worker<'a> {
 }
 
 impl Worker<'_> {
-    /// Maps every line of `chunk`, or, with `--on-error fail`, up to and
+    /// Maps every record of `chunk`, or, with `--on-error fail`, up to and
     /// including the first that fails.
     pub(crate) fn map_chunk(&self, chunk: &Chunk) -> Mapped {
         let mut done = Mapped {
             seq: chunk.seq,
             output: Vec::with_capacity(chunk.bytes.len() / 2),
+            flush: chunk.drained,
             ..Mapped::default()
         };
-        for line in &chunk.lines {
+        for record in &chunk.records {
             done.read += 1;
-            done.bytes += (line.end - line.start) as u64 + 1;
-            let text = chunk.line(line);
+            done.bytes += (record.end - record.start) as u64 + 1;
+            let raw = chunk.raw(record);
             let mark = done.output.len();
-            match self.map_line(text, line, &mut done.output, &mut done.fields) {
+            match self.map_record(raw, record, &mut done.output, &mut done.fields) {
                 Ok(Outcome::Mapped(records)) => {
-                    if records > 0 {
-                        done.output.push(b'\n');
-                    }
                     done.written += 1;
                     done.output_records += records as u64;
                 }
                 Ok(Outcome::Skipped) => done.skipped += 1,
                 Err(problem) => {
                     done.output.truncate(mark);
-                    done.failed.push(self.failed(line, text, problem));
+                    done.failed.push(self.failed(record, raw, problem));
                     if self.settings.on_error == OnError::Fail {
                         done.stop = true;
                         break;
@@ -139,58 +143,82 @@ impl Worker<'_> {
         done
     }
 
-    /// Maps one line, appending its output lines (no newline after the
-    /// last) to `out`.
-    fn map_line(
+    /// Maps one record, appending its target records to `out` (none when
+    /// a guard skips it, several when the mapping emits).
+    fn map_record(
         &self,
-        text: &[u8],
-        line: &RawLine,
+        raw: &[u8],
+        record: &RawRecord,
         out: &mut Vec<u8>,
         fields: &mut FieldCounts,
     ) -> Result<Outcome<usize>, Problem> {
-        if let Some(length) = line.cut_from {
-            return Err(Problem::Input {
+        let counts = self.settings.count_fields.then_some(fields);
+        let written = match &record.content {
+            Content::Invalid(problem) => return Err(Problem::Input(problem.clone())),
+            Content::Value(value) => {
+                self.settings
+                    .writer
+                    .record(&self.bound, Mappable::Value(value), counts, out)
+            }
+            Content::JsonText => {
+                // a byte order mark may open the stream
+                let text = match record.offset {
+                    0 => raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw),
+                    _ => raw,
+                };
+                let text = std::str::from_utf8(text.trim_ascii()).map_err(|e| {
+                    Problem::Input(InputProblem {
+                        code: Code::InvalidJson,
+                        message: "input is not valid UTF-8".to_string(),
+                        column: Some(e.valid_up_to() + 1),
+                    })
+                })?;
+                let read = self.mapping.read(text).map_err(|e| {
+                    Problem::Input(InputProblem {
+                        code: Code::InvalidJson,
+                        message: format!("input is not valid JSON: {}", json_message(&e)),
+                        column: Some(e.column()),
+                    })
+                })?;
+                match self
+                    .settings
+                    .writer
+                    .record(&self.bound, Mappable::Read(&read), counts, out)
+                {
+                    Err(WriteError::Apply(error)) => {
+                        Err(WriteError::Apply(self.full_report(text, error)))
+                    }
+                    written => written,
+                }
+            }
+        };
+        let outcome = written.map_err(|e| match e {
+            WriteError::Apply(error) => Problem::Apply(error),
+            WriteError::Encode {
+                code,
+                message,
+                target,
+            } => Problem::Output {
+                code,
+                message,
+                target,
+            },
+        })?;
+        let Outcome::Mapped(written) = outcome else {
+            return Ok(Outcome::Skipped);
+        };
+        let size = written.largest;
+        if size > self.settings.max_output {
+            return Err(Problem::Output {
                 code: Code::Limit,
                 message: format!(
-                    "input line is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
-                    self.settings.max_line
+                    "output record is {size} bytes; the limit is {} bytes (`--max-output-bytes`)",
+                    self.settings.max_output
                 ),
-                column: None,
+                target: None,
             });
         }
-        // a byte order mark may open the stream
-        let text = match line.number {
-            1 => text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text),
-            _ => text,
-        };
-        let text = std::str::from_utf8(text.trim_ascii()).map_err(|e| Problem::Input {
-            code: Code::InvalidJson,
-            message: "input is not valid UTF-8".to_string(),
-            column: Some(e.valid_up_to() + 1),
-        })?;
-        let record = self.mapping.read(text).map_err(|e| Problem::Input {
-            code: Code::InvalidJson,
-            message: format!("input is not valid JSON: {}", json_message(&e)),
-            column: Some(e.column()),
-        })?;
-        let start = out.len();
-        let counts = self.settings.count_fields.then_some(fields);
-        let outcome = match self.bound.apply_record_all_to(&record, counts, b'\n', out) {
-            Ok(outcome) => outcome,
-            Err(error) => return Err(Problem::Apply(self.full_report(text, error))),
-        };
-        let longest = out[start..]
-            .split(|b| *b == b'\n')
-            .map(<[u8]>::len)
-            .max()
-            .unwrap_or(0);
-        if longest > self.settings.max_output {
-            return Err(Problem::Output(format!(
-                "output record is {longest} bytes; the limit is {} bytes (`--max-output-bytes`)",
-                self.settings.max_output
-            )));
-        }
-        Ok(outcome)
+        Ok(Outcome::Mapped(written.records))
     }
 
     /// A failed record's errors as the whole record gives them: the fast
@@ -207,17 +235,22 @@ impl Worker<'_> {
         }
     }
 
-    fn failed(&self, line: &RawLine, text: &[u8], problem: Problem) -> Failed {
-        let context = format!("record on line {} of {}", line.number, self.settings.source);
+    fn failed(&self, record: &RawRecord, raw: &[u8], problem: Problem) -> Failed {
+        let unit = self.settings.unit;
+        let number = record.number(unit);
+        let context = match unit {
+            Unit::Line => format!("record on line {number} of {}", self.settings.source),
+            Unit::Index => format!("record at index {number} of {}", self.settings.source),
+        };
         let mut errors = Vec::new();
         let mut diagnostics = Vec::new();
         let mut entries = Vec::new();
         match problem {
-            Problem::Input {
+            Problem::Input(InputProblem {
                 code,
                 message,
                 column,
-            } => {
+            }) => {
                 errors.push((code, None));
                 let (message, note) = match column {
                     Some(column) => (
@@ -230,10 +263,14 @@ impl Worker<'_> {
                 let shown = message.split(" at column ").next().unwrap_or_default();
                 diagnostics.push(Diagnostic::error(code, shown).with_note(note));
             }
-            Problem::Output(message) => {
-                errors.push((Code::Limit, None));
-                entries.push(error_entry(Code::Limit, &message, None, None));
-                diagnostics.push(Diagnostic::error(Code::Limit, message).with_note(context));
+            Problem::Output {
+                code,
+                message,
+                target,
+            } => {
+                errors.push((code, target.clone()));
+                entries.push(error_entry(code, &message, target.as_deref(), None));
+                diagnostics.push(Diagnostic::error(code, message).with_note(context));
             }
             Problem::Apply(error) => {
                 for e in &error.errors {
@@ -259,12 +296,12 @@ impl Worker<'_> {
                 .join("\n")
         };
         let reject = if rejecting {
-            reject_line(line.number, text, line.cut_from, entries)
+            reject_line(unit, record, raw, entries)
         } else {
             Vec::new()
         };
         Failed {
-            line: line.number,
+            line: number,
             errors,
             report,
             reject,
@@ -283,21 +320,23 @@ fn error_entry(code: Code, message: &str, target: Option<&str>, source: Option<&
 }
 
 /// One line of the reject file: `{"line": 3, "input": "...", "errors":
-/// [...]}`. The input line is carried byte for byte (without its `\n`; a
-/// `\r` stays): as a JSON string when it is UTF-8, otherwise in
-/// `input_base64` (standard alphabet, padded). A line cut at the length
-/// limit also has `input_bytes`, its real length.
-fn reject_line(number: u64, text: &[u8], cut_from: Option<u64>, errors: Vec<Json>) -> Vec<u8> {
+/// [...]}`. The record's raw bytes are carried byte for byte (without the
+/// line ending after it; a `\r` stays): as a JSON string when they are
+/// UTF-8, otherwise in `input_base64` (standard alphabet, padded). A record
+/// cut at the length limit also has `input_bytes`, its real length. An
+/// element of a JSON array is named by its `index` (from 0) instead of
+/// its `line`, and carried as its text, like any other record.
+fn reject_line(unit: Unit, record: &RawRecord, raw: &[u8], errors: Vec<Json>) -> Vec<u8> {
     let mut entry = Map::new();
-    entry.insert("line".into(), Json::from(number));
-    match std::str::from_utf8(text) {
+    entry.insert(unit.name().into(), Json::from(record.number(unit)));
+    match std::str::from_utf8(raw) {
         Ok(text) => entry.insert("input".into(), Json::String(text.into())),
         Err(_) => entry.insert(
             "input_base64".into(),
-            Json::String(base64::engine::general_purpose::STANDARD.encode(text)),
+            Json::String(base64::engine::general_purpose::STANDARD.encode(raw)),
         ),
     };
-    if let Some(length) = cut_from {
+    if let Some(length) = record.cut_from {
         entry.insert("input_bytes".into(), Json::from(length));
     }
     entry.insert("errors".into(), Json::Array(errors));
@@ -322,7 +361,7 @@ pub(crate) struct Totals {
     /// Rejected records per target field (`(none)`: no target field).
     pub(crate) by_target: BTreeMap<String, u64>,
     pub(crate) fields: FieldCounts,
-    /// The line where `--on-error fail` stopped the run.
+    /// The line (or index) where `--on-error fail` stopped the run.
     pub(crate) stopped_at: Option<u64>,
 }
 

@@ -308,7 +308,12 @@ impl<'a> Machine<'a> {
     }
 
     fn lookup(&mut self, node: &'a Node, table: usize, value: &'a Node) -> Result<Value<'a>> {
-        let table = &self.program.tables[table];
+        /// Tables with more keys get no "did you mean" on a miss.
+        const MAX_SUGGESTION_KEYS: usize = 1_000;
+        let table = match self.supplied.get(table) {
+            Some(Some(supplied)) => supplied,
+            _ => &self.program.tables[table],
+        };
         let v = self.eval(value)?;
         if self.is_unset(&v) {
             return Ok(unset_result(v));
@@ -328,13 +333,22 @@ impl<'a> Machine<'a> {
         if let Some(fallback) = &table.fallback {
             return Ok(Value::from_json(fallback));
         }
-        let keys: Vec<String> = table.keys.iter().map(Json::to_string).collect();
         let mut error = self.error(
             Code::NotInTable,
             node,
             format!("{} is not a key of table `{}`", v.describe(), table.name),
         );
         error.value = Some(v.describe());
+        // a big table (a supplied customer list) is not searched for a
+        // suggestion on every miss: a miss stays cheap
+        if table.keys.len() > MAX_SUGGESTION_KEYS {
+            error.help = Some(format!(
+                "the table has {} keys; add the key, or a fallback `_ => value`",
+                table.keys.len()
+            ));
+            return Err(Flow::Error(Box::new(error)));
+        }
+        let keys: Vec<String> = table.keys.iter().map(Json::to_string).collect();
         // `1` and `"1"` are different keys: say so when that is the miss
         let decimal = |text: &str| super::number::parse_decimal(text.trim());
         let other_type = match &v {
