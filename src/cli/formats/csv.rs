@@ -427,9 +427,25 @@ impl CsvWriter {
         let description = mapping.describe();
         let mut columns = Vec::new();
         let mut problems = Vec::new();
-        for field in &description.fields {
+        // the rules' fields, then those of the records `emit` gives (their
+        // keys under `emit`), each column once
+        let rules = description.fields.iter().map(|f| (f, 0));
+        let emitted = description.emitted.iter().map(|f| (f, 1));
+        for (field, skip) in rules.chain(emitted) {
             let path = field.path();
-            if field.keys.iter().any(|k| k.each) {
+            let keys = field.keys.get(skip..).unwrap_or_default();
+            if keys.is_empty() {
+                continue;
+            }
+            let name = keys
+                .iter()
+                .map(|k| k.name.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            if columns.iter().any(|c: &Column| c.name == name) {
+                continue;
+            }
+            if keys.iter().any(|k| k.each) {
                 // inside a list: reported with the list itself
                 continue;
             }
@@ -459,13 +475,8 @@ impl CsvWriter {
                     transformation: field.transformation.clone(),
                 }),
                 None => columns.push(Column {
-                    name: field
-                        .keys
-                        .iter()
-                        .map(|k| k.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("."),
-                    keys: field.keys.iter().map(|k| k.name.clone()).collect(),
+                    name,
+                    keys: keys.iter().map(|k| k.name.clone()).collect(),
                 }),
             }
         }
