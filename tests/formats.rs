@@ -1,11 +1,12 @@
 //! `mapc apply` on CSV, JSON-array and XML inputs with damaged records: the
-//! nothing-lost property of `tests/stream.rs` (read = written + rejected,
+//! nothing-lost property of `tests/stream.rs` (read = written + rejected +
+//! skipped, a `skip` guard leaving records out for CSV and arrays,
 //! every good record exactly as `Mapping::apply` maps it alone, in order,
 //! every reject carrying its record), and the pipe latency: a record
 //! written slowly into a pipe comes out before the next one goes in.
 
 use base64::Engine as _;
-use mapc::Mapping;
+use mapc::{Mapping, Outcome};
 use proptest::prelude::*;
 use serde_json::Value as Json;
 use std::io::{BufRead, BufReader, Write};
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const JSON_MAPPING: &str = r#"
+skip if .id == "skip"
 order_id = .id                          required
 email    = .customer.email | trim | lower
 total    = .amount_cents / 100
@@ -23,6 +25,7 @@ tags     = for t in .tags { name = t.name }
 
 const CSV_MAPPING: &str = r#"
 policy blank = missing
+skip if .id == "skip"
 order_id = .id                    required
 email    = .email | trim | lower
 total    = to_number(.amount)
@@ -70,6 +73,19 @@ fn rejects(dir: &Path) -> Vec<Json> {
         .collect()
 }
 
+/// The record counts of `--stats stats.json`: read, written, rejected,
+/// skipped.
+fn counts(dir: &Path) -> [u64; 4] {
+    let text = std::fs::read(dir.join("stats.json")).expect("stats written");
+    let stats: Json = serde_json::from_slice(&text).expect("stats are JSON");
+    let records = &stats["records"];
+    ["read", "written", "rejected", "skipped"].map(|key| {
+        records[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key}: {stats}"))
+    })
+}
+
 /// The bytes a reject carries: `input` or `input_base64`.
 fn carried(reject: &Json) -> Vec<u8> {
     match (reject["input"].as_str(), reject["input_base64"].as_str()) {
@@ -107,6 +123,8 @@ fn cell() -> impl Strategy<Value = String> {
 fn row() -> impl Strategy<Value = Row> {
     prop_oneof![
         6 => ([cell(), cell(), cell()], any::<bool>()).prop_map(|(c, q)| Row::Good(c, q)),
+        1 => ([cell(), cell()], any::<bool>())
+            .prop_map(|([e, a], q)| Row::Good(["skip".to_string(), e, a], q)),
         1 => prop::collection::vec(cell(), 1..6)
             .prop_filter("not three cells", |c| c.len() != 3)
             .prop_map(Row::Width),
@@ -149,12 +167,14 @@ fn encode_row(cells: &[Vec<u8>], quote: bool) -> Vec<u8> {
 
 fn check_csv(rows: &[Row], crlf: bool, final_newline: bool, jobs: &str) {
     let mapping = Mapping::compile(CSV_MAPPING).expect("mapping compiles");
+    let env = mapc::Env::new();
     let ending: &[u8] = if crlf { b"\r\n" } else { b"\n" };
     let mut input = b"id,email,amount".to_vec();
     input.extend(ending);
     let mut line = 2u64;
     let mut expected_out = Vec::new();
     let mut expected_rejects: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut skipped = 0;
     for (i, row) in rows.iter().enumerate() {
         let raw = match row {
             Row::Good(cells, quote) => {
@@ -177,8 +197,11 @@ fn check_csv(rows: &[Row], crlf: bool, final_newline: bool, jobs: &str) {
             Row::Good(cells, _) => {
                 let record =
                     serde_json::json!({"id": cells[0], "email": cells[1], "amount": cells[2]});
-                match mapping.apply(&record) {
-                    Ok(value) => expected_out.push(value.to_string()),
+                match mapping.apply_all_with(&record, &env) {
+                    Ok(Outcome::Mapped(values)) => {
+                        expected_out.extend(values.iter().map(Json::to_string));
+                    }
+                    Ok(Outcome::Skipped) => skipped += 1,
                     Err(_) => expected_rejects.push((line, raw.clone())),
                 }
             }
@@ -192,8 +215,13 @@ fn check_csv(rows: &[Row], crlf: bool, final_newline: bool, jobs: &str) {
     }
 
     let dir = scratch(CSV_MAPPING);
-    let output = run(&dir, &input, &["--from", "csv", "--jobs", jobs]);
+    let output = run(
+        &dir,
+        &input,
+        &["--from", "csv", "--jobs", jobs, "--stats", "stats.json"],
+    );
     let rejects = rejects(&dir);
+    let counts = counts(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected_code = if expected_rejects.is_empty() { 0 } else { 1 };
@@ -202,6 +230,17 @@ fn check_csv(rows: &[Row], crlf: bool, final_newline: bool, jobs: &str) {
     let out: Vec<&str> = out.lines().collect();
     assert_eq!(out, expected_out, "good rows map as they do alone");
     assert_eq!(rejects.len(), expected_rejects.len(), "{rejects:?}");
+    let [read, written, rejected, skips] = counts;
+    assert_eq!(read, rows.len() as u64);
+    assert_eq!(
+        (written, rejected, skips),
+        (
+            expected_out.len() as u64,
+            expected_rejects.len() as u64,
+            skipped
+        )
+    );
+    assert_eq!(read, written + rejected + skips, "nothing lost");
     for (reject, (number, raw)) in rejects.iter().zip(&expected_rejects) {
         assert_eq!(reject["line"].as_u64(), Some(*number), "{reject}");
         assert_eq!(&carried(reject), raw, "the row byte for byte: {reject}");
@@ -253,6 +292,10 @@ fn record() -> impl Strategy<Value = Json> {
 fn element() -> impl Strategy<Value = Element> {
     prop_oneof![
         6 => record().prop_map(Element::Good),
+        1 => record().prop_map(|mut r| {
+            r["id"] = Json::from("skip");
+            Element::Good(r)
+        }),
         1 => prop::sample::select(vec!["{\"id\": tru}", "{\"id\" 1}", "nul", "{\"a\": [1 2]}", "\"x\" \"y\""])
             .prop_map(Element::Invalid),
         1 => Just(Element::NotObject),
@@ -272,6 +315,7 @@ fn element_text(element: &Element, pretty: bool) -> String {
 
 fn check_array(elements: &[Element], pretty: bool, separator: &str, jobs: &str) {
     let mapping = Mapping::compile(JSON_MAPPING).expect("mapping compiles");
+    let env = mapc::Env::new();
     let texts: Vec<String> = elements.iter().map(|e| element_text(e, pretty)).collect();
     let input = format!(
         "{separator}[{separator}{}{separator}]{separator}",
@@ -279,30 +323,45 @@ fn check_array(elements: &[Element], pretty: bool, separator: &str, jobs: &str) 
     );
     let mut expected_out = Vec::new();
     let mut expected_rejects = Vec::new();
+    let mut skipped = 0;
     for (index, text) in texts.iter().enumerate() {
         let mapped = serde_json::from_str::<Json>(text)
             .ok()
-            .and_then(|record| mapping.apply(&record).ok());
+            .and_then(|record| mapping.apply_all_with(&record, &env).ok());
         match mapped {
-            Some(value) => expected_out.push(value),
+            Some(Outcome::Mapped(values)) => expected_out.extend(values),
+            Some(Outcome::Skipped) => skipped += 1,
             None => expected_rejects.push((index as u64, text.clone())),
         }
     }
 
     let dir = scratch(JSON_MAPPING);
-    let output = run(&dir, input.as_bytes(), &["--jobs", jobs]);
+    let output = run(
+        &dir,
+        input.as_bytes(),
+        &["--jobs", jobs, "--stats", "stats.json"],
+    );
     let rejects = rejects(&dir);
+    let counts = counts(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected_code = if expected_rejects.is_empty() { 0 } else { 1 };
     assert_eq!(output.status.code(), Some(expected_code), "{stderr}");
     let out: Json = serde_json::from_slice(&output.stdout).expect("the output is one JSON array");
+    let written = expected_out.len() as u64;
     assert_eq!(
         out,
         Json::Array(expected_out),
         "good elements map as they do alone"
     );
     assert_eq!(rejects.len(), expected_rejects.len(), "{rejects:?}");
+    let [read, written_counted, rejected, skips] = counts;
+    assert_eq!(read, elements.len() as u64);
+    assert_eq!(
+        (written_counted, rejected, skips),
+        (written, expected_rejects.len() as u64, skipped)
+    );
+    assert_eq!(read, written_counted + rejected + skips, "nothing lost");
     for (reject, (index, text)) in rejects.iter().zip(&expected_rejects) {
         assert_eq!(reject["index"].as_u64(), Some(*index), "{reject}");
         assert_eq!(carried(reject), text.as_bytes(), "the element's text");
