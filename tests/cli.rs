@@ -47,6 +47,8 @@ cases! {
     apply_table_duplicate,
     apply_csv_bad_rows,
     apply_xml_out_bad_name,
+    apply_csv_emit,
+    apply_xml_out_emit,
     apply_array_bad_record,
     apply_ndjson_errors,
     apply_ndjson_fail,
