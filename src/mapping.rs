@@ -218,6 +218,23 @@ impl Bound<'_> {
         Ok(json)
     }
 
+    /// Maps a record read with [`Mapping::read`] to all its target
+    /// records: the same result as [`Bound::apply_all`] gives for the whole
+    /// record, with less work.
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]).
+    pub fn apply_record_all(&self, record: &Record<'_>) -> Result<Outcome<Vec<Json>>, ApplyError> {
+        eval::apply(
+            self.program,
+            Value::from_tree(&record.tree),
+            self.params.clone(),
+            &self.supplied,
+            self.ambient,
+            None,
+        )
+    }
+
     /// Maps a record read with [`Mapping::read`]: the same result as
     /// [`Bound::apply`] gives for the whole record, with less work.
     ///

@@ -259,7 +259,7 @@ pub(crate) fn mapped_values(
     counts: Option<&mut FieldCounts>,
 ) -> Result<Outcome<Vec<Json>>, ApplyError> {
     match (record, counts) {
-        (Mappable::Read(record), None) => bound.apply_all(&record.to_json()),
+        (Mappable::Read(record), None) => bound.apply_record_all(record),
         (Mappable::Read(record), Some(counts)) => {
             bound.apply_all_counting(&record.to_json(), counts)
         }
