@@ -452,3 +452,37 @@ fn a_miss_in_a_big_supplied_table_names_its_size() {
     let help = error.errors[0].help.clone().unwrap_or_default();
     assert!(help.contains("5000 keys"), "{help}");
 }
+
+/// Supplied tables reach the guards and `emit` as they reach the rules, and
+/// `apply_all_with` checks them as `bind` does.
+#[test]
+fn supplied_tables_reach_guards_and_emit() {
+    let mapping = Mapping::compile(
+        "table plans (supplied) { _ => \"FREE\" }\nskip if .plan | lookup(plans) == \"GONE\"\nemit for p in .plans { plan = p | lookup(plans) }",
+    )
+    .unwrap();
+    let env = Env::new().with_table(
+        "plans",
+        [(json!("p1"), json!("PRO")), (json!("p0"), json!("GONE"))],
+    );
+    assert_eq!(
+        mapping
+            .apply_all_with(&json!({"plan": "p1", "plans": ["p1", "zz"]}), &env)
+            .unwrap(),
+        mapc::Outcome::Mapped(vec![json!({"plan": "PRO"}), json!({"plan": "FREE"})])
+    );
+    assert_eq!(
+        mapping
+            .apply_all_with(&json!({"plan": "p0", "plans": []}), &env)
+            .unwrap(),
+        mapc::Outcome::Skipped
+    );
+    let skipped = mapping
+        .apply_with(&json!({"plan": "p0", "plans": []}), &env)
+        .unwrap_err();
+    assert_eq!(skipped.errors[0].code, mapc::Code::Skipped);
+    let missing = mapping
+        .apply_all_with(&json!({"plan": "p1", "plans": []}), &Env::new())
+        .unwrap_err();
+    assert_eq!(missing.errors[0].code.as_str(), "E382");
+}
