@@ -92,6 +92,8 @@ pub const MAX_MAPPING_BYTES: usize = 1 << 20;
 pub struct Bound<'a> {
     program: &'a Program,
     params: Vec<Value<'a>>,
+    /// The entries of the `supplied` tables, built once from the `Env`.
+    supplied: Arc<[Option<crate::program::Table>]>,
     ambient: crate::env::Ambient,
 }
 
@@ -112,7 +114,13 @@ impl Bound<'_> {
     }
 
     fn skipping_guard<'r>(&'r self, root: Value<'r>) -> Option<usize> {
-        eval::skipping_guard(self.program, root, self.params.clone(), self.ambient)
+        eval::skipping_guard(
+            self.program,
+            root,
+            self.params.clone(),
+            &self.supplied,
+            self.ambient,
+        )
     }
 
     /// Maps one record to all its target records: one for a mapping
@@ -151,6 +159,7 @@ impl Bound<'_> {
             self.program,
             root(self.program, record)?,
             self.params.clone(),
+            &self.supplied,
             self.ambient,
             None,
         )
@@ -173,6 +182,7 @@ impl Bound<'_> {
             self.program,
             root(self.program, record)?,
             self.params.clone(),
+            &self.supplied,
             self.ambient,
             Some(&mut events),
         )?;
@@ -197,6 +207,7 @@ impl Bound<'_> {
             self.program,
             root(self.program, record)?,
             self.params.clone(),
+            &self.supplied,
             self.ambient,
             Some(&mut events),
         )?;
@@ -205,6 +216,23 @@ impl Bound<'_> {
         })?;
         counts.add(events);
         Ok(json)
+    }
+
+    /// Maps a record read with [`Mapping::read`] to all its target
+    /// records: the same result as [`Bound::apply_all`] gives for the whole
+    /// record, with less work.
+    ///
+    /// # Errors
+    /// Every error found in the record (see [`ApplyError`]).
+    pub fn apply_record_all(&self, record: &Record<'_>) -> Result<Outcome<Vec<Json>>, ApplyError> {
+        eval::apply(
+            self.program,
+            Value::from_tree(&record.tree),
+            self.params.clone(),
+            &self.supplied,
+            self.ambient,
+            None,
+        )
     }
 
     /// Maps a record read with [`Mapping::read`]: the same result as
@@ -217,6 +245,7 @@ impl Bound<'_> {
             self.program,
             Value::from_tree(&record.tree),
             self.params.clone(),
+            &self.supplied,
             self.ambient,
             None,
         )?;
@@ -339,6 +368,7 @@ impl Bound<'_> {
             self.program,
             root,
             self.params.clone(),
+            &self.supplied,
             self.ambient,
             counts.is_some().then_some(&mut events),
             separator,
@@ -368,6 +398,7 @@ impl Bound<'_> {
             self.program,
             root.clone(),
             self.params.clone(),
+            &self.supplied,
             self.ambient,
             counts.is_some().then_some(&mut events),
             b',',
@@ -640,11 +671,24 @@ impl Mapping {
     /// # Errors
     /// A parameter that is missing, unknown or of the wrong type.
     pub fn bind<'a>(&'a self, env: &'a Env) -> Result<Bound<'a>, ApplyError> {
-        Ok(Bound {
-            program: &self.program,
-            params: self.bind_params(env)?,
-            ambient: env.ambient(),
-        })
+        let params = self.bind_params(env);
+        let supplied = self.bind_tables(env);
+        match (params, supplied) {
+            (Ok(params), Ok(supplied)) => Ok(Bound {
+                program: &self.program,
+                params,
+                supplied: supplied.into(),
+                ambient: env.ambient(),
+            }),
+            (params, supplied) => Err(ApplyError {
+                errors: params
+                    .err()
+                    .into_iter()
+                    .chain(supplied.err())
+                    .flat_map(|e| e.errors)
+                    .collect(),
+            }),
+        }
     }
 
     /// Maps one record with an empty environment.
@@ -661,16 +705,7 @@ impl Mapping {
     /// Every error found in the record, or a parameter that is missing,
     /// unknown or of the wrong type.
     pub fn apply_with(&self, record: &Json, env: &Env) -> Result<Json, ApplyError> {
-        let outcome = self.apply_all_with(record, env)?;
-        single(&self.program, outcome, || {
-            let params = self.bind_params(env).ok()?;
-            eval::skipping_guard(
-                &self.program,
-                Value::from_json(record),
-                params,
-                env.ambient(),
-            )
-        })
+        self.bind(env)?.apply(record)
     }
 
     /// Maps one record to all its target records, with parameters (and
@@ -678,20 +713,13 @@ impl Mapping {
     ///
     /// # Errors
     /// Every error found in the record, or a parameter that is missing,
-    /// unknown or of the wrong type.
+    /// unknown or of the wrong type, or a supplied table missing or invalid.
     pub fn apply_all_with(
         &self,
         record: &Json,
         env: &Env,
     ) -> Result<Outcome<Vec<Json>>, ApplyError> {
-        let params = self.bind_params(env)?;
-        eval::apply(
-            &self.program,
-            root(&self.program, record)?,
-            params,
-            env.ambient(),
-            None,
-        )
+        self.bind(env)?.apply_all(record)
     }
 
     /// Whether the mapping can give several target records per input
@@ -711,7 +739,7 @@ impl Mapping {
     /// A parameter that is missing, unknown or of the wrong type; a default
     /// zone the mapping can need and `env` lacks (E319).
     pub fn check_env(&self, env: &Env) -> Result<(), ApplyError> {
-        let params = self.bind_params(env).map(|_| ());
+        let params = self.bind(env).map(|_| ());
         let Some((name, loc)) = self
             .program
             .default_zone
@@ -740,6 +768,105 @@ impl Mapping {
                 error.errors.push(zone);
                 Err(error)
             }
+        }
+    }
+
+    /// The tables the mapping declares `supplied`, by name: what
+    /// [`Env::with_table`] must give.
+    pub fn supplied_tables(&self) -> Vec<String> {
+        self.program
+            .tables
+            .iter()
+            .filter(|t| t.supplied.is_some())
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
+    /// Builds the `supplied` tables from `env`, checked: each one given,
+    /// no key twice, every key a scalar, no table the mapping does not
+    /// declare supplied.
+    fn bind_tables(&self, env: &Env) -> Result<Vec<Option<crate::program::Table>>, ApplyError> {
+        let mut errors = Vec::new();
+        let mut tables = Vec::with_capacity(self.program.tables.len());
+        for declared in &self.program.tables {
+            let Some(loc) = declared.supplied else {
+                tables.push(None);
+                continue;
+            };
+            let error = |message: String| RuntimeError {
+                code: Code::TableValue,
+                message,
+                target: None,
+                source_path: None,
+                value: None,
+                help: Some(
+                    "supply it with `--table NAME=FILE` (CLI) or `Env::with_table` (library)"
+                        .into(),
+                ),
+                notes: Vec::new(),
+                file: Arc::clone(&self.program.files[loc.file as usize]),
+                span: loc.span,
+            };
+            let Some(entries) = env.table(&declared.name) else {
+                errors.push(error(format!(
+                    "table `{}` is supplied at apply time and has no entries",
+                    declared.name
+                )));
+                tables.push(None);
+                continue;
+            };
+            let mut table =
+                crate::program::Table::new(declared.name.clone(), declared.ignore_case, None);
+            table.fallback = declared.fallback.clone();
+            table.supplied = declared.supplied;
+            for (key, value) in entries {
+                match table.insert(key.clone(), value.clone()) {
+                    Ok(None) => {}
+                    Ok(Some(_)) => {
+                        errors.push(error(format!(
+                            "table `{}` is given key {key} twice",
+                            declared.name
+                        )));
+                        break;
+                    }
+                    Err(()) => {
+                        errors.push(error(format!(
+                            "table `{}`: a key must be a string, number, boolean or null, not {key}",
+                            declared.name
+                        )));
+                        break;
+                    }
+                }
+            }
+            tables.push(Some(table));
+        }
+        for name in env.tables() {
+            let declared = self
+                .program
+                .tables
+                .iter()
+                .any(|t| t.name == name && t.supplied.is_some());
+            if !declared {
+                errors.push(RuntimeError {
+                    code: Code::TableValue,
+                    message: format!("the mapping has no supplied table `{name}`"),
+                    target: None,
+                    source_path: None,
+                    value: None,
+                    help: Some(
+                        "declare it with `table NAME (supplied) {}` to take its entries at apply time"
+                            .into(),
+                    ),
+                    notes: Vec::new(),
+                    file: Arc::clone(&self.program.files[0]),
+                    span: crate::syntax::Span::default(),
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(tables)
+        } else {
+            Err(ApplyError { errors })
         }
     }
 

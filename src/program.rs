@@ -124,6 +124,9 @@ pub(crate) struct Table {
     /// Lower-cased string key → the key, built at the first miss that needs
     /// it (a big table's "did you mean").
     folded: std::sync::OnceLock<HashMap<String, String>>,
+    /// `table name (supplied)`: the entries come with the environment at
+    /// apply time; where the table is declared.
+    pub supplied: Option<Loc>,
 }
 
 /// Where a table's CSV entries came from.
@@ -377,6 +380,7 @@ impl Table {
             csv,
             numeric_strings: std::collections::HashSet::new(),
             folded: std::sync::OnceLock::new(),
+            supplied: None,
         }
     }
 

@@ -386,3 +386,103 @@ fn numbers_keep_their_text_on_both_paths() {
         r#"{"a":1e-2,"b":1e+3,"c":2.50,"d":5e+2,"whole":{"x":[1e+3]},"s":"1e-2"}"#
     );
 }
+
+/// A table declared `supplied` takes its entries from the `Env`, checked
+/// once when the mapping is bound.
+#[test]
+fn supplied_tables_come_from_the_environment() {
+    let mapping = Mapping::compile(
+        "table plans (supplied, ignore_case) { _ => \"FREE\" }\nplan = .plan | lookup(plans)",
+    )
+    .unwrap();
+    assert_eq!(mapping.supplied_tables(), ["plans"]);
+    let codes = |env: &Env| -> Vec<String> {
+        match mapping.bind(env) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .errors
+                .iter()
+                .map(|e| e.code.as_str().to_string())
+                .collect(),
+        }
+    };
+    // missing, given a key twice (case folded), a key that is a list, unknown
+    assert_eq!(codes(&Env::new()), ["E382"]);
+    let twice = Env::new().with_table("plans", [(json!("P1"), json!(1)), (json!("p1"), json!(2))]);
+    assert_eq!(codes(&twice), ["E382"]);
+    let list_key = Env::new().with_table("plans", [(json!([1]), json!(1))]);
+    assert_eq!(codes(&list_key), ["E382"]);
+    let unknown = Env::new()
+        .with_table("plans", [(json!("p1"), json!("PRO"))])
+        .with_table("other", [(json!("x"), json!("y"))]);
+    assert_eq!(codes(&unknown), ["E382"]);
+
+    let env = Env::new().with_table("plans", [(json!("p1"), json!("PRO"))]);
+    let bound = mapping.bind(&env).unwrap();
+    assert_eq!(
+        bound.apply(&json!({"plan": "P1"})).unwrap(),
+        json!({"plan": "PRO"})
+    );
+    assert_eq!(
+        bound.apply(&json!({"plan": "zz"})).unwrap(),
+        json!({"plan": "FREE"})
+    );
+    // the values come at apply time: the schema lists none
+    let schema = mapping.schema();
+    assert!(
+        schema["properties"]["plan"].get("enum").is_none(),
+        "{schema}"
+    );
+}
+
+/// A miss in a big table answers without searching every key for a
+/// suggestion.
+#[test]
+fn a_miss_in_a_big_supplied_table_names_its_size() {
+    let mapping = Mapping::compile("table ids (supplied) {}\nid = .id | lookup(ids)").unwrap();
+    let entries = (0..5_000).map(|i| (json!(format!("k{i}")), json!(i)));
+    let env = Env::new().with_table("ids", entries);
+    let bound = mapping.bind(&env).unwrap();
+    assert_eq!(
+        bound.apply(&json!({"id": "k4999"})).unwrap(),
+        json!({"id": 4999})
+    );
+    let error = bound.apply(&json!({"id": "k5000"})).unwrap_err();
+    assert_eq!(error.errors[0].code.as_str(), "E302");
+    let help = error.errors[0].help.clone().unwrap_or_default();
+    assert!(help.contains("5000 keys"), "{help}");
+}
+
+/// Supplied tables reach the guards and `emit` as they reach the rules, and
+/// `apply_all_with` checks them as `bind` does.
+#[test]
+fn supplied_tables_reach_guards_and_emit() {
+    let mapping = Mapping::compile(
+        "table plans (supplied) { _ => \"FREE\" }\nskip if .plan | lookup(plans) == \"GONE\"\nemit for p in .plans { plan = p | lookup(plans) }",
+    )
+    .unwrap();
+    let env = Env::new().with_table(
+        "plans",
+        [(json!("p1"), json!("PRO")), (json!("p0"), json!("GONE"))],
+    );
+    assert_eq!(
+        mapping
+            .apply_all_with(&json!({"plan": "p1", "plans": ["p1", "zz"]}), &env)
+            .unwrap(),
+        mapc::Outcome::Mapped(vec![json!({"plan": "PRO"}), json!({"plan": "FREE"})])
+    );
+    assert_eq!(
+        mapping
+            .apply_all_with(&json!({"plan": "p0", "plans": []}), &env)
+            .unwrap(),
+        mapc::Outcome::Skipped
+    );
+    let skipped = mapping
+        .apply_with(&json!({"plan": "p0", "plans": []}), &env)
+        .unwrap_err();
+    assert_eq!(skipped.errors[0].code, mapc::Code::Skipped);
+    let missing = mapping
+        .apply_all_with(&json!({"plan": "p1", "plans": []}), &Env::new())
+        .unwrap_err();
+    assert_eq!(missing.errors[0].code.as_str(), "E382");
+}

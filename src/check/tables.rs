@@ -15,24 +15,24 @@ impl Checker {
         base_dir: Option<&Path>,
     ) -> Option<program::Table> {
         let mut ignore_case = false;
+        let mut supplied = false;
         for option in &table.options {
             match option.name.as_str() {
                 "ignore_case" => ignore_case = true,
+                "supplied" => supplied = true,
                 other => {
                     let loc = self.loc(file, option.span);
-                    let suggestion = did_you_mean(other, ["ignore_case"]);
+                    let suggestion = did_you_mean(other, ["ignore_case", "supplied"]);
                     let d = self.error(
                         Code::InvalidOption,
                         loc,
                         format!("unknown table option `{other}`"),
                         "",
                     );
-                    d.help.push(
-                        suggestion
-                            .map_or("the only table option is `ignore_case`".to_string(), |s| {
-                                format!("did you mean `{s}`?")
-                            }),
-                    );
+                    d.help.push(suggestion.map_or(
+                        "the table options are `ignore_case` and `supplied`".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    ));
                 }
             }
         }
@@ -45,6 +45,32 @@ impl Checker {
                 value: c.value.value.clone(),
             }),
         );
+        if supplied {
+            compiled.supplied = Some(self.loc(file, table.name.span));
+            // only a fallback may be written: the entries come at apply time
+            let written = table.csv.as_ref().map(|c| c.span).or_else(|| {
+                table
+                    .entries
+                    .iter()
+                    .find(|e| !e.keys.is_empty())
+                    .map(|e| e.span)
+            });
+            if let Some(span) = written {
+                let loc = self.loc(file, span);
+                let d = self.error(
+                    Code::SuppliedTableEntries,
+                    loc,
+                    format!(
+                        "table `{}` is supplied at apply time: its entries cannot be written here",
+                        table.name.name
+                    ),
+                    "",
+                );
+                d.help.push(
+                    "only a fallback (`_ => value`) may be written; the entries come from `--table NAME=FILE` or `Env::with_table`".to_string(),
+                );
+            }
+        }
         if let Some(csv) = &table.csv {
             let rows = self.csv_rows(file, csv, base_dir)?;
             for (line, key, value) in rows {

@@ -1,7 +1,9 @@
 //! `mapc apply MAPPING [INPUT]`: map one object, an array of them, or an
 //! NDJSON stream, reporting each bad record and going on with the others.
 
-use super::input::{Chunk, NdjsonReader, Source};
+use super::formats::options::FormatArgs;
+use super::formats::{Chunk, Format, RecordReader, RecordWriter, Unit, fill};
+use super::input::Source;
 use super::output::Output;
 use super::progress::Progress;
 use super::report::{Reporter, invalid_json};
@@ -11,7 +13,7 @@ use super::{Exit, Failure, load_mapping};
 use mapc::{Bound, Env, Mapping, Outcome};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -29,9 +31,19 @@ pub(crate) struct Args {
     /// Pretty-print the JSON output (not allowed with NDJSON)
     #[arg(long)]
     pretty: bool,
-    /// Read the input as NDJSON, one record per line (needed for stdin)
+    /// Read the input as NDJSON, one record per line (the same as
+    /// `--from ndjson`)
     #[arg(long)]
     ndjson: bool,
+    #[command(flatten)]
+    formats: FormatArgs,
+    #[command(flatten)]
+    reference: super::reference::ReferenceArgs,
+    /// Pin "now" (RFC 3339, `2024-05-01T12:00:00Z`) for `now()` and
+    /// relative dates, so a run can be replayed exactly [default: the
+    /// clock]
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Set a parameter of the mapping; its declared type says how VALUE is
     /// read (repeatable)
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
@@ -58,7 +70,8 @@ pub(crate) struct Args {
     /// No progress bar, and no summary when no record failed
     #[arg(short, long)]
     quiet: bool,
-    /// Reject NDJSON lines longer than this (error E312)
+    /// Reject NDJSON lines, CSV rows, array elements and XML records
+    /// longer than this (error E312)
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     max_line_bytes: usize,
     /// Reject records whose output is longer than this (error E331; the
@@ -102,21 +115,85 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     budget.steps = args.max_steps;
     budget.bytes = args.max_record_bytes;
     budget.output_bytes = args.max_output_bytes as u64;
-    let env = environment(&mapping, &args.params, args.time_zone)?.with_budget(budget);
+    let env = environment(&mapping, args)?.with_budget(budget);
     let source = Source::new(args.input.as_deref());
     check_targets(args, &source)?;
-    let ndjson = args.ndjson || source.looks_like_ndjson();
-    if ndjson && args.pretty {
+    let from = args.formats.input_format(&source, args.ndjson);
+    let to = args.formats.output_format(from, args.output.as_deref());
+    if args.pretty && (from == Format::Ndjson || to == Format::Ndjson) {
         return Err(Failure::usage(
             "`--pretty` cannot be used with NDJSON (each record must stay on one line)",
         ));
     }
-    let mut reporter = Reporter::default();
-    if ndjson {
-        apply_ndjson(&mapping, &env, &source, args, &mut reporter)
-    } else {
-        apply_document(&mapping, &env, &source, args, &mut reporter)
+    if args.pretty && (from != Format::Json || to != Format::Json) {
+        return Err(Failure::usage("`--pretty` needs JSON input and output"));
     }
+    let mut reporter = Reporter::default();
+    if from == Format::Json {
+        // an array is streamed; one object (or `--pretty`) is read whole
+        let mut input = source.open()?;
+        let (first, skipped) = first_byte(&mut input).map_err(|e| source.read_failure(&e))?;
+        if first != Some(b'[') || args.pretty {
+            if to != Format::Json {
+                return Err(Failure::usage(format_args!(
+                    "{source} is one JSON document, not an array of records: it can only be written as JSON"
+                )));
+            }
+            let mut bytes = skipped;
+            input
+                .read_to_end(&mut bytes)
+                .map_err(|e| source.read_failure(&e))?;
+            return apply_document(&mapping, &env, &source, bytes, args, &mut reporter);
+        }
+        let writer = args.formats.writer(to, &mapping)?;
+        let reader = Box::new(super::formats::json::ArrayReader::new(
+            input,
+            &skipped,
+            args.max_line_bytes,
+        ));
+        return apply_records(&mapping, &env, &source, reader, writer, args, &mut reporter);
+    }
+    let writer = args.formats.writer(to, &mapping)?;
+    let reader = args
+        .formats
+        .reader(from, &source, &mapping, args.max_line_bytes)?;
+    apply_records(&mapping, &env, &source, reader, writer, args, &mut reporter)
+}
+
+/// The first byte after white space (and a byte order mark), not taken;
+/// the white space before it is taken only when the buffer holds nothing
+/// else, and returned.
+fn first_byte(input: &mut super::formats::Input) -> io::Result<(Option<u8>, Vec<u8>)> {
+    let mut skipped = Vec::new();
+    loop {
+        let buffer = fill(input)?;
+        if buffer.is_empty() {
+            return Ok((None, skipped));
+        }
+        let start = if skipped.is_empty() && buffer.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        match buffer[start..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+        {
+            Some(at) => return Ok((Some(buffer[start + at]), skipped)),
+            None => {
+                skipped.extend_from_slice(buffer);
+                let length = buffer.len();
+                input.consume(length);
+            }
+        }
+    }
+}
+
+/// `--now 2024-05-01T12:00:00Z`
+fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    chrono::DateTime::parse_from_rfc3339(text).map_err(|e| {
+        format!("`{text}` is not an RFC 3339 date and time such as `2024-05-01T12:00:00Z`: {e}")
+    })
 }
 
 /// Every file the run writes, checked before the first record: not a
@@ -147,14 +224,12 @@ fn check_targets(args: &Args, source: &Source) -> Result<(), Failure> {
 
 /// The parameters, each typed by the mapping's declaration, checked once
 /// before the first record.
-fn environment(
-    mapping: &Mapping,
-    params: &[(String, String)],
-    time_zone: Option<mapc::Tz>,
-) -> Result<Env, Failure> {
+fn environment(mapping: &Mapping, args: &Args) -> Result<Env, Failure> {
+    let (params, time_zone, now) = (&args.params, args.time_zone, args.now);
     let declared = mapping.params();
-    // the real clock: the library itself never reads it
-    let mut env = Env::new().with_now(chrono::Utc::now().fixed_offset());
+    // `--now`, or the real clock: the library itself never reads it
+    let now = now.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let mut env = Env::new().with_now(now);
     if let Some(zone) = time_zone {
         env = env.with_time_zone(zone);
     }
@@ -167,6 +242,7 @@ fn environment(
         let ty = declared.iter().find(|p| p.name == *name).map(|p| p.ty);
         env.set_param(name.clone(), param_value(ty, text));
     }
+    args.reference.load(&mut env, params)?;
     if let Err(error) = mapping.check_env(&env) {
         let mut errors = error.errors;
         // unknown names come from a hash map: sort for a stable report
@@ -211,12 +287,14 @@ fn param_value(ty: Option<&str>, text: &str) -> Json {
     }
 }
 
-/// One JSON document: an object (or any single value) or an array of
-/// records. A document that is not valid JSON is error E400, exit 1.
+/// One JSON document: an object (or any single value) or, with
+/// `--pretty`, an array of records. A document that is not valid JSON is
+/// error E400, exit 1.
 fn apply_document(
     mapping: &Mapping,
     env: &Env,
     source: &Source,
+    bytes: Vec<u8>,
     args: &Args,
     reporter: &mut Reporter,
 ) -> Result<Exit, Failure> {
@@ -227,7 +305,6 @@ fn apply_document(
         OnError::Reject(path) => Some(Output::open(Some(path), false)?),
         _ => None,
     };
-    let bytes = source.read_all()?;
     // a byte order mark may open the document, as it may an NDJSON stream
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // numbers keep their text as written (serde_json alone re-spells `1E3`);
@@ -475,28 +552,32 @@ impl Records {
     }
 }
 
-/// NDJSON, streamed in chunks of lines, in constant memory: one line in,
-/// one line out, in input order, on `--jobs` threads. A line that is not
-/// UTF-8 or not JSON is a failed record like any other.
-fn apply_ndjson(
+/// Records streamed in chunks, in constant memory, whatever their format:
+/// one record in, one out, in input order, on `--jobs` threads. A record
+/// that is bad as input (not JSON, a row of the wrong width) is a failed
+/// record like any other.
+fn apply_records(
     mapping: &Mapping,
     env: &Env,
     source: &Source,
+    mut reader: Box<dyn RecordReader>,
+    writer: Box<dyn RecordWriter>,
     args: &Args,
     reporter: &mut Reporter,
 ) -> Result<Exit, Failure> {
     let started = Instant::now();
+    let unit = reader.unit();
     let settings = Settings {
         on_error: args.on_error.clone(),
         max_output: args.max_output_bytes,
-        max_line: args.max_line_bytes,
         count_fields: args.stats.is_some(),
         source: source.to_string(),
+        unit,
+        writer,
     };
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
-    let mut reader = NdjsonReader::new(source.open()?, settings.max_line);
     let mut sink = Sink {
         output: Output::open(args.output.as_deref(), false)?,
         rejects: match &args.on_error {
@@ -508,8 +589,12 @@ fn apply_ndjson(
         progress: Progress::new(args.quiet, source.len()),
         failure: None,
         source: source.to_string(),
+        writer: settings.writer.as_ref(),
+        first: true,
+        unit,
     };
     let bound = bind(mapping, env)?;
+    sink.output.write_bytes(&settings.writer.begin())?;
     if jobs <= 1 {
         let worker = Worker {
             mapping,
@@ -523,7 +608,7 @@ fn apply_ndjson(
             }
         }
     } else {
-        run_parallel(&mut reader, &mut sink, mapping, &bound, &settings, jobs).map_err(
+        run_parallel(reader.as_mut(), &mut sink, mapping, &bound, &settings, jobs).map_err(
             |e| match e {
                 Stop::Read(e) => source.read_failure(&e),
                 Stop::Write(failure) => failure,
@@ -531,7 +616,7 @@ fn apply_ndjson(
         )?;
     }
     let Sink {
-        output,
+        mut output,
         rejects,
         mut totals,
         reporter,
@@ -542,6 +627,13 @@ fn apply_ndjson(
     progress.finish();
     // the rejects first: they are kept even when the output fails
     let mut failures = Vec::new();
+    // the output's closing (an array's `]`; nothing for NDJSON)
+    let mut failure = failure;
+    if failure.is_none() && totals.stopped_at.is_none() {
+        failure = output
+            .write_bytes(&settings.writer.end(totals.output_records))
+            .err();
+    }
     if let Some(rejects) = rejects {
         failures.extend(rejects.finish().err());
     }
@@ -579,7 +671,7 @@ fn apply_ndjson(
         &totals,
         &failures,
         args.quiet,
-        "line",
+        unit.name(),
         mapping.emits(),
     ))
 }
@@ -596,18 +688,31 @@ struct Sink<'r> {
     failure: Option<Failure>,
     /// The input's name in reports.
     source: String,
+    writer: &'r dyn RecordWriter,
+    /// No record has been written yet.
+    first: bool,
+    /// How records are named in reports: by line or by index.
+    unit: Unit,
 }
 
 impl Sink<'_> {
-    /// Writes one chunk's results; `true` when the run must stop. When
-    /// the output fails, the records whose line it did not take go to the
-    /// reject file (E410), or are counted as not written, and the run
-    /// stops after this chunk.
+    /// Writes one chunk's results; `true` when the run must stop. When the
+    /// input had nothing more at hand, the output is flushed, so records
+    /// arriving slowly (a pipe) come out as they are mapped. When the
+    /// output fails, the records it did not take go to the reject file
+    /// (E410), or are counted as not written, and the run stops after
+    /// this chunk.
     fn take(&mut self, mapped: &mut Mapped) -> Result<bool, Failure> {
         let mut stop = mapped.stop;
-        if let Err(broken) = self.output.write_counted(&mapped.output) {
+        // the first record written leaves out its separator (an array's `,`)
+        let mut skip = 0;
+        if self.first && !mapped.output.is_empty() {
+            skip = self.writer.first_skip().min(mapped.output.len());
+            self.first = false;
+        }
+        if let Err(broken) = self.output.write_counted(&mapped.output[skip..]) {
             let accepted = if self.output.streams() {
-                broken.accepted
+                skip + broken.accepted
             } else {
                 0
             };
@@ -617,7 +722,7 @@ impl Sink<'_> {
             };
             let rejecting = self.rejects.is_some();
             self.totals.output_failed_at =
-                mapped.output_failed(accepted, &message, rejecting, &self.source);
+                mapped.output_failed(accepted, &message, rejecting, &self.source, self.unit);
             self.failure = Some(broken.failure);
             stop = true;
         }
@@ -625,6 +730,12 @@ impl Sink<'_> {
             match self.rejects.as_mut() {
                 Some(rejects) => rejects.write_bytes(&failed.reject)?,
                 None => self.reporter.text(&failed.report),
+            }
+        }
+        if mapped.flush {
+            self.output.flush()?;
+            if let Some(rejects) = self.rejects.as_mut() {
+                rejects.flush()?;
             }
         }
         self.totals.add(mapped);
@@ -644,7 +755,7 @@ enum Stop {
 /// flight at once (a ticket per chunk), so memory stays bounded however
 /// long the stream and however slow one chunk is.
 fn run_parallel(
-    reader: &mut NdjsonReader,
+    reader: &mut dyn RecordReader,
     sink: &mut Sink<'_>,
     mapping: &Mapping,
     bound: &Bound<'_>,
@@ -758,7 +869,7 @@ fn summary(
     } else {
         Exit::RecordsFailed
     };
-    let always = force || (unit == "line" && !quiet);
+    let always = force || (unit == Unit::Line.name() && !quiet);
     if exit == Exit::Success && !always {
         return exit;
     }

@@ -11,12 +11,14 @@ mod doc;
 mod duplicates;
 mod emit;
 mod fmt;
+mod formats;
 mod functions;
 mod input;
 mod lsp;
 mod output;
 mod play;
 mod progress;
+mod reference;
 mod report;
 mod schema;
 mod stats;
@@ -117,11 +119,13 @@ static ALLOWED_DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::O
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Map JSON records (an object, an array or NDJSON) with a mapping
+    /// Map records (JSON, NDJSON, CSV or XML) with a mapping
     ///
     /// One JSON object in gives one object out; a JSON array gives an array
     /// of the mapped records, in order; NDJSON (`*.ndjson`, `*.jsonl`, or
-    /// `--ndjson`) gives NDJSON, streamed in constant memory on `--jobs`
+    /// `--ndjson`) gives NDJSON; CSV rows and XML elements (`--from`, or the
+    /// file's extension) give NDJSON unless `--to` says otherwise. Arrays,
+    /// NDJSON, CSV and XML are streamed in constant memory on `--jobs`
     /// threads, in input order, with a summary on stderr (records read,
     /// written, rejected by code). A record that fails is reported with
     /// every error it has; `--on-error` says whether the run goes on
@@ -129,7 +133,7 @@ enum Command {
     /// file (`reject=FILE`). An NDJSON line that is not UTF-8 or not JSON is such
     /// a record (E400); a whole input document that is not JSON is reported
     /// the same way, with nothing written.
-    Apply(apply::Args),
+    Apply(Box<apply::Args>),
     /// Check mappings and show every diagnostic
     ///
     /// Errors and warnings go to stderr; stdout gets one line per mapping:

@@ -180,6 +180,19 @@ impl Output {
         }
     }
 
+    /// Hands what is buffered on to the file or pipe, so a reader sees
+    /// the records written so far.
+    ///
+    /// # Errors
+    /// The output cannot be written.
+    pub(crate) fn flush(&mut self) -> Result<(), Failure> {
+        let result = match self.writer.as_mut() {
+            Some(writer) => writer.flush(),
+            None => Ok(()),
+        };
+        result.map_err(|e| self.failure(&e))
+    }
+
     /// Flushes the output and, for a file, moves it into place.
     ///
     /// # Errors

@@ -4,7 +4,9 @@
 //! guard): read = written + rejected + skipped. A written record may give
 //! several output lines (`emit`): those are counted as `output`.
 
-use super::input::{Chunk, RawLine};
+use super::formats::{
+    Chunk, Content, InputProblem, Mappable, RawRecord, RecordWriter, Unit, WriteError,
+};
 use mapc::diagnostics::render;
 use mapc::reject::{self, InputError};
 use mapc::{ApplyError, Bound, Code, Diagnostic, FieldCounts, Mapping, Outcome};
@@ -37,23 +39,24 @@ pub(crate) fn parse_on_error(text: &str) -> Result<OnError, String> {
 }
 
 /// How records are mapped, the same on every thread.
-#[derive(Debug)]
 pub(crate) struct Settings {
     pub(crate) on_error: OnError,
     /// The largest output record, in bytes.
     pub(crate) max_output: usize,
-    /// The longest input line, in bytes.
-    pub(crate) max_line: usize,
     /// Count null and defaulted fields (for `--stats`).
     pub(crate) count_fields: bool,
     /// The input's name in reports: `` `orders.ndjson` `` or `stdin`.
     pub(crate) source: String,
+    /// How records are named: by line or by index.
+    pub(crate) unit: Unit,
+    /// The output format.
+    pub(crate) writer: Box<dyn RecordWriter>,
 }
 
 /// One failed record, ready to report.
 #[derive(Debug)]
 pub(crate) struct Failed {
-    /// Its 1-based line.
+    /// Its line or index (as `Settings::unit` says).
     pub(crate) line: u64,
     /// Each of its errors' code and target field.
     pub(crate) errors: Vec<(Code, Option<String>)>,
@@ -67,7 +70,7 @@ pub(crate) struct Failed {
 #[derive(Debug, Default)]
 pub(crate) struct Mapped {
     pub(crate) seq: u64,
-    /// The output lines.
+    /// The output records.
     pub(crate) output: Vec<u8>,
     pub(crate) read: u64,
     pub(crate) written: u64,
@@ -79,45 +82,54 @@ pub(crate) struct Mapped {
     pub(crate) failed: Vec<Failed>,
     /// `--on-error fail` met a failure: the run stops after this chunk.
     pub(crate) stop: bool,
+    /// The input was drained: flush the output after this chunk.
+    pub(crate) flush: bool,
     pub(crate) fields: FieldCounts,
     /// The lines read, kept to reject a record whose output fails.
     pub(crate) input: Chunk,
-    /// Each written record's line, where its output lines end (after
-    /// the newline) in `output`, and how many output records it has.
-    pub(crate) lines: Vec<(RawLine, usize, u64)>,
+    /// Each written record's place in `input.records`, where its output
+    /// ends in `output`, and how many output records it has.
+    pub(crate) lines: Vec<(usize, usize, u64)>,
 }
 
 impl Mapped {
     /// The output failed after `accepted` bytes of this chunk's output:
     /// the records whose line did not reach it whole fail with E410 (and
     /// `message`): into the reject file when `rejecting`, otherwise
-    /// reported on stderr together, in one diagnostic naming their lines.
-    /// Returns the first such line.
+    /// reported on stderr together, in one diagnostic naming their lines
+    /// (or indexes, as `unit` says). Returns the first such line.
     pub(crate) fn output_failed(
         &mut self,
         accepted: usize,
         message: &str,
         rejecting: bool,
         source: &str,
+        unit: Unit,
     ) -> Option<u64> {
         let kept = self
             .lines
             .iter()
             .take_while(|(_, end, _)| *end <= accepted)
             .count();
-        let lost: Vec<(RawLine, usize, u64)> = self.lines.drain(kept..).collect();
-        let first = lost.first().map(|(line, _, _)| line.number);
+        let lost: Vec<(usize, usize, u64)> = self.lines.drain(kept..).collect();
+        let number = |index: usize| self.input.records[index].number(unit);
+        let first = lost.first().map(|(index, _, _)| number(*index));
         self.written -= lost.len() as u64;
         self.output_records -= lost.iter().map(|(_, _, records)| records).sum::<u64>();
         self.output.truncate(accepted);
         let mut report = match (lost.first(), lost.last()) {
             (Some((first, _, _)), Some((last, _, _))) if !rejecting => {
-                let (n, lines) = if first.number == last.number {
-                    (String::from("a record"), format!("line {}", first.number))
+                let (first, last) = (number(*first), number(*last));
+                let (n, lines) = if first == last {
+                    (String::from("a record"), format!("{} {first}", unit.name()))
                 } else {
+                    let units = match unit {
+                        Unit::Line => "lines",
+                        Unit::Index => "indexes",
+                    };
                     (
                         format!("{} records", lost.len()),
-                        format!("lines {} to {}", first.number, last.number),
+                        format!("{units} {first} to {last}"),
                     )
                 };
                 let diagnostic = Diagnostic::error(
@@ -130,15 +142,16 @@ impl Mapped {
             }
             _ => String::new(),
         };
-        for (line, _, _) in lost {
+        for (index, _, _) in lost {
+            let record = &self.input.records[index];
             let message = format!("the record was mapped but not written: {message}");
             let entry = reject::error_entry(Code::OutputFailed, &message, None, None);
             self.failed.push(Failed {
-                line: line.number,
+                line: record.number(unit),
                 errors: vec![(Code::OutputFailed, None)],
                 report: std::mem::take(&mut report),
                 reject: if rejecting {
-                    reject_line(line.number, self.input.line(&line), None, vec![entry])
+                    reject_line(unit, record, self.input.raw(record), vec![entry])
                 } else {
                     Vec::new()
                 },
@@ -151,14 +164,19 @@ impl Mapped {
 
 /// Why one record failed.
 enum Problem {
-    /// The line itself: not UTF-8, not JSON, too long.
-    Input(InputError),
-    /// The mapping, or the output limit.
+    /// The record itself: not UTF-8, not JSON, too long, a bad row.
+    Input(InputProblem),
+    /// The mapping.
     Apply(ApplyError),
-    Output(String),
+    /// The output format cannot hold the result, or the output limit.
+    Output {
+        code: Code,
+        message: String,
+        target: Option<String>,
+    },
 }
 
-/// Maps chunks of lines; one per thread.
+/// Maps chunks of records; one per thread.
 pub(crate) struct Worker<'a> {
     pub(crate) mapping: &'a Mapping,
     pub(crate) bound: Bound<'a>,
@@ -166,38 +184,36 @@ pub(crate) struct Worker<'a> {
 }
 
 impl Worker<'_> {
-    /// Maps every line of `chunk`, or, with `--on-error fail`, up to and
+    /// Maps every record of `chunk`, or, with `--on-error fail`, up to and
     /// including the first that fails.
     pub(crate) fn map_chunk(&self, chunk: Chunk) -> Mapped {
         let mut done = Mapped {
             seq: chunk.seq,
             output: Vec::with_capacity(chunk.bytes.len() / 2),
+            flush: chunk.drained,
             ..Mapped::default()
         };
-        self.map_lines(&chunk, &mut done);
+        self.map_records(&chunk, &mut done);
         done.input = chunk;
         done
     }
 
-    fn map_lines(&self, chunk: &Chunk, done: &mut Mapped) {
-        for line in &chunk.lines {
+    fn map_records(&self, chunk: &Chunk, done: &mut Mapped) {
+        for (index, record) in chunk.records.iter().enumerate() {
             done.read += 1;
-            done.bytes += (line.end - line.start) as u64 + 1;
-            let text = chunk.line(line);
+            done.bytes += (record.end - record.start) as u64 + 1;
+            let raw = chunk.raw(record);
             let mark = done.output.len();
-            match self.map_line(text, line, &mut done.output, &mut done.fields) {
+            match self.map_record(raw, record, &mut done.output, &mut done.fields) {
                 Ok(Outcome::Mapped(records)) => {
-                    if records > 0 {
-                        done.output.push(b'\n');
-                    }
                     done.written += 1;
                     done.output_records += records as u64;
-                    done.lines.push((*line, done.output.len(), records as u64));
+                    done.lines.push((index, done.output.len(), records as u64));
                 }
                 Ok(Outcome::Skipped) => done.skipped += 1,
                 Err(problem) => {
                     done.output.truncate(mark);
-                    done.failed.push(self.failed(line, text, problem));
+                    done.failed.push(self.failed(record, raw, problem));
                     if self.settings.on_error == OnError::Fail {
                         done.stop = true;
                         break;
@@ -207,53 +223,78 @@ impl Worker<'_> {
         }
     }
 
-    /// Maps one line, appending its output lines (no newline after the
-    /// last) to `out`.
-    fn map_line(
+    /// Maps one record, appending its target records to `out` (none when
+    /// a guard skips it, several when the mapping emits).
+    fn map_record(
         &self,
-        text: &[u8],
-        line: &RawLine,
+        raw: &[u8],
+        record: &RawRecord,
         out: &mut Vec<u8>,
         fields: &mut FieldCounts,
     ) -> Result<Outcome<usize>, Problem> {
-        if let Some(length) = line.cut_from {
-            return Err(Problem::Input(InputError::new(
-                Code::Limit,
-                format!(
-                    "input line is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
-                    self.settings.max_line
-                ),
-                None,
-            )));
-        }
-        // a byte order mark may open the stream
-        let text = match line.number {
-            1 => text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text),
-            _ => text,
-        };
-        let record = reject::read_line(self.mapping, text).map_err(Problem::Input)?;
-        let start = out.len();
         let counts = self.settings.count_fields.then_some(fields);
-        let outcome = match self.bound.apply_record_all_to(&record, counts, b'\n', out) {
-            Ok(outcome) => outcome,
-            Err(error) => {
+        let written = match &record.content {
+            Content::Invalid(problem) => return Err(Problem::Input(problem.clone())),
+            Content::Value(value) => {
+                self.settings
+                    .writer
+                    .record(&self.bound, Mappable::Value(value), counts, out)
+            }
+            Content::JsonText => {
+                // a byte order mark may open the stream
+                let text = match record.offset {
+                    0 => raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw),
+                    _ => raw,
+                };
+                // not UTF-8, not JSON (E400), a key twice (E411)
+                let read = reject::read_line(self.mapping, text).map_err(|e| {
+                    Problem::Input(InputProblem {
+                        code: e.code,
+                        message: e.message,
+                        column: e.column,
+                    })
+                })?;
                 // `read_line` read the text as UTF-8 already
                 let text = std::str::from_utf8(text.trim_ascii()).unwrap_or_default();
-                return Err(Problem::Apply(self.full_report(text, error)));
+                match self
+                    .settings
+                    .writer
+                    .record(&self.bound, Mappable::Read(&read), counts, out)
+                {
+                    Err(WriteError::Apply(error)) => {
+                        Err(WriteError::Apply(self.full_report(text, error)))
+                    }
+                    written => written,
+                }
             }
         };
-        let longest = out[start..]
-            .split(|b| *b == b'\n')
-            .map(<[u8]>::len)
-            .max()
-            .unwrap_or(0);
-        if longest > self.settings.max_output {
-            return Err(Problem::Output(format!(
-                "output record is {longest} bytes; the limit is {} bytes (`--max-output-bytes`)",
-                self.settings.max_output
-            )));
+        let outcome = written.map_err(|e| match e {
+            WriteError::Apply(error) => Problem::Apply(error),
+            WriteError::Encode {
+                code,
+                message,
+                target,
+            } => Problem::Output {
+                code,
+                message,
+                target,
+            },
+        })?;
+        let Outcome::Mapped(written) = outcome else {
+            return Ok(Outcome::Skipped);
+        };
+        let size = written.largest;
+        if size > self.settings.max_output {
+            return Err(Problem::Output {
+                code: Code::Limit,
+                message: format!(
+                    "output record is {size} bytes; the limit is {} bytes (`--max-output-bytes`)",
+                    self.settings.max_output
+                ),
+                target: None,
+            });
         }
-        Ok(outcome)
+        Ok(Outcome::Mapped(written.records))
     }
 
     /// A failed record's errors as the whole record gives them: the fast
@@ -270,13 +311,19 @@ impl Worker<'_> {
         }
     }
 
-    fn failed(&self, line: &RawLine, text: &[u8], problem: Problem) -> Failed {
-        let context = format!("record on line {} of {}", line.number, self.settings.source);
+    fn failed(&self, record: &RawRecord, raw: &[u8], problem: Problem) -> Failed {
+        let unit = self.settings.unit;
+        let number = record.number(unit);
+        let context = match unit {
+            Unit::Line => format!("record on line {number} of {}", self.settings.source),
+            Unit::Index => format!("record at index {number} of {}", self.settings.source),
+        };
         let mut errors = Vec::new();
         let mut diagnostics = Vec::new();
         let mut entries = Vec::new();
         match problem {
-            Problem::Input(input) => {
+            Problem::Input(problem) => {
+                let input = InputError::new(problem.code, problem.message, problem.column);
                 errors.push((input.code, None));
                 entries.push(input.entry());
                 let note = match input.column {
@@ -285,10 +332,14 @@ impl Worker<'_> {
                 };
                 diagnostics.push(Diagnostic::error(input.code, input.message).with_note(note));
             }
-            Problem::Output(message) => {
-                errors.push((Code::Limit, None));
-                entries.push(reject::error_entry(Code::Limit, &message, None, None));
-                diagnostics.push(Diagnostic::error(Code::Limit, message).with_note(context));
+            Problem::Output {
+                code,
+                message,
+                target,
+            } => {
+                errors.push((code, target.clone()));
+                entries.push(reject::error_entry(code, &message, target.as_deref(), None));
+                diagnostics.push(Diagnostic::error(code, message).with_note(context));
             }
             Problem::Apply(error) => {
                 entries = reject::apply_error_entries(&error);
@@ -309,12 +360,12 @@ impl Worker<'_> {
                 .join("\n")
         };
         let reject = if rejecting {
-            reject_line(line.number, text, line.cut_from, entries)
+            reject_line(unit, record, raw, entries)
         } else {
             Vec::new()
         };
         Failed {
-            line: line.number,
+            line: number,
             errors,
             report,
             reject,
@@ -322,11 +373,22 @@ impl Worker<'_> {
     }
 }
 
-/// One line of the reject file: the library's reject entry and a `\n`.
-fn reject_line(number: u64, text: &[u8], cut_from: Option<u64>, errors: Vec<Json>) -> Vec<u8> {
-    let mut out = reject::entry(number, text, cut_from, errors)
-        .to_string()
-        .into_bytes();
+/// One line of the reject file: the library's reject entry
+/// ([`reject::entry`]) and a `\n`. An element of a JSON array is named by
+/// its `index` (from 0) instead of its `line`, and carried as its text,
+/// like any other record.
+fn reject_line(unit: Unit, record: &RawRecord, raw: &[u8], errors: Vec<Json>) -> Vec<u8> {
+    let mut entry = reject::entry(record.number(unit), raw, record.cut_from, errors);
+    if let (Unit::Index, Json::Object(fields)) = (unit, &mut entry) {
+        *fields = std::mem::take(fields)
+            .into_iter()
+            .map(|(key, value)| match key.as_str() {
+                "line" => (unit.name().to_string(), value),
+                _ => (key, value),
+            })
+            .collect();
+    }
+    let mut out = entry.to_string().into_bytes();
     out.push(b'\n');
     out
 }
@@ -347,7 +409,7 @@ pub(crate) struct Totals {
     /// Rejected records per target field (`(none)`: no target field).
     pub(crate) by_target: BTreeMap<String, u64>,
     pub(crate) fields: FieldCounts,
-    /// The line where `--on-error fail` stopped the run.
+    /// The line (or index) where `--on-error fail` stopped the run.
     pub(crate) stopped_at: Option<u64>,
     /// Records mapped that are not in the output and not rejected: the
     /// output failed, or was not created because the run stopped.

@@ -35,13 +35,17 @@ fn field(f: &Field) -> Json {
 }
 
 fn table(t: &TableDoc) -> Json {
-    json!({
+    let mut doc = json!({
         "name": t.name,
         "ignore_case": t.ignore_case,
         "csv": t.csv.as_ref().map(|(path, key, value)| json!({"path": path, "key": key, "value": value})),
         "entries": t.entries.iter().map(|r| json!({"keys": r.keys, "value": r.value})).collect::<Vec<_>>(),
         "fallback": t.fallback,
-    })
+    });
+    if t.supplied {
+        doc["supplied"] = json!(true);
+    }
+    doc
 }
 
 impl Description {

@@ -149,6 +149,11 @@ pub(super) fn policy_sentences(description: &Description) -> Vec<String> {
 /// How a table is defined, in a sentence.
 pub(super) fn table_sentence(table: &TableDoc) -> String {
     let mut parts = Vec::new();
+    if table.supplied {
+        parts.push(
+            "Its entries are supplied at apply time (`--table`, `Env::with_table`).".to_string(),
+        );
+    }
     if let Some((path, key, value)) = &table.csv {
         parts.push(format!(
             "Loaded from `{path}` (key column `{key}`, value column `{value}`)."

@@ -251,6 +251,8 @@ pub struct TableDoc {
     pub entries: Vec<TableRow>,
     /// The value for any other key (`_`), if any.
     pub fallback: Option<Json>,
+    /// The entries come at apply time (`table name (supplied)`).
+    pub supplied: bool,
 }
 
 impl TableDoc {

@@ -139,6 +139,7 @@ fn table_doc(table: &program::Table) -> TableDoc {
             .map(|c| (c.path.clone(), c.key.clone(), c.value.clone())),
         entries,
         fallback: table.fallback.clone(),
+        supplied: table.supplied.is_some(),
     }
 }
 
@@ -217,6 +218,8 @@ impl Walker<'_> {
     fn types(&self, node: &Node) -> Ty {
         match &node.kind {
             NodeKind::Lookup { table, .. } => match self.program.tables.get(*table) {
+                // its values come at apply time
+                Some(t) if t.supplied.is_some() => Ty::ANY,
                 Some(t) => t
                     .values()
                     .chain(t.fallback.as_ref())

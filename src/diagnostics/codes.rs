@@ -91,6 +91,10 @@ codes! {
     /// A `regex_replace` replacement names a group the pattern does not
     /// have (`$1x` names the group `1x`; write `${1}x`).
     ReplacementGroup = "E231", "replacement names a group the pattern does not have";
+    /// With `--to csv`: a target field is a list or an object, which one CSV cell cannot hold.
+    NotACellField = "E270", "target field cannot be a CSV cell";
+    /// A `supplied` table has entries written in the mapping (only `_ => value` may be).
+    SuppliedTableEntries = "E271", "entries written in a supplied table";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
@@ -148,6 +152,12 @@ codes! {
     /// A date or time lies outside the years 0000 to 9999, which RFC 3339
     /// (and so the output) can write.
     DateRange = "E340", "date or time outside the years 0000 to 9999";
+    /// With `--to csv`: a mapped value is a list or an object, or a field has no column.
+    NotACell = "E380", "value cannot be written as a CSV cell";
+    /// With `--to xml`: a target field's name is not an XML name, or an attribute or text holds a list or an object.
+    NotXml = "E381", "value cannot be written as XML";
+    /// A `supplied` table is missing from the environment, is not declared, or has a key twice or a key that is not a scalar.
+    TableValue = "E382", "supplied table missing or invalid";
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
@@ -164,6 +174,12 @@ codes! {
     Skipped = "E422", "record skipped by a guard (use `apply_all` to tell skips from errors)";
     /// `emit` gave something that is not an object.
     EmitNotObject = "E423", "`emit` gave a value that is not an object";
+    /// A CSV row has more or fewer cells than the header.
+    CsvWidth = "E430", "CSV row has the wrong number of cells";
+    /// An input record is not valid in the declared encoding (UTF-8 unless `--encoding`).
+    InputEncoding = "E431", "input record is not valid in its encoding";
+    /// An XML record is not well-formed, or uses an entity mapc does not expand (DTD entities never are).
+    InvalidXml = "E432", "input record is not well-formed XML";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";

@@ -366,7 +366,10 @@ impl<'a> Machine<'a> {
     }
 
     fn lookup(&mut self, node: &'a Node, table: usize, value: &'a Node) -> Result<Value<'a>> {
-        let table = &self.program.tables[table];
+        let table = match self.supplied.get(table) {
+            Some(Some(supplied)) => supplied,
+            _ => &self.program.tables[table],
+        };
         let v = self.eval(value)?;
         if self.is_unset(&v) {
             return Ok(unset_result(v));

@@ -85,6 +85,9 @@ pub(crate) struct Machine<'a> {
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    /// The entries of `supplied` tables, by table index (`None` for the
+    /// others, whose entries the program holds).
+    supplied: &'a [Option<crate::program::Table>],
     frame: Vec<Value<'a>>,
     origins: Vec<Origin<'a>>,
     /// `let`s bound but not evaluated yet.
@@ -125,11 +128,19 @@ pub(crate) fn apply<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
     events: Option<&mut Vec<(String, FieldEvent)>>,
 ) -> Result<Outcome<Vec<Json>>, ApplyError> {
     let counting = events.is_some();
-    let (records, found) = match run(program, root, params, ambient, counting.then(Vec::new))? {
+    let (records, found) = match run(
+        program,
+        root,
+        params,
+        supplied,
+        ambient,
+        counting.then(Vec::new),
+    )? {
         (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
         (Outcome::Mapped(records), found) => (records, found),
     };
@@ -146,17 +157,28 @@ pub(crate) fn apply<'a>(
 /// `serde_json::to_writer` writes for each of [`apply`]'s records.
 /// Nothing is appended when the record fails or is skipped. Gives the
 /// number of records written.
+// the record, its bindings (parameters, supplied tables, "now" and zone)
+// and where the text goes: grouping them would only move the list
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn apply_to<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
     events: Option<&mut Vec<(String, FieldEvent)>>,
     separator: u8,
     out: &mut Vec<u8>,
 ) -> Result<Outcome<usize>, ApplyError> {
     let counting = events.is_some();
-    let (records, found) = match run(program, root, params, ambient, counting.then(Vec::new))? {
+    let (records, found) = match run(
+        program,
+        root,
+        params,
+        supplied,
+        ambient,
+        counting.then(Vec::new),
+    )? {
         (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
         (Outcome::Mapped(records), found) => (records, found),
     };
@@ -305,10 +327,11 @@ fn run<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
     events: Events,
 ) -> Result<(Outcome<Vec<Emitted<'a>>>, Events), ApplyError> {
-    let mut machine = Machine::new(program, root, params, ambient, events);
+    let mut machine = Machine::new(program, root, params, supplied, ambient, events);
     machine.not_an_object()?;
     // the top-level `let`s first, so that guards can read them: each is
     // evaluated when first read
@@ -337,6 +360,7 @@ impl<'a> Machine<'a> {
         program: &'a Program,
         root: Value<'a>,
         params: Vec<Value<'a>>,
+        supplied: &'a [Option<crate::program::Table>],
         ambient: crate::env::Ambient,
         events: Events,
     ) -> Self {
@@ -344,6 +368,7 @@ impl<'a> Machine<'a> {
             program,
             root,
             params,
+            supplied,
             frame: vec![Value::Missing; program.slots],
             origins: vec![Origin::Unknown; program.slots],
             pending: vec![None; program.slots],

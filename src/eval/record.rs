@@ -28,9 +28,10 @@ pub(crate) fn skipping_guard<'a>(
     program: &'a Program,
     root: Value<'a>,
     params: Vec<Value<'a>>,
+    supplied: &'a [Option<crate::program::Table>],
     ambient: crate::env::Ambient,
 ) -> Option<usize> {
-    let mut machine = Machine::new(program, root, params, ambient, None);
+    let mut machine = Machine::new(program, root, params, supplied, ambient, None);
     machine.bind_lets(&program.body);
     machine.guards().ok().flatten()
 }

@@ -131,6 +131,10 @@ fn property(description: &Description, field: &Field) -> Json {
 fn enum_values(description: &Description, field: &Field) -> Option<Vec<Json>> {
     let table = field.lookup.as_ref()?;
     let table = description.tables.iter().find(|t| &t.name == table)?;
+    if table.supplied {
+        // its values come at apply time
+        return None;
+    }
     let mut values = table.values();
     if let Presence::Default(text) = &field.presence {
         let default: Json = serde_json::from_str(text).ok()?;
