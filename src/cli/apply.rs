@@ -592,9 +592,18 @@ fn apply_records(
         writer: settings.writer.as_ref(),
         first: true,
         unit,
+        held: None,
     };
     let bound = bind(mapping, env)?;
-    sink.output.write_bytes(&settings.writer.begin())?;
+    // a document (a JSON array, XML) streamed to stdout, a device or a FIFO
+    // under `--on-error fail` is held until the run ends: a run that stops
+    // writes nothing rather than a document left open
+    let document = !settings.writer.end(0).is_empty();
+    if document && args.on_error == OnError::Fail && sink.output.streams() {
+        sink.held = Some(settings.writer.begin());
+    } else {
+        sink.output.write_bytes(&settings.writer.begin())?;
+    }
     if jobs <= 1 {
         let worker = Worker {
             mapping,
@@ -622,17 +631,25 @@ fn apply_records(
         reporter,
         progress,
         failure,
+        held,
         ..
     } = sink;
     progress.finish();
     // the rejects first: they are kept even when the output fails
     let mut failures = Vec::new();
-    // the output's closing (an array's `]`; nothing for NDJSON)
+    // the output's closing (an array's `]`; nothing for NDJSON), after
+    // what was held
     let mut failure = failure;
+    let holding = held.is_some();
     if failure.is_none() && totals.stopped_at.is_none() {
-        failure = output
-            .write_bytes(&settings.writer.end(totals.output_records))
-            .err();
+        let mut tail = held.unwrap_or_default();
+        tail.extend(settings.writer.end(totals.output_records));
+        failure = output.write_bytes(&tail).err();
+        if failure.is_some() && holding {
+            totals.lose_written(format!("{} could not be written", output.name()));
+        }
+    } else if holding && totals.written > 0 {
+        totals.lose_written("a document is written only when the run ends, and it stopped".into());
     }
     if let Some(rejects) = rejects {
         failures.extend(rejects.finish().err());
@@ -693,6 +710,9 @@ struct Sink<'r> {
     first: bool,
     /// How records are named in reports: by line or by index.
     unit: Unit,
+    /// The output held until the run ends (a document under `--on-error
+    /// fail`), or `None`: written as it comes.
+    held: Option<Vec<u8>>,
 }
 
 impl Sink<'_> {
@@ -710,7 +730,9 @@ impl Sink<'_> {
             skip = self.writer.first_skip().min(mapped.output.len());
             self.first = false;
         }
-        if let Err(broken) = self.output.write_counted(&mapped.output[skip..]) {
+        if let Some(held) = self.held.as_mut() {
+            held.extend_from_slice(&mapped.output[skip..]);
+        } else if let Err(broken) = self.output.write_counted(&mapped.output[skip..]) {
             let accepted = if self.output.streams() {
                 skip + broken.accepted
             } else {

@@ -392,7 +392,14 @@ impl<'a> Machine<'a> {
         // only the keys shown are written out: a miss on an 800,000-key
         // table must not cost a pass over every key
         let shown: Vec<String> = table.keys.iter().take(8).map(Json::to_string).collect();
-        let keys_text = shorten_shown(&shown, table.keys.len());
+        let keys_text = match table.keys.len() {
+            // a big table (a supplied customer list) says its size first
+            total if total > MAX_SUGGESTION_KEYS => format!(
+                "the table has {total} keys: {}",
+                shorten_shown(&shown, total)
+            ),
+            total => format!("the keys are {}", shorten_shown(&shown, total)),
+        };
         let mut error = self.error(
             Code::NotInTable,
             node,
@@ -443,7 +450,7 @@ impl<'a> Machine<'a> {
                 .unwrap_or_default(),
         };
         error.help = Some(format!(
-            "{suggestion}the keys are {keys_text}; add the key, or a fallback `_ => value`"
+            "{suggestion}{keys_text}; add the key, or a fallback `_ => value`"
         ));
         Err(Flow::Error(Box::new(error)))
     }
