@@ -120,6 +120,7 @@ cases! {
     apply_output_full,
     apply_duplicate_key,
     apply_duplicate_key_array,
+    apply_duplicate_key_array_pretty,
 }
 
 fn cases_dir() -> PathBuf {
