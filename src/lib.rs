@@ -47,6 +47,7 @@ pub mod format;
 mod mapping;
 mod program;
 mod projection;
+pub mod reverse;
 pub mod schema;
 pub mod stdlib;
 pub mod syntax;

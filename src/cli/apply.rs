@@ -63,6 +63,19 @@ pub(crate) struct Args {
     /// Reject records whose output is longer than this (error E312)
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     max_output_bytes: usize,
+    /// Map target records back to source records with the mapping's
+    /// derived reverse (see `mapc reverse`)
+    #[arg(long)]
+    reverse: bool,
+    /// With `--reverse`: write each target record into its original source
+    /// record from FILE (a JSON object or array), paired by `--key`
+    #[arg(long, value_name = "FILE", requires = "reverse", requires = "key")]
+    onto: Option<PathBuf>,
+    /// With `--onto`: the target field whose value pairs a target record
+    /// with its original (read from the original at the source path the
+    /// field maps back to)
+    #[arg(long, value_name = "FIELD", requires = "onto")]
+    key: Option<String>,
 }
 
 /// `name=value`, split at the first `=`.
@@ -77,6 +90,17 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
     let env = environment(&mapping, &args.params, args.time_zone)?;
+    if args.reverse {
+        return super::reverse::apply_back(&super::reverse::Back {
+            mapping: &mapping,
+            env: &env,
+            targets: args.input.as_deref(),
+            onto: args.onto.as_deref(),
+            key: args.key.as_deref(),
+            output: args.output.as_deref(),
+            pretty: args.pretty,
+        });
+    }
     let source = Source::new(args.input.as_deref());
     let ndjson = args.ndjson || source.looks_like_ndjson();
     if ndjson && args.pretty {

@@ -123,6 +123,10 @@ codes! {
 
     /// An input record is not valid JSON.
     InvalidJson = "E400", "input record is not valid JSON";
+    /// `apply --reverse --onto`: a target record whose key no original has.
+    UnpairedTarget = "E460", "target record has no original to write back into";
+    /// `apply --reverse`: the derived reverse mapping fails on a target record.
+    ReverseFailed = "E461", "target record cannot be mapped back";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";

@@ -1,0 +1,920 @@
+//! Which target fields can be mapped back, and how: one walk over the
+//! syntax tree of a checked mapping, with the lookup tables the checker
+//! loaded.
+//!
+//! Every construct the walk meets is a [`Construct`]; its row of
+//! [`Construct::ALL`] says whether it reverses exactly, lossily or not at
+//! all, and the README's table is printed from the same rows. A construct
+//! the walk does not know is "not invertible", never guessed.
+
+use super::{Field, Kind};
+use crate::program::{Program, Table};
+use crate::syntax::{
+    self, Accessor, ArgumentValue, Ast, BinaryOp, Block, DefBody, Expr, ExprKind, Item, RuleOption,
+    Statement, UnaryOp,
+};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+
+/// The placeholder for "the value coming back" in an inverse template.
+pub(crate) const HOLE: &str = "\u{0}";
+
+/// A construct of the language as far as reversing is concerned: one row
+/// of the invertibility table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Construct {
+    /// `a.b = .x.y`
+    Copy,
+    /// `status = "open"`
+    Constant,
+    /// `tenant = $tenant`
+    Parameter,
+    /// `from_minor_units` / `to_minor_units` with a constant currency.
+    MinorUnits,
+    /// `convert_unit(x, from, to)` without places.
+    ConvertUnit,
+    /// `convert_unit(x, from, to, places)`.
+    ConvertUnitRounded,
+    /// `to_zone(x, zone)`.
+    ToZone,
+    /// `split(x, sep)` / `join(x, sep)` with a constant separator.
+    SplitJoin,
+    /// `concat` of constant strings and one value.
+    Concat,
+    /// `to_number` / `to_string`.
+    NumberText,
+    /// `x + c`, `x - c`, `x / c` with a constant number.
+    Arithmetic,
+    /// `x * c` with a constant number.
+    Multiply,
+    /// `not x`, `-x`.
+    Negation,
+    /// `lookup(x, table)`, every value of the table from one key.
+    LookupOneToOne,
+    /// `lookup(x, table)` of a many-to-one table marked `reverse_first`.
+    LookupMarked,
+    /// `lookup(x, table)` of a many-to-one table without the mark.
+    LookupAmbiguous,
+    /// A table with `ignore_case`.
+    IgnoreCase,
+    /// A table with a fallback row `_ => value`.
+    Fallback,
+    /// `trim`, `lower`, `round`, `truncate`, ...
+    LossyFunction,
+    /// `x ?? c` or the rule option `default`.
+    Default,
+    /// The rule option `when`.
+    When,
+    /// `if c then f(x) else g(x)` over one source value.
+    Conditional,
+    /// A call of a value `def`: its body is analysed.
+    ValueDef,
+    /// `sum`, `count`, `first`, ...: many values to one.
+    Aggregate,
+    /// A `for` loop.
+    ForLoop,
+    /// A rule inside an `if` statement.
+    IfStatement,
+    /// Anything else: a function without a known inverse, an expression
+    /// over several source values.
+    Unknown,
+}
+
+impl Construct {
+    /// Every row, in the README's order.
+    pub const ALL: &'static [Construct] = &[
+        Construct::Copy,
+        Construct::Constant,
+        Construct::Parameter,
+        Construct::MinorUnits,
+        Construct::ConvertUnit,
+        Construct::ConvertUnitRounded,
+        Construct::ToZone,
+        Construct::SplitJoin,
+        Construct::Concat,
+        Construct::NumberText,
+        Construct::Arithmetic,
+        Construct::Multiply,
+        Construct::Negation,
+        Construct::LookupOneToOne,
+        Construct::LookupMarked,
+        Construct::LookupAmbiguous,
+        Construct::IgnoreCase,
+        Construct::Fallback,
+        Construct::LossyFunction,
+        Construct::Default,
+        Construct::When,
+        Construct::Conditional,
+        Construct::ValueDef,
+        Construct::Aggregate,
+        Construct::ForLoop,
+        Construct::IfStatement,
+        Construct::Unknown,
+    ];
+
+    /// How it reverses.
+    pub fn kind(self) -> Kind {
+        use Construct::*;
+        match self {
+            Copy | MinorUnits | ConvertUnit | SplitJoin | Concat | NumberText | Arithmetic
+            | Negation | LookupOneToOne | ValueDef => Kind::Exact,
+            Constant | Parameter => Kind::Dropped,
+            ConvertUnitRounded | ToZone | Multiply | LookupMarked | IgnoreCase | Fallback
+            | LossyFunction | Default | When | Conditional => Kind::Lossy,
+            LookupAmbiguous | Aggregate | ForLoop | IfStatement | Unknown => Kind::None,
+        }
+    }
+
+    /// The construct as the author writes it.
+    pub fn example(self) -> &'static str {
+        use Construct::*;
+        match self {
+            Copy => "`a.b = .x.y` (copy or rename, nested paths, `let` names)",
+            Constant => "`status = \"open\"`",
+            Parameter => "`tenant = $tenant`",
+            MinorUnits => "`from_minor_units(x, \"EUR\")`, `to_minor_units(x, \"EUR\")`",
+            ConvertUnit => "`convert_unit(x, \"lb\", \"kg\")`",
+            ConvertUnitRounded => "`convert_unit(x, \"lb\", \"kg\", 2)`",
+            ToZone => "`to_zone(x, \"Europe/Paris\")`",
+            SplitJoin => "`split(x, \",\")`, `join(x, \",\")`",
+            Concat => "`concat(\"SKU-\", x)`",
+            NumberText => "`to_number(x)`, `to_string(x)`",
+            Arithmetic => "`x + 1`, `x - 1`, `x / 100`",
+            Multiply => "`x * 3`",
+            Negation => "`not x`, `-x`",
+            LookupOneToOne => "`lookup(x, t)`, one key per value",
+            LookupMarked => "`lookup(x, t)`, several keys per value, `table t (reverse_first)`",
+            LookupAmbiguous => "`lookup(x, t)`, several keys per value, unmarked",
+            IgnoreCase => "`table t (ignore_case)`",
+            Fallback => "a table's fallback row `_ => v`",
+            LossyFunction => {
+                "`trim`, `lower`, `upper`, `title`, `round`, `truncate`, `nonempty`, `normalize_email`, ..."
+            }
+            Default => "`x ?? \"n/a\"`, `default \"n/a\"`",
+            When => "`when cond`",
+            Conditional => "`if c then f(x) else x` (both branches from one value)",
+            ValueDef => "a call of `def f(x) = ...`",
+            Aggregate => "`sum`, `count`, `first`, `last`, `min`, `max`, ...",
+            ForLoop => "`items = for x in .lines { ... }`",
+            IfStatement => "a rule inside `if cond { ... }`",
+            Unknown => "any other function or expression",
+        }
+    }
+
+    /// What the reverse does.
+    pub fn reverse(self) -> &'static str {
+        use Construct::*;
+        match self {
+            Copy => "copies the value back to the source path",
+            Constant => "dropped: nothing to write back",
+            Parameter => "dropped: nothing to write back",
+            MinorUnits => "the other of the two, same currency",
+            ConvertUnit => "`convert_unit` with the units swapped",
+            ConvertUnitRounded => "units swapped; the rounded digits are lost",
+            ToZone => {
+                "the same instant, written in the target's zone (the original offset is lost)"
+            }
+            SplitJoin => {
+                "the other of the two, same separator (exact when no element is empty or holds the separator)"
+            }
+            Concat => "the constants are cut off again",
+            NumberText => "the other of the two (`to_string` assumes the source was a number)",
+            Arithmetic => "the opposite operation",
+            Multiply => "division, which may round",
+            Negation => "the same operator",
+            LookupOneToOne => "the reversed table",
+            LookupMarked => "each value maps back to the first key written for it",
+            LookupAmbiguous => "not invertible: the checker lists the ambiguous values",
+            IgnoreCase => "the key as written in the table (the case typed is lost)",
+            Fallback => {
+                "the fallback value maps back to no key: the original is kept, else the record is rejected"
+            }
+            LossyFunction => "the target's value as it is",
+            Default => "the target's value as it is (a default may come back as a value)",
+            When => "written back only when the target has the field",
+            Conditional => "the target's value as it is",
+            ValueDef => "the reverse of its body",
+            Aggregate => "not invertible: many values to one",
+            ForLoop => "not invertible yet (element-by-element reverse is not built)",
+            IfStatement => "not invertible yet",
+            Unknown => "not invertible: no known inverse",
+        }
+    }
+}
+
+/// Functions that keep the value's meaning but lose detail: the reverse
+/// writes the target's value as it is.
+const LOSSY: &[&str] = &[
+    "trim",
+    "trim_start",
+    "trim_end",
+    "lower",
+    "upper",
+    "title",
+    "round",
+    "round_money",
+    "truncate",
+    "truncate_bytes",
+    "nonempty",
+    "normalize_email",
+    "normalize_phone",
+    "normalize_uuid",
+    "normalize_nfc",
+    "strip_control",
+    "to_ascii",
+    "abs",
+];
+
+/// Functions that make one value of many.
+const AGGREGATE: &[&str] = &[
+    "sum", "sum_by", "count", "first", "last", "min", "max", "length", "unique", "compact",
+    "flatten",
+];
+
+/// Where a value comes from, as far as the walk can tell.
+#[derive(Clone, Debug)]
+enum Flow {
+    /// From one source path, through conversions whose inverse is the
+    /// template (with [`HOLE`] for the value coming back).
+    Path {
+        path: Vec<String>,
+        inverse: String,
+        steps: Vec<Construct>,
+    },
+    /// A constant.
+    Const(Json),
+    /// A parameter.
+    Param,
+    /// Not invertible, and why.
+    None(Construct, String),
+}
+
+impl Flow {
+    fn root() -> Flow {
+        Flow::Path {
+            path: Vec::new(),
+            inverse: HOLE.to_string(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// Adds a step: the new inverse runs first on the way back.
+    fn then(self, step: Construct, inverse: impl Fn(&str) -> String) -> Flow {
+        match self {
+            Flow::Path {
+                path,
+                inverse: inner,
+                mut steps,
+            } => {
+                steps.push(step);
+                Flow::Path {
+                    path,
+                    inverse: inner.replace(HOLE, &inverse(HOLE)),
+                    steps,
+                }
+            }
+            Flow::Const(_) | Flow::Param => Flow::None(
+                Construct::Unknown,
+                "a conversion of a constant or parameter".to_string(),
+            ),
+            none @ Flow::None(..) => none,
+        }
+    }
+}
+
+/// A lookup table's reverse, as the derived mapping writes it.
+#[derive(Clone, Debug)]
+pub(crate) struct ReverseTable {
+    /// The forward table's name.
+    pub name: String,
+    /// value → the key it maps back to, in declaration order.
+    pub rows: Vec<(Json, Json)>,
+}
+
+/// What [`analyse`] found.
+pub(crate) struct Found {
+    pub fields: Vec<Field>,
+    pub tables: Vec<ReverseTable>,
+    /// Table name → its ambiguous values with their keys.
+    pub ambiguous: Vec<(String, Vec<(Json, Vec<Json>)>)>,
+}
+
+struct Walker<'p> {
+    program: &'p Program,
+    ast: &'p Ast,
+    text: &'p str,
+    fields: Vec<Field>,
+    tables: Vec<ReverseTable>,
+    ambiguous: Vec<(String, Vec<(Json, Vec<Json>)>)>,
+}
+
+/// Classifies every target field of a checked program.
+pub(crate) fn analyse(program: &Program) -> Found {
+    let Some(file) = program.files.first() else {
+        return Found {
+            fields: Vec::new(),
+            tables: Vec::new(),
+            ambiguous: Vec::new(),
+        };
+    };
+    let (ast, _) = syntax::parse(file);
+    let mut walker = Walker {
+        program,
+        ast: &ast,
+        text: &file.text,
+        fields: Vec::new(),
+        tables: Vec::new(),
+        ambiguous: Vec::new(),
+    };
+    let mut scope = HashMap::new();
+    let statements: Vec<&Statement> = ast.statements().collect();
+    walker.statements(&statements, &[], &mut scope, None);
+    let mut fields = walker.fields;
+    settle_shared_paths(&mut fields);
+    Found {
+        fields,
+        tables: walker.tables,
+        ambiguous: walker.ambiguous,
+    }
+}
+
+/// Two fields that write back the same source path (or one inside the
+/// other) cannot both: the exact one wins, then the first written; the
+/// others are reported as not invertible.
+fn settle_shared_paths(fields: &mut [Field]) {
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    order.sort_by_key(|&i| (fields[i].kind, i));
+    let mut taken: Vec<(Vec<String>, String)> = Vec::new();
+    for i in order {
+        if !fields[i].kind.writes_back() {
+            continue;
+        }
+        let Some(source) = fields[i].source.clone() else {
+            continue;
+        };
+        let overlap = taken.iter().find(|(path, _)| {
+            let n = path.len().min(source.len());
+            path[..n] == source[..n]
+        });
+        if let Some((_, by)) = overlap {
+            fields[i].why = format!(
+                "not invertible: `{}` is written back from `{by}`",
+                dotted(&source)
+            );
+            fields[i].kind = Kind::None;
+            fields[i].constructs.push(Construct::Unknown);
+        } else {
+            taken.push((source, fields[i].target.clone()));
+        }
+    }
+}
+
+pub(crate) fn dotted(path: &[String]) -> String {
+    if path.is_empty() {
+        return ".".to_string();
+    }
+    path.iter()
+        .map(|k| quote_key(k))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A key as a path segment: bare when it is a plain name, else quoted.
+pub(crate) fn quote_key(key: &str) -> String {
+    let plain = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&key);
+    if plain {
+        key.to_string()
+    } else {
+        Json::String(key.to_string()).to_string()
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "let", "if", "then", "else", "for", "in", "where", "match", "and", "or", "not", "true",
+    "false", "null", "def", "table", "param", "policy", "import", "from", "required", "optional",
+    "nullable", "default", "when",
+];
+
+impl<'p> Walker<'p> {
+    fn statements(
+        &mut self,
+        statements: &[&Statement],
+        prefix: &[String],
+        scope: &mut HashMap<String, Flow>,
+        inside_if: Option<&str>,
+    ) {
+        for statement in statements {
+            match statement {
+                Statement::Let(l) => {
+                    let flow = self.expr(&l.value, scope);
+                    scope.insert(l.name.name.clone(), flow);
+                }
+                Statement::If(i) => {
+                    let mut blocks: Vec<&Block> = vec![&i.then];
+                    let mut other = i.otherwise.as_ref();
+                    while let Some(o) = other {
+                        match o {
+                            syntax::Else::Block(b) => {
+                                blocks.push(b);
+                                other = None;
+                            }
+                            syntax::Else::If(inner) => {
+                                blocks.push(&inner.then);
+                                other = inner.otherwise.as_ref();
+                            }
+                        }
+                    }
+                    for block in blocks {
+                        let inner: Vec<&Statement> = block.statements.iter().collect();
+                        self.statements(&inner, prefix, &mut scope.clone(), Some("if"));
+                    }
+                }
+                Statement::Rule(rule) => {
+                    let mut target = prefix.to_vec();
+                    target.extend(rule.target.keys.iter().map(|k| k.name.clone()));
+                    if let ExprKind::Block(block) = &rule.value.kind {
+                        let inner: Vec<&Statement> = block.statements.iter().collect();
+                        self.statements(&inner, &target, &mut scope.clone(), inside_if);
+                        continue;
+                    }
+                    let mut flow = if inside_if.is_some() {
+                        Flow::None(
+                            Construct::IfStatement,
+                            "written inside an `if` statement".to_string(),
+                        )
+                    } else {
+                        self.expr(&rule.value, scope)
+                    };
+                    for option in &rule.options {
+                        match option {
+                            RuleOption::Default(_) => {
+                                flow = flow.then(Construct::Default, |h| h.to_string());
+                            }
+                            RuleOption::When(_) => {
+                                flow = flow.then(Construct::When, |h| h.to_string());
+                            }
+                            _ => {}
+                        }
+                    }
+                    let (line, column) = line_column(self.text, rule.span.start);
+                    self.fields.push(field(target, flow, line, column));
+                }
+            }
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr, scope: &HashMap<String, Flow>) -> Flow {
+        match &expr.kind {
+            ExprKind::Literal(value) => Flow::Const(value.clone()),
+            ExprKind::Root => Flow::root(),
+            ExprKind::Param(_) => Flow::Param,
+            ExprKind::Variable(name) => scope.get(name).cloned().unwrap_or_else(|| {
+                Flow::None(Construct::Unknown, format!("`{name}` is not a `let` name"))
+            }),
+            ExprKind::Group(inner) => self.expr(inner, scope),
+            ExprKind::Access(base, accessor) => {
+                let base = self.expr(base, scope);
+                match (base, accessor) {
+                    (
+                        Flow::Path {
+                            mut path,
+                            inverse,
+                            steps,
+                        },
+                        Accessor::Field(name),
+                    ) if inverse == HOLE && steps.iter().all(|s| *s == Construct::Copy) => {
+                        path.push(name.clone());
+                        Flow::Path {
+                            path,
+                            inverse,
+                            steps,
+                        }
+                    }
+                    (none @ Flow::None(..), _) => none,
+                    (_, Accessor::Field(name)) => Flow::None(
+                        Construct::Unknown,
+                        format!("`.{name}` read from a converted value"),
+                    ),
+                    _ => Flow::None(
+                        Construct::Unknown,
+                        "an index (`[0]`, `[*]`) into a list".to_string(),
+                    ),
+                }
+            }
+            ExprKind::Pipe(value, call) => match &call.kind {
+                ExprKind::Variable(name) => self.call(name, &[value], scope),
+                ExprKind::Call(name, args) => {
+                    let mut all: Vec<&Expr> = vec![value];
+                    for a in args {
+                        match &a.value {
+                            ArgumentValue::Expr(e) if a.name.is_none() => all.push(e),
+                            _ => {
+                                return Flow::None(
+                                    Construct::Unknown,
+                                    format!("`{}` with a named or lambda argument", name.name),
+                                );
+                            }
+                        }
+                    }
+                    self.call(&name.name, &all, scope)
+                }
+                _ => Flow::None(Construct::Unknown, "a pipe into a non-call".to_string()),
+            },
+            ExprKind::Call(name, args) => {
+                let mut all: Vec<&Expr> = Vec::new();
+                for a in args {
+                    match &a.value {
+                        ArgumentValue::Expr(e) if a.name.is_none() => all.push(e),
+                        _ => {
+                            return Flow::None(
+                                Construct::Unknown,
+                                format!("`{}` with a named or lambda argument", name.name),
+                            );
+                        }
+                    }
+                }
+                self.call(&name.name, &all, scope)
+            }
+            ExprKind::Unary(op, inner) => {
+                let flow = self.expr(inner, scope);
+                match op {
+                    UnaryOp::Not => flow.then(Construct::Negation, |h| format!("not {h}")),
+                    UnaryOp::Neg => flow.then(Construct::Negation, |h| format!("-{h}")),
+                }
+            }
+            ExprKind::Binary(op, left, right) => self.binary(*op, left, right, scope),
+            ExprKind::If(_, then, otherwise) => {
+                let Some(otherwise) = otherwise else {
+                    return Flow::None(Construct::Unknown, "`if` without `else`".to_string());
+                };
+                let (a, b) = (self.expr(then, scope), self.expr(otherwise, scope));
+                match (a, b) {
+                    (Flow::Path { path: p, .. }, Flow::Path { path: q, .. }) if p == q => {
+                        Flow::Path {
+                            path: p,
+                            inverse: HOLE.to_string(),
+                            steps: vec![Construct::Conditional],
+                        }
+                    }
+                    _ => Flow::None(
+                        Construct::Unknown,
+                        "an `if` whose branches are not one source value".to_string(),
+                    ),
+                }
+            }
+            ExprKind::For(_) => Flow::None(Construct::ForLoop, "a `for` loop".to_string()),
+            ExprKind::Block(_) => Flow::None(Construct::Unknown, "a nested block".to_string()),
+            ExprKind::List(_) | ExprKind::Object(_) | ExprKind::Match(..) => Flow::None(
+                Construct::Unknown,
+                "a list, object or `match` expression".to_string(),
+            ),
+            #[allow(unreachable_patterns)]
+            _ => Flow::None(
+                Construct::Unknown,
+                "an expression mapc cannot reverse".to_string(),
+            ),
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        scope: &HashMap<String, Flow>,
+    ) -> Flow {
+        let (a, b) = (self.expr(left, scope), self.expr(right, scope));
+        match (op, a, b) {
+            (BinaryOp::Coalesce, path @ Flow::Path { .. }, Flow::Const(_)) => {
+                path.then(Construct::Default, |h| h.to_string())
+            }
+            (op, path @ Flow::Path { .. }, Flow::Const(Json::Number(n))) => {
+                let n = n.to_string();
+                match op {
+                    BinaryOp::Add => path.then(Construct::Arithmetic, |h| format!("({h} - {n})")),
+                    BinaryOp::Sub => path.then(Construct::Arithmetic, |h| format!("({h} + {n})")),
+                    BinaryOp::Div => path.then(Construct::Arithmetic, |h| format!("({h} * {n})")),
+                    BinaryOp::Mul => path.then(Construct::Multiply, |h| format!("({h} / {n})")),
+                    other => Flow::None(
+                        Construct::Unknown,
+                        format!("the operator `{}`", other.symbol()),
+                    ),
+                }
+            }
+            (BinaryOp::Add, Flow::Const(Json::Number(n)), path @ Flow::Path { .. }) => {
+                path.then(Construct::Arithmetic, |h| format!("({h} - {n})"))
+            }
+            (_, none @ Flow::None(..), _) | (_, _, none @ Flow::None(..)) => none,
+            (op, _, _) => Flow::None(
+                Construct::Unknown,
+                format!("`{}` over more than one source value", op.symbol()),
+            ),
+        }
+    }
+
+    fn call(&mut self, name: &str, args: &[&Expr], scope: &HashMap<String, Flow>) -> Flow {
+        let Some(first) = args.first() else {
+            return Flow::None(Construct::Unknown, format!("`{name}()` reads no value"));
+        };
+        let consts: Option<Vec<Json>> = args[1..]
+            .iter()
+            .map(|a| match &a.kind {
+                ExprKind::Literal(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        let lit = |i: usize| -> String {
+            consts
+                .as_ref()
+                .and_then(|c| c.get(i))
+                .map_or_else(String::new, Json::to_string)
+        };
+        if let Some(def) = self.value_def(name) {
+            return self.inline_def(def, args, scope);
+        }
+        if name == "lookup" {
+            return self.lookup(first, args.get(1), scope);
+        }
+        if name == "concat" {
+            return self.concat(args, scope);
+        }
+        let flow = self.expr(first, scope);
+        if consts.is_none() {
+            return match flow {
+                none @ Flow::None(..) => none,
+                _ => Flow::None(
+                    Construct::Unknown,
+                    format!("`{name}` with a setting read from the record"),
+                ),
+            };
+        }
+        match (name, args.len()) {
+            ("from_minor_units", 2) => flow.then(Construct::MinorUnits, |h| {
+                format!("to_minor_units({h}, {})", lit(0))
+            }),
+            ("to_minor_units", 2) => flow.then(Construct::MinorUnits, |h| {
+                format!("from_minor_units({h}, {})", lit(0))
+            }),
+            ("convert_unit", 3) => flow.then(Construct::ConvertUnit, |h| {
+                format!("convert_unit({h}, {}, {})", lit(1), lit(0))
+            }),
+            ("convert_unit", 4 | 5) => flow.then(Construct::ConvertUnitRounded, |h| {
+                format!("convert_unit({h}, {}, {})", lit(1), lit(0))
+            }),
+            ("to_zone", 2) => flow.then(Construct::ToZone, |h| h.to_string()),
+            ("split", 2) => flow.then(Construct::SplitJoin, |h| format!("join({h}, {})", lit(0))),
+            ("join", 2) => flow.then(Construct::SplitJoin, |h| format!("split({h}, {})", lit(0))),
+            ("to_number", 1) => flow.then(Construct::NumberText, |h| format!("to_string({h})")),
+            ("to_string", 1) => flow.then(Construct::NumberText, |h| format!("to_number({h})")),
+            (lossy, _) if LOSSY.contains(&lossy) => {
+                flow.then(Construct::LossyFunction, |h| h.to_string())
+            }
+            (aggregate, _) if AGGREGATE.contains(&aggregate) => Flow::None(
+                Construct::Aggregate,
+                format!("`{aggregate}` makes one value of many"),
+            ),
+            _ => match flow {
+                none @ Flow::None(..) => none,
+                _ => Flow::None(Construct::Unknown, format!("`{name}` has no known inverse")),
+            },
+        }
+    }
+
+    fn value_def(&self, name: &str) -> Option<&'p syntax::Def> {
+        let ast: &'p Ast = self.ast;
+        ast.items.iter().find_map(|item| match item {
+            Item::Def(def) if def.name.name == name && matches!(def.body, DefBody::Value(_)) => {
+                Some(def)
+            }
+            _ => None,
+        })
+    }
+
+    fn inline_def(
+        &mut self,
+        def: &syntax::Def,
+        args: &[&Expr],
+        scope: &HashMap<String, Flow>,
+    ) -> Flow {
+        let DefBody::Value(body) = &def.body else {
+            return Flow::None(Construct::Unknown, "a block def".to_string());
+        };
+        if def.params.len() != args.len() {
+            return Flow::None(Construct::Unknown, "a def call".to_string());
+        }
+        let mut inner: HashMap<String, Flow> = HashMap::new();
+        for (param, arg) in def.params.iter().zip(args) {
+            inner.insert(param.name.clone(), self.expr(arg, scope));
+        }
+        self.expr(body, &inner)
+            .then(Construct::ValueDef, |h| h.to_string())
+    }
+
+    fn concat(&mut self, args: &[&Expr], scope: &HashMap<String, Flow>) -> Flow {
+        let mut prefix = String::new();
+        let mut suffix = String::new();
+        let mut value: Option<Flow> = None;
+        for arg in args {
+            match (&arg.kind, &value) {
+                (ExprKind::Literal(Json::String(s)), None) => prefix.push_str(s),
+                (ExprKind::Literal(Json::String(s)), Some(_)) => suffix.push_str(s),
+                (_, None) => value = Some(self.expr(arg, scope)),
+                (_, Some(_)) => {
+                    return Flow::None(
+                        Construct::Unknown,
+                        "`concat` of more than one value".to_string(),
+                    );
+                }
+            }
+        }
+        let Some(flow) = value else {
+            return Flow::Const(Json::String(prefix + &suffix));
+        };
+        let (p, s) = (prefix.chars().count(), suffix.chars().count());
+        flow.then(Construct::Concat, |h| {
+            if s == 0 {
+                format!("substring({h}, {p})")
+            } else {
+                format!("substring({h}, {p}, length({h}) - {})", p + s)
+            }
+        })
+    }
+
+    fn lookup(
+        &mut self,
+        value: &Expr,
+        table: Option<&&Expr>,
+        scope: &HashMap<String, Flow>,
+    ) -> Flow {
+        let name = match table.map(|t| &t.kind) {
+            Some(ExprKind::Variable(name)) => name.clone(),
+            _ => return Flow::None(Construct::Unknown, "a lookup of no named table".to_string()),
+        };
+        let Some(table) = self.program.tables.iter().find(|t| t.name == name) else {
+            return Flow::None(Construct::Unknown, format!("table `{name}` is imported"));
+        };
+        let marked = self.ast.items.iter().any(|item| match item {
+            Item::Table(t) => {
+                t.name.name == name && t.options.iter().any(|o| o.name == "reverse_first")
+            }
+            _ => false,
+        });
+        let (rows, ambiguous) = reverse_rows(table);
+        if !ambiguous.is_empty() && !self.ambiguous.iter().any(|(n, _)| *n == name) {
+            self.ambiguous.push((name.clone(), ambiguous.clone()));
+        }
+        let flow = self.expr(value, scope);
+        if !ambiguous.is_empty() && !marked {
+            return match flow {
+                none @ Flow::None(..) => none,
+                _ => Flow::None(
+                    Construct::LookupAmbiguous,
+                    format!(
+                        "table `{name}` maps {} values back to more than one key",
+                        ambiguous.len()
+                    ),
+                ),
+            };
+        }
+        if !self.tables.iter().any(|t| t.name == name) {
+            self.tables.push(ReverseTable {
+                name: name.clone(),
+                rows,
+            });
+        }
+        let step = if ambiguous.is_empty() {
+            Construct::LookupOneToOne
+        } else {
+            Construct::LookupMarked
+        };
+        let reverse = reverse_table_name(&name);
+        let mut flow = flow.then(step, |h| format!("lookup({h}, {reverse})"));
+        if table.ignore_case {
+            flow = flow.then(Construct::IgnoreCase, |h| h.to_string());
+        }
+        if table.fallback.is_some() {
+            flow = flow.then(Construct::Fallback, |h| h.to_string());
+        }
+        flow
+    }
+}
+
+/// The name of a table's reverse in the derived mapping.
+pub(crate) fn reverse_table_name(name: &str) -> String {
+    format!("{name}_reverse")
+}
+
+/// value → first key, and the values with more than one key.
+#[allow(clippy::type_complexity)]
+fn reverse_rows(table: &Table) -> (Vec<(Json, Json)>, Vec<(Json, Vec<Json>)>) {
+    let mut rows: Vec<(Json, Vec<Json>)> = Vec::new();
+    for key in &table.keys {
+        let Some(value) = table.get(&crate::eval::Value::from_json(key)) else {
+            continue;
+        };
+        match rows.iter_mut().find(|(v, _)| v == value) {
+            Some((_, keys)) => keys.push(key.clone()),
+            None => rows.push((value.clone(), vec![key.clone()])),
+        }
+    }
+    let ambiguous = rows.iter().filter(|(_, k)| k.len() > 1).cloned().collect();
+    let rows = rows
+        .into_iter()
+        .map(|(v, mut k)| (v, k.swap_remove(0)))
+        .collect();
+    (rows, ambiguous)
+}
+
+fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
+    let name = dotted(&target);
+    match flow {
+        Flow::Path {
+            path,
+            inverse,
+            steps,
+        } => {
+            let mut steps = steps;
+            if steps.is_empty() {
+                steps.push(Construct::Copy);
+            }
+            let kind = steps.iter().map(|s| s.kind()).max().unwrap_or(Kind::Exact);
+            let mut lossy: Vec<&str> = Vec::new();
+            for s in steps.iter().filter(|s| s.kind() == Kind::Lossy) {
+                if !lossy.contains(&s.reverse()) {
+                    lossy.push(s.reverse());
+                }
+            }
+            let why = if lossy.is_empty() {
+                format!("exact: from `{}`", dotted_source(&path))
+            } else {
+                format!(
+                    "lossy: from `{}`; {}",
+                    dotted_source(&path),
+                    lossy.join("; ")
+                )
+            };
+            Field {
+                target: name,
+                target_path: target,
+                kind,
+                source: Some(path),
+                why,
+                constructs: steps,
+                inverse,
+                line,
+                column,
+            }
+        }
+        Flow::Const(_) | Flow::Param => Field {
+            target: name,
+            target_path: target,
+            kind: Kind::Dropped,
+            source: None,
+            why: if matches!(flow, Flow::Param) {
+                "dropped: a parameter".to_string()
+            } else {
+                "dropped: a constant".to_string()
+            },
+            constructs: vec![if matches!(flow, Flow::Param) {
+                Construct::Parameter
+            } else {
+                Construct::Constant
+            }],
+            inverse: String::new(),
+            line,
+            column,
+        },
+        Flow::None(construct, why) => Field {
+            target: name,
+            target_path: target,
+            kind: Kind::None,
+            source: None,
+            why: format!("not invertible: {why}"),
+            constructs: vec![construct],
+            inverse: String::new(),
+            line,
+            column,
+        },
+    }
+}
+
+fn dotted_source(path: &[String]) -> String {
+    if path.is_empty() {
+        ".".to_string()
+    } else {
+        format!(".{}", dotted(path))
+    }
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

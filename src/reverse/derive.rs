@@ -1,0 +1,62 @@
+//! The derived reverse mapping, as `.map` text: one rule per field that
+//! writes back, from the target record to the source path.
+
+use super::Analysis;
+use super::analysis::{HOLE, dotted, quote_key, reverse_table_name};
+use serde_json::Value as Json;
+use std::fmt::Write;
+
+/// The reverse mapping's text. It reads a target record and writes the
+/// source fields the forward mapping reads; `mapc check` accepts it.
+pub(crate) fn text(analysis: &Analysis, name: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# The reverse of {name}, derived by `mapc reverse`.");
+    let _ = writeln!(
+        out,
+        "# It maps a target record back to the source fields the mapping reads."
+    );
+    for table in &analysis.tables {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "table {} {{", reverse_table_name(&table.name));
+        for (value, key) in &table.rows {
+            let _ = writeln!(out, "  {} => {}", literal(value), literal(key));
+        }
+        let _ = writeln!(out, "}}");
+    }
+    let _ = writeln!(out);
+    let mut any = false;
+    for field in analysis.fields.iter().filter(|f| f.kind.writes_back()) {
+        let Some(source) = &field.source else {
+            continue;
+        };
+        if source.is_empty() {
+            continue;
+        }
+        let read = format!(
+            ".{}",
+            field
+                .target_path
+                .iter()
+                .map(|k| quote_key(k))
+                .collect::<Vec<_>>()
+                .join(".")
+        );
+        let value = field.inverse.replace(HOLE, &read);
+        let _ = writeln!(
+            out,
+            "{} = {value}  optional  # {}: {}",
+            dotted(source),
+            field.kind.name(),
+            field.target
+        );
+        any = true;
+    }
+    if !any {
+        let _ = writeln!(out, "# no field can be mapped back");
+    }
+    out
+}
+
+fn literal(value: &Json) -> String {
+    value.to_string()
+}

@@ -1,0 +1,86 @@
+//! The lens `put`: a target record written back into its original.
+
+use super::Reverse;
+use crate::eval::ApplyError;
+use serde_json::{Map, Value as Json};
+use std::fmt;
+
+/// Why a target record could not be written back.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PutError {
+    /// The derived reverse mapping failed on the record.
+    Reverse(ApplyError),
+    /// The derived reverse mapping did not compile (a bug in mapc).
+    Derive(String),
+}
+
+impl fmt::Display for PutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PutError::Reverse(e) => write!(f, "the reverse mapping failed: {e}"),
+            PutError::Derive(e) => write!(f, "the derived reverse mapping is invalid: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PutError {}
+
+pub(crate) fn put(
+    reverse: &Reverse,
+    env: &crate::Env,
+    target: &Json,
+    original: &Json,
+) -> Result<Json, PutError> {
+    let back = reverse.get_back(target)?;
+    // the original's forward image; when the original does not map, every
+    // covered field is written from the target
+    let image = reverse.forward.apply_with(original, env).ok();
+    let mut out = original.clone();
+    for field in &reverse.analysis.fields {
+        if !field.kind.writes_back() {
+            continue;
+        }
+        let Some(source) = &field.source else {
+            continue;
+        };
+        let wanted = get(target, &field.target_path);
+        let had = image.as_ref().and_then(|i| get(i, &field.target_path));
+        if wanted.is_some() && wanted == had {
+            continue; // unchanged: the original keeps its value (GetPut)
+        }
+        if let Some(value) = get(&back, source) {
+            set(&mut out, source, value.clone());
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn get<'j>(json: &'j Json, path: &[String]) -> Option<&'j Json> {
+    path.iter().try_fold(json, |j, k| j.as_object()?.get(k))
+}
+
+/// Sets `path` in `json`, making objects on the way; a non-object on the
+/// way is replaced by an object.
+pub(crate) fn set(json: &mut Json, path: &[String], value: Json) {
+    let Some((last, init)) = path.split_last() else {
+        *json = value;
+        return;
+    };
+    let mut node = json;
+    for key in init {
+        if !node.is_object() {
+            *node = Json::Object(Map::new());
+        }
+        let Json::Object(map) = node else { return };
+        node = map
+            .entry(key.clone())
+            .or_insert_with(|| Json::Object(Map::new()));
+    }
+    if !node.is_object() {
+        *node = Json::Object(Map::new());
+    }
+    if let Json::Object(map) = node {
+        map.insert(last.clone(), value);
+    }
+}
