@@ -664,8 +664,14 @@ impl<'p> Walker<'p> {
             ("convert_unit", 3) => flow.then(Construct::ConvertUnit, |h| {
                 format!("convert_unit({h}, {}, {})", lit(1), lit(0))
             }),
-            ("convert_unit", 4 | 5) => flow.then(Construct::ConvertUnitRounded, |h| {
-                format!("convert_unit({h}, {}, {})", lit(1), lit(0))
+            ("convert_unit", 5) => flow.then(Construct::ConvertUnitRounded, |h| {
+                format!(
+                    "convert_unit({h}, {}, {}, {}, {})",
+                    lit(1),
+                    lit(0),
+                    lit(2),
+                    lit(3)
+                )
             }),
             ("to_zone", 2) => flow.then(Construct::ToZone, |h| h.to_string()),
             ("split", 2) => flow.then(Construct::SplitJoin, |h| format!("join({h}, {})", lit(0))),
@@ -776,7 +782,8 @@ impl<'p> Walker<'p> {
                 _ => Flow::None(
                     Construct::LookupAmbiguous,
                     format!(
-                        "table `{name}` maps {} values back to more than one key",
+                        "table `{name}` has {} value(s) with more than one key \
+                         (mark the table `reverse_first` to map each back to its first key)",
                         ambiguous.len()
                     ),
                 ),

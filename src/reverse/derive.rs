@@ -42,9 +42,16 @@ pub(crate) fn text(analysis: &Analysis, name: &str) -> String {
                 .join(".")
         );
         let value = field.inverse.replace(HOLE, &read);
+        // a conversion of a missing value may still give one (`not`): the
+        // rule is written only when the target has the field
+        let guard = if field.inverse == HOLE {
+            String::new()
+        } else {
+            format!("  when exists({read})")
+        };
         let _ = writeln!(
             out,
-            "{} = {value}  optional  # {}: {}",
+            "{} = {value}  optional{guard}  # {}: {}",
             dotted(source),
             field.kind.name(),
             field.target
@@ -54,7 +61,8 @@ pub(crate) fn text(analysis: &Analysis, name: &str) -> String {
     if !any {
         let _ = writeln!(out, "# no field can be mapped back");
     }
-    out
+    // the canonical layout, so that `mapc fmt --check` accepts it as it is
+    crate::format::format(&out).unwrap_or(out)
 }
 
 fn literal(value: &Json) -> String {

@@ -32,11 +32,14 @@ pub(crate) fn put(
     target: &Json,
     original: &Json,
 ) -> Result<Json, PutError> {
-    let back = reverse.get_back(target)?;
     // the original's forward image; when the original does not map, every
     // covered field is written from the target
     let image = reverse.forward.apply_with(original, env).ok();
-    let mut out = original.clone();
+    // a field whose target value equals the original's image keeps the
+    // original's value (GetPut): it is not mapped back at all, so that a
+    // value with no reverse (a table's fallback) cannot fail the record
+    let mut changed = target.clone();
+    let mut write = Vec::new();
     for field in &reverse.analysis.fields {
         if !field.kind.writes_back() {
             continue;
@@ -46,14 +49,37 @@ pub(crate) fn put(
         };
         let wanted = get(target, &field.target_path);
         let had = image.as_ref().and_then(|i| get(i, &field.target_path));
-        if wanted.is_some() && wanted == had {
-            continue; // unchanged: the original keeps its value (GetPut)
+        if wanted.is_none() || wanted == had {
+            // unchanged, or not in the target: the original's value stays
+            remove(&mut changed, &field.target_path);
+        } else {
+            write.push(source);
         }
+    }
+    let back = reverse.get_back(&changed)?;
+    let mut out = original.clone();
+    for source in write {
         if let Some(value) = get(&back, source) {
             set(&mut out, source, value.clone());
         }
     }
     Ok(out)
+}
+
+fn remove(json: &mut Json, path: &[String]) {
+    let Some((last, init)) = path.split_last() else {
+        return;
+    };
+    let mut node = json;
+    for key in init {
+        match node.as_object_mut().and_then(|m| m.get_mut(key)) {
+            Some(next) => node = next,
+            None => return,
+        }
+    }
+    if let Some(map) = node.as_object_mut() {
+        map.remove(last);
+    }
 }
 
 pub(crate) fn get<'j>(json: &'j Json, path: &[String]) -> Option<&'j Json> {
