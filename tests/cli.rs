@@ -29,6 +29,11 @@ macro_rules! cases {
 
 cases! {
     apply_object,
+    reverse_table,
+    reverse_json,
+    reverse_emit,
+    apply_reverse,
+    apply_reverse_onto,
     apply_array_bad_record,
     apply_ndjson_errors,
     apply_ndjson_fail,

@@ -297,3 +297,29 @@ proptest! {
         prop_assert_eq!(&written["not_mapped"], &s["not_mapped"]);
     }
 }
+
+const MARKERS: (&str, &str) = ("<!-- reverse:start -->\n", "<!-- reverse:end -->");
+
+/// The README's invertibility table is the one the analysis reads.
+#[test]
+fn the_readme_table_is_generated() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md is readable");
+    let start = readme.find(MARKERS.0).expect("a reverse:start marker") + MARKERS.0.len();
+    let end = readme[start..]
+        .find(MARKERS.1)
+        .expect("a reverse:end marker")
+        + start;
+    let expected = reverse::table_markdown();
+    if readme[start..end] == expected {
+        return;
+    }
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).expect("README.md is writable");
+        return;
+    }
+    panic!(
+        "the README's invertibility table is stale; run `UPDATE_README=1 cargo test --test reverse`"
+    );
+}

@@ -292,12 +292,16 @@ pub(crate) struct ReverseTable {
     pub rows: Vec<(Json, Json)>,
 }
 
+/// A table's name with its values that have more than one key, each
+/// with its keys.
+pub(crate) type Ambiguity = (String, Vec<(Json, Vec<Json>)>);
+
 /// What [`analyse`] found.
 pub(crate) struct Found {
     pub fields: Vec<Field>,
     pub tables: Vec<ReverseTable>,
     /// Table name → its ambiguous values with their keys.
-    pub ambiguous: Vec<(String, Vec<(Json, Vec<Json>)>)>,
+    pub ambiguous: Vec<Ambiguity>,
 }
 
 struct Walker<'p> {
@@ -306,7 +310,7 @@ struct Walker<'p> {
     text: &'p str,
     fields: Vec<Field>,
     tables: Vec<ReverseTable>,
-    ambiguous: Vec<(String, Vec<(Json, Vec<Json>)>)>,
+    ambiguous: Vec<Ambiguity>,
 }
 
 /// Classifies every target field of a checked program.

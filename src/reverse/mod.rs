@@ -125,11 +125,10 @@ impl Analysis {
         let mut out = String::new();
         for f in &self.fields {
             out.push_str(&format!(
-                "{:width$}  {:7}  {}:{}  {}\n",
+                "{:width$}  {:7}  {:7}  {}\n",
                 f.target,
                 f.kind.name(),
-                f.line,
-                f.column,
+                format!("{}:{}", f.line, f.column),
                 f.why
             ));
         }
@@ -153,7 +152,7 @@ impl Analysis {
             "fields": self.fields.iter().map(|f| json!({
                 "target": f.target,
                 "kind": f.kind.name(),
-                "source": f.source.as_ref().map(|s| analysis::dotted(s)),
+                "source": f.source.as_ref().map(|s| format!(".{}", analysis::dotted(s))),
                 "why": f.why,
                 "line": f.line,
                 "column": f.column,
@@ -170,6 +169,22 @@ impl Analysis {
     pub fn reverse_mapping(&self, name: &str) -> String {
         derive::text(self, name)
     }
+}
+
+/// The invertibility table of the language, as Markdown: one row per
+/// [`Construct`], from the same rows the analysis reads (the README shows
+/// it).
+pub fn table_markdown() -> String {
+    let mut out = String::from("| construct | maps back | the reverse |\n|---|---|---|\n");
+    for c in Construct::ALL {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            c.example(),
+            c.kind().name(),
+            c.reverse()
+        ));
+    }
+    out
 }
 
 /// Classifies every target field of `mapping`.
@@ -221,7 +236,34 @@ impl Reverse {
     /// The reverse fails on this record (a value no table key maps to, a
     /// text that is not a number, ...).
     pub fn get_back(&self, target: &Json) -> Result<Json, PutError> {
-        self.derived.apply(target).map_err(PutError::Reverse)
+        self.derived.apply(target).map_err(|error| {
+            let message = self.explain(&error);
+            PutError::Reverse(error, message)
+        })
+    }
+
+    /// An error of the derived mapping in the forward mapping's words.
+    fn explain(&self, error: &crate::ApplyError) -> String {
+        let mut parts = Vec::new();
+        for e in &error.errors {
+            let field = self.analysis.fields.iter().find(|f| {
+                f.kind.writes_back() && f.source.as_ref().map(|s| s.join(".")) == e.target
+            });
+            let value = e.value.as_deref().unwrap_or("(none)");
+            parts.push(match field {
+                Some(f) => format!(
+                    "{}: target field `{}` (line {}:{}) = {value} does not map back to `.{}`: {}",
+                    e.code.as_str(),
+                    f.target,
+                    f.line,
+                    f.column,
+                    analysis::dotted(f.source.as_deref().unwrap_or_default()),
+                    e.message
+                ),
+                None => format!("{}: {}", e.code.as_str(), e.message),
+            });
+        }
+        parts.join("; ")
     }
 
     /// Writes `target` back into `original` (the lens `put`).

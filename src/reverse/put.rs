@@ -9,8 +9,9 @@ use std::fmt;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PutError {
-    /// The derived reverse mapping failed on the record.
-    Reverse(ApplyError),
+    /// The derived reverse mapping failed on the record: the error, and
+    /// the same in words naming the forward mapping's target fields.
+    Reverse(ApplyError, String),
     /// The derived reverse mapping did not compile (a bug in mapc).
     Derive(String),
 }
@@ -18,7 +19,7 @@ pub enum PutError {
 impl fmt::Display for PutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PutError::Reverse(e) => write!(f, "the reverse mapping failed: {e}"),
+            PutError::Reverse(_, message) => f.write_str(message),
             PutError::Derive(e) => write!(f, "the derived reverse mapping is invalid: {e}"),
         }
     }
