@@ -60,7 +60,8 @@ fn every_field_is_classified() {
         ("cased", "lossy"),
         ("replaced", "none"),
         ("total_lines", "none"),
-        ("lines", "none"),
+        ("lines", "exact"),
+        ("paid", "none"),
         ("kind", "dropped"),
         ("tenant", "dropped"),
         ("tier", "none"),
@@ -171,6 +172,25 @@ fn a_fallback_value_that_changed_is_rejected() {
     );
 }
 
+#[test]
+fn a_loop_is_written_back_element_by_element() {
+    let mapping = Mapping::compile("lines = for l in .items {\n  sku = l.sku | trim\n}\n").unwrap();
+    let reverse = Reverse::new(&mapping).unwrap();
+    let original = json!({"items": [{"sku": " A ", "note": "x"}, {"sku": "B", "note": "y"}]});
+    // the first element unchanged, the second changed, a third added
+    let target = json!({"lines": [{"sku": "A"}, {"sku": "C"}, {"sku": "D"}]});
+    assert_eq!(
+        reverse.put(&Env::new(), &target, &original).unwrap(),
+        json!({"items": [{"sku": " A ", "note": "x"}, {"sku": "C", "note": "y"}, {"sku": "D"}]})
+    );
+    // a shorter list drops the original's extra elements
+    let target = json!({"lines": [{"sku": "A"}]});
+    assert_eq!(
+        reverse.put(&Env::new(), &target, &original).unwrap(),
+        json!({"items": [{"sku": " A ", "note": "x"}]})
+    );
+}
+
 /// Numbers compare by value (`2.50` == `2.5`), everything else exactly.
 fn same(a: &Json, b: &Json) -> bool {
     match (a, b) {
@@ -228,6 +248,7 @@ prop_compose! {
         loud in "[a-zA-Z]{1,4}",
         cased in "[a-zA-Z]{1,4}",
         extra in "[a-z]{0,6}",
+        items in proptest::collection::vec(("[A-Z]{1,3}", "[a-z]{0,3}", any::<bool>()), 0..4),
     ) -> Json {
         let mut s = json!({
             "id": id,
@@ -251,7 +272,7 @@ prop_compose! {
             "cased": cased,
             "r": "banana",
             "numbers": [1, 2],
-            "items": [{"sku": "A"}],
+            "items": items.iter().map(|(sku, note, paid)| json!({"sku": sku, "note": note, "paid": paid})).collect::<Vec<_>>(),
             "vip": false,
             "not_mapped": {"kept": extra},
         });
@@ -284,7 +305,7 @@ proptest! {
         let again = mapping.apply_with(&written, &env).unwrap();
         // exact fields, and the lossy ones whose reverse writes the target's
         // value as it is or the first key of a table (not the rounding ones)
-        let lossy_put_get = ["local", "size", "code", "email", "nick", "fallback", "gated", "loud", "cased"];
+        let lossy_put_get = ["lines", "local", "size", "code", "email", "nick", "fallback", "gated", "loud", "cased"];
         for field in reverse.analysis().fields.iter().filter(|f| f.kind == Kind::Exact || lossy_put_get.contains(&f.target.as_str())) {
             let want = field.target_path.iter().try_fold(&view, |j, k| j.get(k));
             let got = field.target_path.iter().try_fold(&again, |j, k| j.get(k));

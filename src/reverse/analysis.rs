@@ -16,6 +16,9 @@ use crate::syntax::{
 use serde_json::Value as Json;
 use std::collections::HashMap;
 
+/// The first key of a path read from a `for` loop's element.
+const ELEMENT: &str = "\u{0}element";
+
 /// The placeholder for "the value coming back" in an inverse template.
 pub(crate) const HOLE: &str = "\u{0}";
 
@@ -72,8 +75,10 @@ pub enum Construct {
     ValueDef,
     /// `sum`, `count`, `first`, ...: many values to one.
     Aggregate,
-    /// A `for` loop.
+    /// A `for` loop without `where` or an index: element by element.
     ForLoop,
+    /// A `for` loop with `where`, an index, or reading outside its element.
+    ForFiltered,
     /// A rule inside an `if` statement.
     IfStatement,
     /// Anything else: a function without a known inverse, an expression
@@ -109,6 +114,7 @@ impl Construct {
         Construct::ValueDef,
         Construct::Aggregate,
         Construct::ForLoop,
+        Construct::ForFiltered,
         Construct::IfStatement,
         Construct::Unknown,
     ];
@@ -118,11 +124,11 @@ impl Construct {
         use Construct::*;
         match self {
             Copy | MinorUnits | ConvertUnit | SplitJoin | Concat | NumberText | Arithmetic
-            | Negation | LookupOneToOne | ValueDef => Kind::Exact,
+            | Negation | LookupOneToOne | ValueDef | ForLoop => Kind::Exact,
             Constant | Parameter => Kind::Dropped,
             ConvertUnitRounded | ToZone | Multiply | LookupMarked | IgnoreCase | Fallback
             | LossyFunction | Default | When | Conditional => Kind::Lossy,
-            LookupAmbiguous | Aggregate | ForLoop | IfStatement | Unknown => Kind::None,
+            LookupAmbiguous | Aggregate | ForFiltered | IfStatement | Unknown => Kind::None,
         }
     }
 
@@ -157,6 +163,9 @@ impl Construct {
             ValueDef => "a call of `def f(x) = ...`",
             Aggregate => "`sum`, `count`, `first`, `last`, `min`, `max`, ...",
             ForLoop => "`items = for x in .lines { ... }`",
+            ForFiltered => {
+                "`for x in .lines where ...`, `for x, i in ...`, a body reading outside `x`"
+            }
             IfStatement => "a rule inside `if cond { ... }`",
             Unknown => "any other function or expression",
         }
@@ -196,7 +205,10 @@ impl Construct {
             Conditional => "the target's value as it is",
             ValueDef => "the reverse of its body",
             Aggregate => "not invertible: many values to one",
-            ForLoop => "not invertible yet (element-by-element reverse is not built)",
+            ForLoop => {
+                "element by element, paired by position; each element's fields as in this table (the field is as exact as its worst element field)"
+            }
+            ForFiltered => "not invertible: positions do not pair",
             IfStatement => "not invertible yet",
             Unknown => "not invertible: no known inverse",
         }
@@ -447,6 +459,12 @@ impl<'p> Walker<'p> {
                         self.statements(&inner, &target, &mut scope.clone(), inside_if);
                         continue;
                     }
+                    if let (ExprKind::For(for_loop), None) = (&rule.value.kind, inside_if) {
+                        let (line, column) = line_column(self.text, rule.span.start);
+                        let f = self.for_loop(target, for_loop, scope, line, column);
+                        self.fields.push(f);
+                        continue;
+                    }
                     let mut flow = if inside_if.is_some() {
                         Flow::None(
                             Construct::IfStatement,
@@ -470,6 +488,112 @@ impl<'p> Walker<'p> {
                     self.fields.push(field(target, flow, line, column));
                 }
             }
+        }
+    }
+
+    /// A `for` loop: its body's fields, relative to one element.
+    fn for_loop(
+        &mut self,
+        target: Vec<String>,
+        for_loop: &syntax::ForLoop,
+        scope: &HashMap<String, Flow>,
+        line: usize,
+        column: usize,
+    ) -> Field {
+        let none = |why: &str| {
+            field(
+                target.clone(),
+                Flow::None(Construct::ForFiltered, why.to_string()),
+                line,
+                column,
+            )
+        };
+        if for_loop.filter.is_some() {
+            return none("a `for` with `where` drops elements, so positions do not pair");
+        }
+        if for_loop.index.is_some() {
+            return none("a `for` with an index variable");
+        }
+        let list = match self.expr(&for_loop.list, scope) {
+            Flow::Path {
+                path,
+                inverse,
+                steps,
+            } if inverse == HOLE
+                && steps.iter().all(|s| *s == Construct::Copy)
+                && path.first().is_none_or(|k| k != ELEMENT) =>
+            {
+                path
+            }
+            Flow::None(_, why) => return none(&why),
+            _ => return none("a `for` over a converted list or a list in a `for`"),
+        };
+        let mut inner = scope.clone();
+        inner.insert(
+            for_loop.item.name.clone(),
+            Flow::Path {
+                path: vec![ELEMENT.to_string()],
+                inverse: HOLE.to_string(),
+                steps: Vec::new(),
+            },
+        );
+        let outer = std::mem::take(&mut self.fields);
+        let body: Vec<&Statement> = for_loop.body.statements.iter().collect();
+        self.statements(&body, &[], &mut inner, None);
+        let mut elements = std::mem::replace(&mut self.fields, outer);
+        for f in &mut elements {
+            match f.source.as_mut() {
+                Some(path) if path.first().is_some_and(|k| k == ELEMENT) => {
+                    path.remove(0);
+                    let sentinel = format!(".{}", quote_key(ELEMENT));
+                    f.why = f.why.replace(&sentinel, &for_loop.item.name);
+                }
+                Some(_) => {
+                    f.kind = Kind::None;
+                    f.why = "not invertible: reads outside the loop's element".to_string();
+                    f.constructs.push(Construct::ForFiltered);
+                    f.source = None;
+                }
+                None => {}
+            }
+        }
+        settle_shared_paths(&mut elements);
+        let back = elements.iter().filter(|f| f.kind.writes_back()).count();
+        let kind = if back == 0 {
+            Kind::None
+        } else if elements
+            .iter()
+            .all(|f| matches!(f.kind, Kind::Exact | Kind::Dropped))
+        {
+            Kind::Exact
+        } else {
+            Kind::Lossy
+        };
+        let mut constructs = vec![Construct::ForLoop];
+        if kind == Kind::None {
+            constructs.push(Construct::ForFiltered);
+        }
+        let why = match kind {
+            Kind::None => "not invertible: no field of an element maps back".to_string(),
+            _ => format!(
+                "{}: from `{}`, element by element (by position); {back} of {} element fields map back",
+                kind.name(),
+                dotted_source(&list),
+                elements.len()
+            ),
+        };
+        Field {
+            target: dotted(&target),
+            target_path: target,
+            kind,
+            source: (kind != Kind::None).then_some(list),
+            why,
+            constructs,
+            inverse: HOLE.to_string(),
+            line,
+            column,
+            elements,
+            item: for_loop.item.name.clone(),
         }
     }
 
@@ -572,7 +696,10 @@ impl<'p> Walker<'p> {
                     ),
                 }
             }
-            ExprKind::For(_) => Flow::None(Construct::ForLoop, "a `for` loop".to_string()),
+            ExprKind::For(_) => Flow::None(
+                Construct::ForFiltered,
+                "a `for` loop inside an expression".to_string(),
+            ),
             ExprKind::Block(_) => Flow::None(Construct::Unknown, "a nested block".to_string()),
             ExprKind::List(_) | ExprKind::Object(_) | ExprKind::Match(..) => Flow::None(
                 Construct::Unknown,
@@ -880,6 +1007,8 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
                 inverse,
                 line,
                 column,
+                elements: Vec::new(),
+                item: String::new(),
             }
         }
         Flow::Const(_) | Flow::Param => Field {
@@ -900,6 +1029,8 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             inverse: String::new(),
             line,
             column,
+            elements: Vec::new(),
+            item: String::new(),
         },
         Flow::None(construct, why) => Field {
             target: name,
@@ -911,6 +1042,8 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             inverse: String::new(),
             line,
             column,
+            elements: Vec::new(),
+            item: String::new(),
         },
     }
 }

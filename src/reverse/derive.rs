@@ -1,8 +1,8 @@
 //! The derived reverse mapping, as `.map` text: one rule per field that
 //! writes back, from the target record to the source path.
 
-use super::Analysis;
 use super::analysis::{HOLE, dotted, quote_key, reverse_table_name};
+use super::{Analysis, Field};
 use serde_json::Value as Json;
 use std::fmt::Write;
 
@@ -24,23 +24,40 @@ pub(crate) fn text(analysis: &Analysis, name: &str) -> String {
         let _ = writeln!(out, "}}");
     }
     let _ = writeln!(out);
+    let any = rules(&mut out, &analysis.fields, ".");
+    if !any {
+        let _ = writeln!(out, "# no field can be mapped back");
+    }
+    // the canonical layout, so that `mapc fmt --check` accepts it as it is
+    crate::format::format(&out).unwrap_or(out)
+}
+
+/// Writes a rule per field that writes back, reading the target from
+/// `base` (`.` at the top, `item.` inside a loop). Whether one was written.
+fn rules(out: &mut String, fields: &[Field], base: &str) -> bool {
     let mut any = false;
-    for field in analysis.fields.iter().filter(|f| f.kind.writes_back()) {
+    for field in fields.iter().filter(|f| f.kind.writes_back()) {
         let Some(source) = &field.source else {
             continue;
         };
         if source.is_empty() {
             continue;
         }
-        let read = format!(
-            ".{}",
-            field
-                .target_path
-                .iter()
-                .map(|k| quote_key(k))
-                .collect::<Vec<_>>()
-                .join(".")
-        );
+        let keys: Vec<String> = field.target_path.iter().map(|k| quote_key(k)).collect();
+        let read = format!("{base}{}", keys.join("."));
+        if !field.elements.is_empty() {
+            let item = &field.item;
+            let _ = writeln!(out, "{} = for {item} in {read} {{", dotted(source));
+            rules(out, &field.elements, &format!("{item}."));
+            let _ = writeln!(
+                out,
+                "}}  optional  # {}: {}, element by element",
+                field.kind.name(),
+                field.target
+            );
+            any = true;
+            continue;
+        }
         let value = field.inverse.replace(HOLE, &read);
         // a conversion of a missing value may still give one (`not`): the
         // rule is written only when the target has the field
@@ -58,11 +75,7 @@ pub(crate) fn text(analysis: &Analysis, name: &str) -> String {
         );
         any = true;
     }
-    if !any {
-        let _ = writeln!(out, "# no field can be mapped back");
-    }
-    // the canonical layout, so that `mapc fmt --check` accepts it as it is
-    crate::format::format(&out).unwrap_or(out)
+    any
 }
 
 fn literal(value: &Json) -> String {

@@ -88,8 +88,13 @@ pub struct Field {
     pub line: usize,
     /// See `line`.
     pub column: usize,
+    /// For a `for` loop: the fields of one element (paths relative to the
+    /// element).
+    pub elements: Vec<Field>,
     /// The inverse, a mapc expression with a hole for the target's value.
     pub(crate) inverse: String,
+    /// For a `for` loop: the loop variable's name.
+    pub(crate) item: String,
 }
 
 /// A lookup table whose values map back to more than one key.
@@ -131,6 +136,15 @@ impl Analysis {
                 format!("{}:{}", f.line, f.column),
                 f.why
             ));
+            for e in &f.elements {
+                out.push_str(&format!(
+                    "  {}[].{}  {}  {}\n",
+                    f.target,
+                    e.target,
+                    e.kind.name(),
+                    e.why
+                ));
+            }
         }
         for t in &self.ambiguous {
             for (value, keys) in &t.values {
@@ -156,6 +170,12 @@ impl Analysis {
                 "why": f.why,
                 "line": f.line,
                 "column": f.column,
+                "elements": f.elements.iter().map(|e| json!({
+                    "target": e.target,
+                    "kind": e.kind.name(),
+                    "source": e.source.as_ref().map(|s| format!(".{}", analysis::dotted(s))),
+                    "why": e.why,
+                })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "ambiguous": self.ambiguous.iter().map(|t| json!({
                 "table": t.table,

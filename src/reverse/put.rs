@@ -1,6 +1,6 @@
 //! The lens `put`: a target record written back into its original.
 
-use super::Reverse;
+use super::{Field, Reverse};
 use crate::eval::ApplyError;
 use serde_json::{Map, Value as Json};
 use std::fmt;
@@ -45,26 +45,77 @@ pub(crate) fn put(
         if !field.kind.writes_back() {
             continue;
         }
-        let Some(source) = &field.source else {
+        if field.source.is_none() {
             continue;
-        };
+        }
         let wanted = get(target, &field.target_path);
         let had = image.as_ref().and_then(|i| get(i, &field.target_path));
         if wanted.is_none() || wanted == had {
             // unchanged, or not in the target: the original's value stays
             remove(&mut changed, &field.target_path);
         } else {
-            write.push(source);
+            write.push(field);
         }
     }
     let back = reverse.get_back(&changed)?;
     let mut out = original.clone();
-    for source in write {
-        if let Some(value) = get(&back, source) {
-            set(&mut out, source, value.clone());
-        }
+    for field in write {
+        let Some(source) = &field.source else {
+            continue;
+        };
+        let Some(value) = get(&back, source) else {
+            continue;
+        };
+        let value = if field.elements.is_empty() {
+            value.clone()
+        } else {
+            // element by element, by position: each element of the target
+            // written into the original's element at the same position
+            let wanted = get(target, &field.target_path);
+            let had = image.as_ref().and_then(|i| get(i, &field.target_path));
+            elements(field, wanted, had, get(original, source), value)
+        };
+        set(&mut out, source, value);
     }
     Ok(out)
+}
+
+/// A loop's list written back: as long as the target's list; element `i`
+/// is the original's element `i` with the element fields that changed
+/// written from the reversed element `i`.
+fn elements(
+    field: &Field,
+    wanted: Option<&Json>,
+    had: Option<&Json>,
+    original: Option<&Json>,
+    back: &Json,
+) -> Json {
+    let (Some(Json::Array(wanted)), Json::Array(back)) = (wanted, back) else {
+        return back.clone();
+    };
+    let at = |list: Option<&Json>, i: usize| list.and_then(|l| l.as_array()?.get(i)).cloned();
+    let mut out = Vec::with_capacity(wanted.len());
+    for (i, element) in wanted.iter().enumerate() {
+        let reversed = back.get(i).cloned().unwrap_or(Json::Null);
+        let Some(mut kept) = at(original, i).filter(Json::is_object) else {
+            out.push(reversed);
+            continue;
+        };
+        let image = at(had, i);
+        for sub in field.elements.iter().filter(|f| f.kind.writes_back()) {
+            let Some(source) = &sub.source else { continue };
+            let w = get(element, &sub.target_path);
+            let h = image.as_ref().and_then(|im| get(im, &sub.target_path));
+            if w.is_none() || w == h {
+                continue;
+            }
+            if let Some(v) = get(&reversed, source) {
+                set(&mut kept, source, v.clone());
+            }
+        }
+        out.push(kept);
+    }
+    Json::Array(out)
 }
 
 fn remove(json: &mut Json, path: &[String]) {
