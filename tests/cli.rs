@@ -34,6 +34,8 @@ cases! {
     reverse_emit,
     apply_reverse,
     apply_reverse_onto,
+    apply_reverse_conflict,
+    apply_reverse_conflict_stderr,
     apply_array_bad_record,
     apply_ndjson_errors,
     apply_ndjson_fail,

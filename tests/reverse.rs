@@ -191,6 +191,96 @@ fn a_loop_is_written_back_element_by_element() {
     );
 }
 
+/// The shipped example both ways: `mappings/webform_lead/profile.map`'s
+/// reverse cases, `profile.reverse/<case>/` with `target.json` (the Lead),
+/// `original.json` (the CMS profile), optionally `previous.json` (the Lead
+/// at the last sync), and `expected.json` (the profile written back) or
+/// `expected_error.json` (the conflicts).
+#[test]
+fn the_webform_profile_syncs_both_ways() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings/webform_lead");
+    let mapping = Mapping::from_file(dir.join("profile.map")).unwrap();
+    let reverse = Reverse::new(&mapping).unwrap();
+    let read = |path: &Path| -> Option<Json> {
+        let text = std::fs::read_to_string(path).ok()?;
+        Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    };
+    let mut cases = 0;
+    for case in std::fs::read_dir(dir.join("profile.reverse")).unwrap() {
+        let case = case.unwrap().path();
+        let target = read(&case.join("target.json")).expect("target.json");
+        let original = read(&case.join("original.json")).expect("original.json");
+        let previous = read(&case.join("previous.json"));
+        let sync = reverse::Sync {
+            previous: previous.as_ref(),
+            ..reverse::Sync::default()
+        };
+        let result = reverse.sync(&Env::new(), &target, &original, &sync);
+        match (
+            read(&case.join("expected.json")),
+            read(&case.join("expected_error.json")),
+        ) {
+            (Some(expected), None) => {
+                let got = result.unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+                assert_eq!(got, expected, "{}", case.display());
+                // and forward again, the Lead comes back (PutGet)
+                let lead = mapping.apply(&got).unwrap();
+                assert_eq!(lead, target, "{}", case.display());
+            }
+            (None, Some(expected)) => {
+                let Err(reverse::PutError::Conflict(conflicts)) = result else {
+                    panic!("{}: expected a conflict, got {result:?}", case.display());
+                };
+                let got: Vec<Json> = conflicts
+                    .iter()
+                    .map(|c| json!({"code": "E462", "field": c.target, "previous": c.previous, "source_value": c.source_value, "target_value": c.target_value}))
+                    .collect();
+                assert_eq!(Json::Array(got), expected, "{}", case.display());
+            }
+            _ => panic!("{}: expected.json or expected_error.json", case.display()),
+        }
+        cases += 1;
+    }
+    assert_eq!(cases, 3);
+}
+
+#[test]
+fn conflict_strategies() {
+    let mapping = Mapping::compile("a = .x\nb = .y\n").unwrap();
+    let reverse = Reverse::new(&mapping).unwrap();
+    let original = json!({"x": "source", "y": "source"});
+    let previous = json!({"a": "old", "b": "old"});
+    let target = json!({"a": "target", "b": "target"});
+    let sync = |default, fields: Vec<(String, reverse::Strategy)>| reverse::Sync {
+        previous: Some(&previous),
+        default,
+        fields,
+    };
+    use reverse::Strategy::*;
+    let got = reverse.sync(
+        &Env::new(),
+        &target,
+        &original,
+        &sync(TargetWins, vec![("b".into(), SourceWins)]),
+    );
+    assert_eq!(got.unwrap(), json!({"x": "target", "y": "source"}));
+    let got = reverse.sync(
+        &Env::new(),
+        &target,
+        &original,
+        &sync(Reject, vec![("a".into(), TargetWins)]),
+    );
+    let Err(reverse::PutError::Conflict(c)) = got else {
+        panic!("{got:?}")
+    };
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].target, "b");
+    // changed on one side only: no conflict
+    let original = json!({"x": "old", "y": "old"});
+    let got = reverse.sync(&Env::new(), &target, &original, &sync(Reject, vec![]));
+    assert_eq!(got.unwrap(), json!({"x": "target", "y": "target"}));
+}
+
 /// Numbers compare by value (`2.50` == `2.5`), everything else exactly.
 fn same(a: &Json, b: &Json) -> bool {
     match (a, b) {

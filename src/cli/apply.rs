@@ -76,6 +76,17 @@ pub(crate) struct Args {
     /// field maps back to)
     #[arg(long, value_name = "FIELD", requires = "onto")]
     key: Option<String>,
+    /// With `--onto`: the target records of the last sync (paired by
+    /// `--key`); a field changed on both sides since then is a conflict
+    /// (E462), resolved by `--on-conflict`
+    #[arg(long, value_name = "FILE", requires = "onto")]
+    previous: Option<PathBuf>,
+    /// With `--previous`: `STRATEGY` for every field or `FIELD=STRATEGY`
+    /// for one (repeatable); STRATEGY is `reject` (the default: the record
+    /// is rejected with both values), `target` (the target wins) or
+    /// `source` (the original is kept)
+    #[arg(long, value_name = "[FIELD=]STRATEGY", requires = "previous")]
+    on_conflict: Vec<String>,
 }
 
 /// `name=value`, split at the first `=`.
@@ -99,6 +110,9 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
             key: args.key.as_deref(),
             output: args.output.as_deref(),
             pretty: args.pretty,
+            previous: args.previous.as_deref(),
+            on_conflict: &args.on_conflict,
+            on_error: &args.on_error,
         });
     }
     let source = Source::new(args.input.as_deref());

@@ -4,8 +4,9 @@
 
 use super::input::Source;
 use super::output::Output;
+use super::stream::OnError;
 use super::{Exit, Failure, load_mapping, report};
-use mapc::reverse::{self, Reverse};
+use mapc::reverse::{self, PutError, Reverse, Strategy, Sync};
 use mapc::{Env, Mapping};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,31 @@ pub(crate) struct Back<'a> {
     pub key: Option<&'a str>,
     pub output: Option<&'a Path>,
     pub pretty: bool,
+    pub previous: Option<&'a Path>,
+    pub on_conflict: &'a [String],
+    pub on_error: &'a OnError,
+}
+
+/// `--on-conflict` values: the default strategy and per-field ones.
+fn strategies(values: &[String]) -> Result<(Strategy, Vec<(String, Strategy)>), Failure> {
+    let mut default = Strategy::Reject;
+    let mut fields = Vec::new();
+    for value in values {
+        let (field, name) = match value.split_once('=') {
+            Some((f, s)) => (Some(f), s),
+            None => (None, value.as_str()),
+        };
+        let strategy = Strategy::parse(name).ok_or_else(|| {
+            Failure::usage(format_args!(
+                "`--on-conflict {value}`: the strategies are `reject`, `target` and `source`"
+            ))
+        })?;
+        match field {
+            Some(f) => fields.push((f.to_string(), strategy)),
+            None => default = strategy,
+        }
+    }
+    Ok((default, fields))
 }
 
 fn records(path: Option<&Path>) -> Result<(Vec<Json>, bool), Failure> {
@@ -115,29 +141,67 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
         }
         None => None,
     };
+    let previous = match back.previous {
+        Some(path) => Some(records(Some(path))?.0),
+        None => None,
+    };
+    let (default, fields) = strategies(back.on_conflict)?;
     let mut out = Vec::new();
     let mut errors = String::new();
+    let mut rejects = String::new();
     for (i, target) in targets.iter().enumerate() {
         let result = match (&originals, &key_paths) {
             (Some(originals), Some((in_target, in_source))) => {
                 let key = lookup(target, in_target);
                 let original =
                     key.and_then(|k| originals.iter().find(|o| lookup(o, in_source) == Some(k)));
+                let sync = Sync {
+                    previous: previous.as_ref().and_then(|p| {
+                        p.iter()
+                            .find(|t| key.is_some() && lookup(t, in_target) == key)
+                    }),
+                    default,
+                    fields: fields.clone(),
+                };
                 match original {
-                    Some(original) => reverse
-                        .put(back.env, target, original)
-                        .map_err(|e| format!("error[E461]: target record {}: {e}\n", i + 1)),
-                    None => Err(format!(
-                        "error[E460]: target record {}: no original with `{}` = {}\n",
-                        i + 1,
-                        back.key.unwrap_or_default(),
-                        key.map_or_else(|| "(missing)".to_string(), Json::to_string)
-                    )),
+                    Some(original) => {
+                        reverse
+                            .sync(back.env, target, original, &sync)
+                            .map_err(|e| {
+                                let code = if matches!(e, PutError::Conflict(_)) {
+                                    "E462"
+                                } else {
+                                    "E461"
+                                };
+                                rejects.push_str(&reject_line(i + 1, target, code, &e));
+                                rejects.push('\n');
+                                format!("error[{code}]: target record {}: {e}\n", i + 1)
+                            })
+                    }
+                    None => {
+                        let message = format!(
+                            "no original with `{}` = {}",
+                            back.key.unwrap_or_default(),
+                            key.map_or_else(|| "(missing)".to_string(), Json::to_string)
+                        );
+                        rejects.push_str(
+                            &serde_json::json!({
+                                "record": i + 1,
+                                "target": target,
+                                "errors": [{"code": "E460", "message": message}],
+                            })
+                            .to_string(),
+                        );
+                        rejects.push('\n');
+                        Err(format!("error[E460]: target record {}: {message}\n", i + 1))
+                    }
                 }
             }
-            _ => reverse
-                .get_back(target)
-                .map_err(|e| format!("error[E461]: target record {}: {e}\n", i + 1)),
+            _ => reverse.get_back(target).map_err(|e| {
+                rejects.push_str(&reject_line(i + 1, target, "E461", &e));
+                rejects.push('\n');
+                format!("error[E461]: target record {}: {e}\n", i + 1)
+            }),
         };
         match result {
             Ok(record) => out.push(record),
@@ -152,11 +216,48 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
     }
     output.finish()?;
     if errors.is_empty() {
-        Ok(Exit::Success)
-    } else {
-        report::eprint(&errors);
-        Ok(Exit::RecordsFailed)
+        return Ok(Exit::Success);
     }
+    match back.on_error {
+        OnError::Reject(path) => {
+            let count = rejects.lines().count();
+            std::fs::write(path, rejects).map_err(|e| {
+                Failure::usage(format_args!(
+                    "cannot write `{}`: {}",
+                    path.display(),
+                    report::io_message(&e)
+                ))
+            })?;
+            report::eprint(&format!(
+                "{count} of {} target records rejected: see `{}`\n",
+                targets.len(),
+                path.display()
+            ));
+        }
+        OnError::Fail | OnError::Skip => report::eprint(&errors),
+    }
+    Ok(Exit::RecordsFailed)
+}
+
+/// One line of the reject file: the record's number, the target record and
+/// its errors (a conflict with the previous, source and target values).
+fn reject_line(record: usize, target: &Json, code: &str, error: &PutError) -> String {
+    let errors: Vec<Json> = match error {
+        PutError::Conflict(conflicts) => conflicts
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "code": code,
+                    "field": c.target,
+                    "previous": c.previous,
+                    "source_value": c.source_value,
+                    "target_value": c.target_value,
+                })
+            })
+            .collect(),
+        other => vec![serde_json::json!({"code": code, "message": other.to_string()})],
+    };
+    serde_json::json!({"record": record, "target": target, "errors": errors}).to_string()
 }
 
 fn lookup<'j>(json: &'j Json, path: &[String]) -> Option<&'j Json> {

@@ -127,6 +127,8 @@ codes! {
     UnpairedTarget = "E460", "target record has no original to write back into";
     /// `apply --reverse`: the derived reverse mapping fails on a target record.
     ReverseFailed = "E461", "target record cannot be mapped back";
+    /// `apply --reverse --previous`: a field changed on both sides since the last sync.
+    SyncConflict = "E462", "field changed on both sides since the last sync";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";

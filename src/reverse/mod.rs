@@ -31,7 +31,7 @@ mod derive;
 mod put;
 
 pub use analysis::Construct;
-pub use put::PutError;
+pub use put::{Conflict, PutError, Strategy, Sync};
 
 use crate::mapping::{CompileError, Mapping};
 use serde_json::{Value as Json, json};
@@ -291,7 +291,26 @@ impl Reverse {
     /// # Errors
     /// See [`Reverse::get_back`].
     pub fn put(&self, env: &crate::Env, target: &Json, original: &Json) -> Result<Json, PutError> {
-        put::put(self, env, target, original)
+        put::put(self, env, target, original, &Sync::default())
+    }
+
+    /// [`Reverse::put`] with the last sync's target record: a field
+    /// changed on both sides since then (the original's forward image and
+    /// the new target both differ from the previous target, and from each
+    /// other) is resolved by its [`Strategy`]: the target wins, the source
+    /// wins, or the record is rejected with every such field.
+    ///
+    /// # Errors
+    /// See [`Reverse::get_back`]; [`PutError::Conflict`] for the fields
+    /// whose strategy is `reject`.
+    pub fn sync(
+        &self,
+        env: &crate::Env,
+        target: &Json,
+        original: &Json,
+        sync: &Sync<'_>,
+    ) -> Result<Json, PutError> {
+        put::put(self, env, target, original, sync)
     }
 }
 

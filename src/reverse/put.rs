@@ -14,6 +14,73 @@ pub enum PutError {
     Reverse(ApplyError, String),
     /// The derived reverse mapping did not compile (a bug in mapc).
     Derive(String),
+    /// Fields changed on both sides since the last sync, with the
+    /// strategy `reject`.
+    Conflict(Vec<Conflict>),
+}
+
+/// A field changed on both sides since the last sync: the original's
+/// forward image differs from the previous target, and so does the new
+/// target.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Conflict {
+    /// The target field.
+    pub target: String,
+    /// Its value in the previous target (the last sync).
+    pub previous: Option<Json>,
+    /// Its value in the new target.
+    pub target_value: Option<Json>,
+    /// The forward image of the original's value (the source side's
+    /// change).
+    pub source_value: Option<Json>,
+}
+
+/// What to do with a field changed on both sides since the last sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// Report a conflict; the record is not written back (the default:
+    /// nothing is overwritten silently).
+    #[default]
+    Reject,
+    /// The target's value is written back.
+    TargetWins,
+    /// The original's value is kept.
+    SourceWins,
+}
+
+impl Strategy {
+    /// `reject`, `target` or `source`.
+    pub fn parse(text: &str) -> Option<Strategy> {
+        match text {
+            "reject" => Some(Strategy::Reject),
+            "target" => Some(Strategy::TargetWins),
+            "source" => Some(Strategy::SourceWins),
+            _ => None,
+        }
+    }
+}
+
+/// The last sync's target record and the conflict strategy per target
+/// field, for [`Reverse::sync`](super::Reverse::sync).
+#[derive(Clone, Debug, Default)]
+pub struct Sync<'a> {
+    /// The target record as it was after the last sync.
+    pub previous: Option<&'a Json>,
+    /// The strategy for fields not listed in `fields`.
+    pub default: Strategy,
+    /// Target field (dotted) → its strategy.
+    pub fields: Vec<(String, Strategy)>,
+}
+
+impl Sync<'_> {
+    fn strategy(&self, target: &str) -> Strategy {
+        self.fields
+            .iter()
+            .find(|(t, _)| t == target)
+            .map_or(self.default, |(_, s)| *s)
+    }
 }
 
 impl fmt::Display for PutError {
@@ -21,6 +88,24 @@ impl fmt::Display for PutError {
         match self {
             PutError::Reverse(_, message) => f.write_str(message),
             PutError::Derive(e) => write!(f, "the derived reverse mapping is invalid: {e}"),
+            PutError::Conflict(conflicts) => {
+                let parts: Vec<String> = conflicts
+                    .iter()
+                    .map(|c| {
+                        let show = |v: &Option<Json>| {
+                            v.as_ref().map_or_else(|| "(none)".to_string(), Json::to_string)
+                        };
+                        format!(
+                            "`{}` changed on both sides since the last sync: was {}, the source now gives {}, the target has {}",
+                            c.target,
+                            show(&c.previous),
+                            show(&c.source_value),
+                            show(&c.target_value)
+                        )
+                    })
+                    .collect();
+                f.write_str(&parts.join("; "))
+            }
         }
     }
 }
@@ -32,6 +117,7 @@ pub(crate) fn put(
     env: &crate::Env,
     target: &Json,
     original: &Json,
+    sync: &Sync<'_>,
 ) -> Result<Json, PutError> {
     // the original's forward image; when the original does not map, every
     // covered field is written from the target
@@ -41,6 +127,7 @@ pub(crate) fn put(
     // value with no reverse (a table's fallback) cannot fail the record
     let mut changed = target.clone();
     let mut write = Vec::new();
+    let mut conflicts = Vec::new();
     for field in &reverse.analysis.fields {
         if !field.kind.writes_back() {
             continue;
@@ -53,9 +140,33 @@ pub(crate) fn put(
         if wanted.is_none() || wanted == had {
             // unchanged, or not in the target: the original's value stays
             remove(&mut changed, &field.target_path);
-        } else {
-            write.push(field);
+            continue;
         }
+        if let Some(previous) = sync.previous {
+            let was = get(previous, &field.target_path);
+            if had != was && wanted != was {
+                match sync.strategy(&field.target) {
+                    Strategy::TargetWins => {}
+                    Strategy::SourceWins => {
+                        remove(&mut changed, &field.target_path);
+                        continue;
+                    }
+                    Strategy::Reject => {
+                        conflicts.push(Conflict {
+                            target: field.target.clone(),
+                            previous: was.cloned(),
+                            target_value: wanted.cloned(),
+                            source_value: had.cloned(),
+                        });
+                        continue;
+                    }
+                }
+            }
+        }
+        write.push(field);
+    }
+    if !conflicts.is_empty() {
+        return Err(PutError::Conflict(conflicts));
     }
     let back = reverse.get_back(&changed)?;
     let mut out = original.clone();
