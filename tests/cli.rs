@@ -34,6 +34,7 @@ cases! {
     reverse_emit,
     apply_reverse,
     apply_reverse_onto,
+    apply_reverse_onto_lossy_key,
     apply_reverse_conflict,
     apply_reverse_conflict_stderr,
     apply_array_bad_record,

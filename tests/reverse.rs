@@ -281,6 +281,82 @@ fn conflict_strategies() {
     assert_eq!(got.unwrap(), json!({"x": "target", "y": "target"}));
 }
 
+/// The laws on every shipped mapping, with its own test cases as sources:
+/// GetPut for every case that maps, and PutGet on the exact fields for the
+/// view of every other case written into it.
+#[test]
+fn the_laws_hold_on_the_shipped_mappings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings");
+    let mut checked = 0;
+    for example in std::fs::read_dir(&root).unwrap() {
+        let example = example.unwrap().path();
+        for file in std::fs::read_dir(&example).into_iter().flatten() {
+            let map = file.unwrap().path();
+            if map.extension().is_none_or(|e| e != "map") {
+                continue;
+            }
+            let cases = map.with_extension("tests");
+            let Ok(dirs) = std::fs::read_dir(&cases) else {
+                continue;
+            };
+            let mapping = Mapping::from_file(&map).unwrap();
+            let reverse = Reverse::new(&mapping).unwrap();
+            let mut sources = Vec::new();
+            for case in dirs {
+                let case = case.unwrap().path();
+                if !case.join("expected.json").exists() || case.join("params.json").exists() {
+                    continue;
+                }
+                let text = std::fs::read_to_string(case.join("input.json")).unwrap();
+                let input: Json = serde_json::from_str(&text).unwrap();
+                let now = std::fs::read_to_string(case.join("now.txt")).ok();
+                let mut env = Env::new();
+                if let Some(now) = &now {
+                    env = env.with_now(chrono::DateTime::parse_from_rfc3339(now.trim()).unwrap());
+                }
+                if let Ok(view) = mapping.apply_with(&input, &env) {
+                    sources.push((case, input, view, env));
+                }
+            }
+            for (case, s, view, env) in &sources {
+                let back = reverse
+                    .put(env, view, s)
+                    .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+                assert_eq!(&back, s, "GetPut: {}", case.display());
+                checked += 1;
+                for (other, _, v, _) in &sources {
+                    let Ok(written) = reverse.put(env, v, s) else {
+                        continue;
+                    };
+                    let Ok(again) = mapping.apply_with(&written, env) else {
+                        continue;
+                    };
+                    for field in reverse
+                        .analysis()
+                        .fields
+                        .iter()
+                        .filter(|f| f.kind == Kind::Exact)
+                    {
+                        let want = field.target_path.iter().try_fold(v, |j, k| j.get(k));
+                        let got = field.target_path.iter().try_fold(&again, |j, k| j.get(k));
+                        assert!(
+                            match (want, got) {
+                                (Some(a), Some(b)) => same(a, b),
+                                (a, b) => a == b,
+                            },
+                            "PutGet: {} written into {}: `{}` wanted {want:?}, got {got:?}",
+                            other.display(),
+                            case.display(),
+                            field.target
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} cases");
+}
+
 /// Numbers compare by value (`2.50` == `2.5`), everything else exactly.
 fn same(a: &Json, b: &Json) -> bool {
     match (a, b) {

@@ -9,6 +9,7 @@ use super::{Exit, Failure, load_mapping, report};
 use mapc::reverse::{self, PutError, Reverse, Strategy, Sync};
 use mapc::{Env, Mapping};
 use serde_json::Value as Json;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The arguments of `mapc reverse`.
@@ -146,20 +147,42 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
         None => None,
     };
     let (default, fields) = strategies(back.on_conflict)?;
+    // an original is found by its key as the forward mapping writes it (so
+    // that a key the mapping lowercases still pairs), or as it is in the
+    // original when the original does not map; the first of equal keys
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut previous_by_key: HashMap<String, usize> = HashMap::new();
+    if let (Some(originals), Some((in_target, in_source))) = (&originals, &key_paths) {
+        for (i, original) in originals.iter().enumerate() {
+            let image = back.mapping.apply_with(original, back.env).ok();
+            let key = image
+                .as_ref()
+                .and_then(|img| lookup(img, in_target))
+                .or_else(|| lookup(original, in_source));
+            if let Some(key) = key {
+                by_key.entry(key.to_string()).or_insert(i);
+            }
+        }
+        for (i, p) in previous.iter().flatten().enumerate() {
+            if let Some(key) = lookup(p, in_target) {
+                previous_by_key.entry(key.to_string()).or_insert(i);
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut errors = String::new();
     let mut rejects = String::new();
     for (i, target) in targets.iter().enumerate() {
         let result = match (&originals, &key_paths) {
-            (Some(originals), Some((in_target, in_source))) => {
+            (Some(originals), Some((in_target, _))) => {
                 let key = lookup(target, in_target);
-                let original =
-                    key.and_then(|k| originals.iter().find(|o| lookup(o, in_source) == Some(k)));
+                let original = key
+                    .and_then(|k| by_key.get(&k.to_string()))
+                    .map(|&i| &originals[i]);
                 let sync = Sync {
-                    previous: previous.as_ref().and_then(|p| {
-                        p.iter()
-                            .find(|t| key.is_some() && lookup(t, in_target) == key)
-                    }),
+                    previous: key
+                        .and_then(|k| previous_by_key.get(&k.to_string()))
+                        .and_then(|&i| previous.as_ref()?.get(i)),
                     default,
                     fields: fields.clone(),
                 };
