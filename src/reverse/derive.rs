@@ -59,16 +59,11 @@ fn rules(out: &mut String, fields: &[Field], base: &str) -> bool {
             continue;
         }
         let value = field.inverse.replace(HOLE, &read);
-        // a conversion of a missing value may still give one (`not`): the
-        // rule is written only when the target has the field
-        let guard = if field.inverse == HOLE {
-            String::new()
-        } else {
-            format!("  when exists({read})")
-        };
+        // written only when the target has the field (a conversion of a
+        // missing value may still give one: `not`); a null goes back as null
         let _ = writeln!(
             out,
-            "{} = {value}  optional{guard}  # {}: {}",
+            "{} = {value}  nullable when exists({read})  # {}: {}",
             dotted(source),
             field.kind.name(),
             field.target
