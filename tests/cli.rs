@@ -32,6 +32,7 @@ cases! {
     reverse_table,
     reverse_json,
     reverse_emit,
+    reverse_laws,
     apply_reverse,
     apply_reverse_onto,
     apply_reverse_onto_lossy_key,

@@ -24,11 +24,20 @@ pub(crate) struct Args {
     /// the table)
     #[arg(long, value_name = "FILE")]
     emit: Option<PathBuf>,
+    /// Check the lens laws on the mapping's test cases (`NAME.tests/*/`):
+    /// GetPut for each input that maps, PutGet on the exact fields for each
+    /// case's output written into each other case's input; exit 1 when one
+    /// does not hold
+    #[arg(long)]
+    laws: bool,
 }
 
 /// Runs `mapc reverse`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
+    if args.laws {
+        return laws(&args.mapping, &mapping);
+    }
     let analysis = reverse::analyse(&mapping);
     if let Some(emit) = &args.emit {
         let name = args
@@ -57,6 +66,55 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
         print!("{}", analysis.to_text());
     }
     Ok(Exit::Success)
+}
+
+/// `mapc reverse --laws`: the laws on the mapping's own test cases.
+fn laws(path: &Path, mapping: &Mapping) -> Result<Exit, Failure> {
+    let reverse = Reverse::new(mapping).map_err(|e| Failure {
+        exit: Exit::InvalidMapping,
+        report: format!(
+            "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
+        ),
+    })?;
+    let dir = mapc::testing::tests_dir(path);
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| {
+            Failure::usage(format_args!(
+                "cannot list `{}`: {}",
+                dir.display(),
+                report::io_message(&e)
+            ))
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("input.json").exists())
+        .collect();
+    dirs.sort();
+    let mut cases = Vec::new();
+    for d in dirs {
+        let case = mapc::testing::Case::load(&d, None).map_err(Failure::usage)?;
+        let name = d
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        cases.push(reverse::LawCase {
+            name,
+            source: case.input,
+            env: case.env,
+        });
+    }
+    let (mapped, failures) = reverse::check_laws(&reverse, &cases);
+    for failure in &failures {
+        println!("{failure}");
+    }
+    println!(
+        "{mapped} of {} cases mapped; {} law failures",
+        cases.len(),
+        failures.len()
+    );
+    Ok(if failures.is_empty() {
+        Exit::Success
+    } else {
+        Exit::RecordsFailed
+    })
 }
 
 /// What `mapc apply --reverse` was asked to do.

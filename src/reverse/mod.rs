@@ -28,9 +28,11 @@
 
 mod analysis;
 mod derive;
+mod laws;
 mod put;
 
 pub use analysis::Construct;
+pub use laws::{LawCase, LawFailure, check_laws};
 pub use put::{Conflict, PutError, Strategy, Sync};
 
 use crate::mapping::{CompileError, Mapping};
