@@ -453,6 +453,47 @@ fn every_apply_fixture_reverses_and_get_put_holds() {
     );
 }
 
+/// Awkward records never panic the reverse: non-objects, lists where
+/// objects were, wrong types.
+#[test]
+fn awkward_records_do_not_panic() {
+    let mapping = every_row();
+    let reverse = Reverse::new(&mapping).unwrap();
+    let awkward = [
+        json!(null),
+        json!([]),
+        json!("x"),
+        json!({"lines": "not a list"}),
+        json!({"lines": [1, [2], null]}),
+        json!({"customer": 5, "total": "ten", "off": "yes", "tags": 5, "sku": 7}),
+        json!({"customer": {"name": {"deep": true}}, "qty": "1e999999", "major": -0.0}),
+    ];
+    for target in &awkward {
+        let _ = reverse.get_back(target);
+        for original in &awkward {
+            let _ = reverse.put(&Env::new(), target, original);
+        }
+    }
+}
+
+/// Keys that need quoting, or are keywords, survive the derived mapping.
+#[test]
+fn odd_keys_are_quoted_in_the_derived_mapping() {
+    let mapping = Mapping::compile(
+        "\"Lead Source\" = .\"how \\\"did\\\" you hear\"\n\"if\".\"a.b\" = .\"if\"\n",
+    )
+    .unwrap();
+    let reverse = Reverse::new(&mapping).unwrap();
+    let original = json!({"how \"did\" you hear": "web", "if": "x", "other": 1});
+    let view = mapping.apply(&original).unwrap();
+    assert_eq!(view, json!({"Lead Source": "web", "if": {"a.b": "x"}}));
+    let target = json!({"Lead Source": "ad", "if": {"a.b": "y"}});
+    assert_eq!(
+        reverse.put(&Env::new(), &target, &original).unwrap(),
+        json!({"how \"did\" you hear": "ad", "if": "y", "other": 1})
+    );
+}
+
 /// Numbers compare by value (`2.50` == `2.5`), everything else exactly.
 fn same(a: &Json, b: &Json) -> bool {
     match (a, b) {
