@@ -33,6 +33,8 @@ fn every_field_is_classified() {
         ("customer.name", "exact"),
         ("total", "exact"),
         ("cents", "exact"),
+        ("price", "exact"),
+        ("price_currency", "exact"),
         ("kg", "exact"),
         ("kg_rounded", "lossy"),
         ("local", "lossy"),
@@ -494,6 +496,32 @@ fn odd_keys_are_quoted_in_the_derived_mapping() {
     );
 }
 
+/// A currency read from the record: the reverse reads it from the target
+/// field that copies it, and a changed currency rewrites the amount even
+/// when the amount's text did not change.
+#[test]
+fn a_currency_from_the_record_reverses_through_its_target_field() {
+    let mapping =
+        Mapping::compile("price = from_minor_units(.minor, .currency)\ncurrency = .currency\n")
+            .unwrap();
+    let reverse = Reverse::new(&mapping).unwrap();
+    assert_eq!(reverse.analysis().fields[0].kind, Kind::Exact);
+    let original = json!({"minor": 1999, "currency": "EUR"});
+    let target = json!({"price": 19.99, "currency": "KWD"});
+    let back = reverse.put(&Env::new(), &target, &original).unwrap();
+    assert_eq!(back, json!({"minor": 19990, "currency": "KWD"}));
+    assert!(same(&mapping.apply(&back).unwrap()["price"], &json!(19.99)));
+    // not copied to the target: not invertible
+    let mapping = Mapping::compile("price = from_minor_units(.minor, .currency)\n").unwrap();
+    let analysis = reverse::analyse(&mapping);
+    assert_eq!(analysis.fields[0].kind, Kind::None);
+    assert!(
+        analysis.fields[0].why.contains("`.currency` is not copied"),
+        "{}",
+        analysis.fields[0].why
+    );
+}
+
 /// Numbers compare by value (`2.50` == `2.5`), everything else exactly.
 fn same(a: &Json, b: &Json) -> bool {
     match (a, b) {
@@ -551,12 +579,16 @@ prop_compose! {
         loud in "[a-zA-Z]{1,4}",
         cased in "[a-zA-Z]{1,4}",
         extra in "[a-z]{0,6}",
+        price_minor in 0u32..100_000,
+        price_currency in prop::sample::select(vec!["EUR", "JPY", "KWD"]),
         items in proptest::collection::vec(("[A-Z]{1,3}", "[a-z]{0,3}", any::<bool>()), 0..4),
     ) -> Json {
         let mut s = json!({
             "id": id,
             "customer": {"name": name, "since": 2019},
             "cents": cents,
+            "price_minor": price_minor,
+            "price_currency": price_currency,
             "amount": Json::Number(serde_json::Number::from_str(&format!("{}.{:02}", amount.0, amount.1)).unwrap()),
             "lb": Json::Number(serde_json::Number::from_str(&format!("{}.{:03}", lb.0, lb.1)).unwrap()),
             "lb2": lb2,

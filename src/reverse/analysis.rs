@@ -19,6 +19,11 @@ use std::collections::HashMap;
 /// The first key of a path read from a `for` loop's element.
 const ELEMENT: &str = "\u{0}element";
 
+/// Around a source path in an inverse template: "the target field that
+/// copies this source path" (a currency read from the record).
+const CURRENCY: &str = "\u{1}";
+const SEPARATOR: &str = "\u{2}";
+
 /// The placeholder for "the value coming back" in an inverse template.
 pub(crate) const HOLE: &str = "\u{0}";
 
@@ -33,7 +38,8 @@ pub enum Construct {
     Constant,
     /// `tenant = $tenant`
     Parameter,
-    /// `from_minor_units` / `to_minor_units` with a constant currency.
+    /// `from_minor_units` / `to_minor_units` with a constant currency or
+    /// one the mapping copies to a target field.
     MinorUnits,
     /// `convert_unit(x, from, to)` without places.
     ConvertUnit,
@@ -139,7 +145,7 @@ impl Construct {
             Copy => "`a.b = .x.y` (copy or rename, nested paths, `let` names)",
             Constant => "`status = \"open\"`",
             Parameter => "`tenant = $tenant`",
-            MinorUnits => "`from_minor_units(x, \"EUR\")`, `to_minor_units(x, \"EUR\")`",
+            MinorUnits => "`from_minor_units(x, \"EUR\")`, `to_minor_units(x, .currency)`",
             ConvertUnit => "`convert_unit(x, \"lb\", \"kg\")`",
             ConvertUnitRounded => "`convert_unit(x, \"lb\", \"kg\", 2)`",
             ToZone => "`to_zone(x, \"Europe/Paris\")`",
@@ -178,7 +184,9 @@ impl Construct {
             Copy => "copies the value back to the source path",
             Constant => "dropped: nothing to write back",
             Parameter => "dropped: nothing to write back",
-            MinorUnits => "the other of the two, same currency",
+            MinorUnits => {
+                "the other of the two, same currency (a currency from the record is read from the target field that copies it; without one, not invertible)"
+            }
             ConvertUnit => "`convert_unit` with the units swapped",
             ConvertUnitRounded => "units swapped; the rounded digits are lost",
             ToZone => {
@@ -348,6 +356,7 @@ pub(crate) fn analyse(program: &Program) -> Found {
     walker.statements(&statements, &[], &mut scope, None);
     let mut fields = walker.fields;
     settle_shared_paths(&mut fields);
+    resolve_currencies(&mut fields);
     Found {
         fields,
         tables: walker.tables,
@@ -384,6 +393,58 @@ fn settle_shared_paths(fields: &mut [Field]) {
             taken.push((source, fields[i].target.clone()));
         }
     }
+}
+
+/// Replaces each currency placeholder with the target field that copies
+/// that source path exactly; a field with none does not map back.
+fn resolve_currencies(fields: &mut [Field]) {
+    let copies: Vec<(Vec<String>, Vec<String>)> = fields
+        .iter()
+        .filter(|f| f.kind == Kind::Exact && f.inverse == HOLE && f.elements.is_empty())
+        .filter_map(|f| Some((f.source.clone()?, f.target_path.clone())))
+        .collect();
+    for field in fields.iter_mut() {
+        for element in &mut field.elements {
+            if element.inverse.contains(CURRENCY) {
+                not_invertible(element, "a currency read in a `for` body".to_string());
+            }
+        }
+        let Some(start) = field.inverse.find(CURRENCY) else {
+            continue;
+        };
+        let rest = &field.inverse[start + CURRENCY.len()..];
+        let Some(end) = rest.find(CURRENCY) else {
+            continue;
+        };
+        let path: Vec<String> = rest[..end].split(SEPARATOR).map(str::to_string).collect();
+        match copies.iter().find(|(source, _)| *source == path) {
+            Some((_, target)) => {
+                let read: Vec<String> = target.iter().map(|k| quote_key(k)).collect();
+                let placeholder = format!("{CURRENCY}{}{CURRENCY}", path.join(SEPARATOR));
+                field.inverse = field
+                    .inverse
+                    .replace(&placeholder, &format!(".{}", read.join(".")));
+                field.reads.push(target.clone());
+                field
+                    .why
+                    .push_str(&format!("; the currency from `{}`", dotted(target)));
+            }
+            None => not_invertible(
+                field,
+                format!(
+                    "the currency `{}` is not copied to a target field",
+                    dotted_source(&path)
+                ),
+            ),
+        }
+    }
+}
+
+fn not_invertible(field: &mut Field, why: String) {
+    field.kind = Kind::None;
+    field.why = format!("not invertible: {why}");
+    field.source = None;
+    field.constructs.push(Construct::Unknown);
 }
 
 pub(crate) fn dotted(path: &[String]) -> String {
@@ -594,6 +655,7 @@ impl<'p> Walker<'p> {
             column,
             elements,
             item: for_loop.item.name.clone(),
+            reads: Vec::new(),
         }
     }
 
@@ -776,6 +838,11 @@ impl<'p> Walker<'p> {
             return self.concat(args, scope);
         }
         let flow = self.expr(first, scope);
+        if let ("from_minor_units" | "to_minor_units", [_, currency]) = (name, args)
+            && !matches!(currency.kind, ExprKind::Literal(_))
+        {
+            return self.minor_units_from_record(name, flow, currency, scope);
+        }
         if consts.is_none() {
             return match flow {
                 none @ Flow::None(..) => none,
@@ -821,6 +888,40 @@ impl<'p> Walker<'p> {
                 _ => Flow::None(Construct::Unknown, format!("`{name}` has no known inverse")),
             },
         }
+    }
+
+    /// `from_minor_units(x, .currency)`: the reverse reads the currency
+    /// from the target field that copies `.currency` (found once every
+    /// field is known; see [`resolve_currencies`]).
+    fn minor_units_from_record(
+        &mut self,
+        name: &str,
+        flow: Flow,
+        currency: &Expr,
+        scope: &HashMap<String, Flow>,
+    ) -> Flow {
+        let path = match self.expr(currency, scope) {
+            Flow::Path {
+                path,
+                inverse,
+                steps,
+            } if inverse == HOLE && steps.iter().all(|s| *s == Construct::Copy) => path,
+            _ => {
+                return Flow::None(
+                    Construct::Unknown,
+                    format!("`{name}` with a currency that is not copied from the record"),
+                );
+            }
+        };
+        let other = if name == "from_minor_units" {
+            "to_minor_units"
+        } else {
+            "from_minor_units"
+        };
+        let placeholder = format!("{CURRENCY}{}{CURRENCY}", path.join(SEPARATOR));
+        flow.then(Construct::MinorUnits, |h| {
+            format!("{other}({h}, {placeholder})")
+        })
     }
 
     fn value_def(&self, name: &str) -> Option<&'p syntax::Def> {
@@ -1009,6 +1110,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
                 column,
                 elements: Vec::new(),
                 item: String::new(),
+                reads: Vec::new(),
             }
         }
         Flow::Const(_) | Flow::Param => Field {
@@ -1031,6 +1133,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             column,
             elements: Vec::new(),
             item: String::new(),
+            reads: Vec::new(),
         },
         Flow::None(construct, why) => Field {
             target: name,
@@ -1044,6 +1147,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             column,
             elements: Vec::new(),
             item: String::new(),
+            reads: Vec::new(),
         },
     }
 }

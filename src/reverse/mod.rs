@@ -97,6 +97,8 @@ pub struct Field {
     pub(crate) inverse: String,
     /// For a `for` loop: the loop variable's name.
     pub(crate) item: String,
+    /// Other target fields the inverse reads (a currency).
+    pub(crate) reads: Vec<Vec<String>>,
 }
 
 /// A lookup table whose values map back to more than one key.

@@ -137,9 +137,24 @@ pub(crate) fn put(
         }
         let wanted = get(target, &field.target_path);
         let had = image.as_ref().and_then(|i| get(i, &field.target_path));
-        if wanted.is_none() || wanted == had {
-            // unchanged, or not in the target: the original's value stays
-            remove(&mut changed, &field.target_path);
+        // a field is unchanged when it and every field its reverse reads
+        // (a currency) are
+        let reads_changed = field
+            .reads
+            .iter()
+            .any(|path| get(target, path) != image.as_ref().and_then(|i| get(i, path)));
+        if wanted.is_none() || (wanted == had && !reads_changed) {
+            // unchanged, or not in the target: the original's value stays;
+            // it is taken out of the target unless another field's reverse
+            // reads it
+            let read = reverse
+                .analysis
+                .fields
+                .iter()
+                .any(|f| f.reads.contains(&field.target_path));
+            if !read {
+                remove(&mut changed, &field.target_path);
+            }
             continue;
         }
         if let Some(previous) = sync.previous {
