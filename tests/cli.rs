@@ -35,6 +35,7 @@ cases! {
     reverse_laws,
     apply_reverse,
     apply_reverse_onto,
+    apply_reverse_ndjson,
     apply_reverse_onto_lossy_key,
     apply_reverse_conflict,
     apply_reverse_conflict_stderr,

@@ -153,16 +153,39 @@ fn strategies(values: &[String]) -> Result<(Strategy, Vec<(String, Strategy)>), 
     Ok((default, fields))
 }
 
-fn records(path: Option<&Path>) -> Result<(Vec<Json>, bool), Failure> {
+/// How the records came: one object, an array, or NDJSON lines; the
+/// output has the same shape.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    One,
+    Array,
+    Lines,
+}
+
+/// The records of a file (or stdin): a JSON object, an array, or NDJSON.
+fn records(path: Option<&Path>) -> Result<(Vec<Json>, Shape), Failure> {
     let source = Source::new(path);
     let bytes = source.read_all()?;
     let name = path.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
     match serde_json::from_slice::<Json>(&bytes) {
-        Ok(Json::Array(items)) => Ok((items, true)),
-        Ok(one) => Ok((vec![one], false)),
-        Err(e) => Err(Failure::usage(format_args!(
-            "`{name}` is not a JSON object or array: {e}"
-        ))),
+        Ok(Json::Array(items)) => Ok((items, Shape::Array)),
+        Ok(one) => Ok((vec![one], Shape::One)),
+        Err(whole) => {
+            let mut items = Vec::new();
+            for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let item = serde_json::from_slice::<Json>(line).map_err(|e| {
+                    Failure::usage(format_args!(
+                        "`{name}` is not a JSON object, array or NDJSON: {whole}; line {}: {e}",
+                        n + 1
+                    ))
+                })?;
+                items.push(item);
+            }
+            Ok((items, Shape::Lines))
+        }
     }
 }
 
@@ -174,7 +197,7 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
             "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
         ),
     })?;
-    let (targets, array) = records(back.targets)?;
+    let (targets, shape) = records(back.targets)?;
     let originals = match back.onto {
         Some(path) => Some(records(Some(path))?.0),
         None => None,
@@ -289,11 +312,14 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
             Err(e) => errors.push_str(&e),
         }
     }
-    let mut output = Output::open(back.output, back.pretty)?;
-    if array {
-        output.write(&Json::Array(out))?;
-    } else if let Some(one) = out.into_iter().next() {
-        output.write(&one)?;
+    let mut output = Output::open(back.output, back.pretty && shape != Shape::Lines)?;
+    match shape {
+        Shape::Array => output.write(&Json::Array(out))?,
+        Shape::One | Shape::Lines => {
+            for record in &out {
+                output.write(record)?;
+            }
+        }
     }
     output.finish()?;
     if errors.is_empty() {
