@@ -542,11 +542,39 @@ impl<'p> Walker<'p> {
                             RuleOption::When(_) => {
                                 flow = flow.then(Construct::When, |h| h.to_string());
                             }
-                            _ => {}
+                            RuleOption::Required(_)
+                            | RuleOption::Optional(_)
+                            | RuleOption::Nullable(_)
+                            | RuleOption::Constraint(_) => {}
+                            // an option added to the language later: not
+                            // guessed
+                            #[allow(unreachable_patterns)]
+                            _ => {
+                                flow = Flow::None(
+                                    Construct::Unknown,
+                                    "a rule option `mapc reverse` does not know".to_string(),
+                                );
+                            }
                         }
                     }
                     let (line, column) = line_column(self.text, rule.span.start);
                     self.fields.push(field(target, flow, line, column));
+                }
+                // a statement added to the language later: reported, not
+                // guessed
+                #[allow(unreachable_patterns)]
+                _ => {
+                    let mut at = prefix.to_vec();
+                    at.push("(statement)".to_string());
+                    self.fields.push(field(
+                        at,
+                        Flow::None(
+                            Construct::Unknown,
+                            "a statement `mapc reverse` does not know".to_string(),
+                        ),
+                        0,
+                        0,
+                    ));
                 }
             }
         }
@@ -804,9 +832,13 @@ impl<'p> Walker<'p> {
                 path.then(Construct::Arithmetic, |h| format!("({h} - {n})"))
             }
             (_, none @ Flow::None(..), _) | (_, _, none @ Flow::None(..)) => none,
-            (op, _, _) => Flow::None(
+            (op, Flow::Path { .. }, Flow::Path { .. }) => Flow::None(
                 Construct::Unknown,
                 format!("`{}` over more than one source value", op.symbol()),
+            ),
+            (op, _, _) => Flow::None(
+                Construct::Unknown,
+                format!("the operator `{}` has no known inverse here", op.symbol()),
             ),
         }
     }
