@@ -65,6 +65,7 @@ fn every_field_is_classified() {
         ("lines", "exact"),
         ("paid", "none"),
         ("kind", "dropped"),
+        ("flag", "dropped"),
         ("tenant", "dropped"),
         ("tier", "none"),
     ];

@@ -535,6 +535,10 @@ impl<'p> Walker<'p> {
                         self.expr(&rule.value, scope)
                     };
                     for option in &rule.options {
+                        // a constant stays a constant, whatever its options
+                        if matches!(flow, Flow::Const(_) | Flow::Param) {
+                            break;
+                        }
                         match option {
                             RuleOption::Default(_) => {
                                 flow = flow.then(Construct::Default, |h| h.to_string());
