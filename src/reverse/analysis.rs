@@ -155,7 +155,9 @@ impl Construct {
             Arithmetic => "`x + 1`, `x - 1`, `x / 100`",
             Multiply => "`x * 3`",
             Negation => "`not x`, `-x`",
-            LookupOneToOne => "`lookup(x, t)`, one key per value",
+            LookupOneToOne => {
+                "`lookup(x, t)` or `match x { \"a\" => \"A\", ... }`, one key per value"
+            }
             LookupMarked => "`lookup(x, t)`, several keys per value, `table t (reverse_first)`",
             LookupAmbiguous => "`lookup(x, t)`, several keys per value, unmarked",
             IgnoreCase => "`table t (ignore_case)`",
@@ -795,9 +797,10 @@ impl<'p> Walker<'p> {
                 "a `for` loop inside an expression".to_string(),
             ),
             ExprKind::Block(_) => Flow::None(Construct::Unknown, "a nested block".to_string()),
-            ExprKind::List(_) | ExprKind::Object(_) | ExprKind::Match(..) => Flow::None(
+            ExprKind::Match(subject, arms) => self.match_expr(subject, arms, expr, scope),
+            ExprKind::List(_) | ExprKind::Object(_) => Flow::None(
                 Construct::Unknown,
-                "a list, object or `match` expression".to_string(),
+                "a list or object expression".to_string(),
             ),
             #[allow(unreachable_patterns)]
             _ => Flow::None(
@@ -958,6 +961,77 @@ impl<'p> Walker<'p> {
         flow.then(Construct::MinorUnits, |h| {
             format!("{other}({h}, {placeholder})")
         })
+    }
+
+    /// `match x { "a" => "A", ... }` with constant arms: a lookup table
+    /// written inline, reversed like one (a pattern that no arm's value
+    /// maps back to rejects the record, as a table's missing key does).
+    fn match_expr(
+        &mut self,
+        subject: &Expr,
+        arms: &[syntax::MatchArm],
+        expr: &Expr,
+        scope: &HashMap<String, Flow>,
+    ) -> Flow {
+        let mut rows: Vec<(Json, Vec<Json>)> = Vec::new();
+        let mut fallback = false;
+        for arm in arms {
+            let ExprKind::Literal(value) = &arm.value.kind else {
+                return Flow::None(
+                    Construct::Unknown,
+                    "a `match` whose arms are not constants".to_string(),
+                );
+            };
+            if matches!(value, Json::Array(_) | Json::Object(_)) {
+                return Flow::None(
+                    Construct::Unknown,
+                    "a `match` giving lists or objects".to_string(),
+                );
+            }
+            if arm.patterns.is_empty() {
+                fallback = true;
+                continue;
+            }
+            for pattern in &arm.patterns {
+                match rows.iter_mut().find(|(v, _)| v == value) {
+                    Some((_, keys)) => keys.push(pattern.value.clone()),
+                    None => rows.push((value.clone(), vec![pattern.value.clone()])),
+                }
+            }
+        }
+        let flow = self.expr(subject, scope);
+        let ambiguous = rows.iter().filter(|(_, k)| k.len() > 1).count();
+        if ambiguous > 0 {
+            return match flow {
+                none @ Flow::None(..) => none,
+                _ => Flow::None(
+                    Construct::LookupAmbiguous,
+                    format!("a `match` with {ambiguous} value(s) from more than one pattern"),
+                ),
+            };
+        }
+        let (line, column) = line_column(self.text, expr.span.start);
+        let name = format!("match_{line}_{column}");
+        let reverse = reverse_table_name(&name);
+        if !matches!(flow, Flow::Path { .. }) {
+            return flow.then(Construct::LookupOneToOne, |h| h.to_string());
+        }
+        if !self.tables.iter().any(|t| t.name == name) {
+            self.tables.push(ReverseTable {
+                name,
+                rows: rows
+                    .into_iter()
+                    .map(|(v, mut k)| (v, k.swap_remove(0)))
+                    .collect(),
+            });
+        }
+        let mut flow = flow.then(Construct::LookupOneToOne, |h| {
+            format!("lookup({h}, {reverse})")
+        });
+        if fallback {
+            flow = flow.then(Construct::Fallback, |h| h.to_string());
+        }
+        flow
     }
 
     fn value_def(&self, name: &str) -> Option<&'p syntax::Def> {
