@@ -1,7 +1,8 @@
 //! The derived reverse mapping, as `.map` text: one rule per field that
 //! writes back, from the target record to the source path.
 
-use super::analysis::{HOLE, dotted, quote_key, reverse_table_name};
+use super::analysis::{HOLE, reverse_table_name};
+use super::fields::{dotted, quote_key};
 use super::{Analysis, Field};
 use serde_json::Value as Json;
 use std::fmt::Write;

@@ -27,11 +27,13 @@
 //! image of the original already equals the target's value.
 
 mod analysis;
+mod constructs;
 mod derive;
+mod fields;
 mod laws;
 mod put;
 
-pub use analysis::Construct;
+pub use constructs::Construct;
 pub use laws::{LawCase, LawFailure, check_laws};
 pub use put::{Conflict, PutError, Strategy, Sync};
 
@@ -170,14 +172,14 @@ impl Analysis {
             "fields": self.fields.iter().map(|f| json!({
                 "target": f.target,
                 "kind": f.kind.name(),
-                "source": f.source.as_ref().map(|s| format!(".{}", analysis::dotted(s))),
+                "source": f.source.as_ref().map(|s| format!(".{}", fields::dotted(s))),
                 "why": f.why,
                 "line": f.line,
                 "column": f.column,
                 "elements": f.elements.iter().map(|e| json!({
                     "target": e.target,
                     "kind": e.kind.name(),
-                    "source": e.source.as_ref().map(|s| format!(".{}", analysis::dotted(s))),
+                    "source": e.source.as_ref().map(|s| format!(".{}", fields::dotted(s))),
                     "why": e.why,
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
@@ -281,7 +283,7 @@ impl Reverse {
                     f.target,
                     f.line,
                     f.column,
-                    analysis::dotted(f.source.as_deref().unwrap_or_default()),
+                    fields::dotted(f.source.as_deref().unwrap_or_default()),
                     e.message
                 ),
                 None => format!("{}: {}", e.code.as_str(), e.message),
