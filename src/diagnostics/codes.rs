@@ -149,6 +149,12 @@ codes! {
     Skipped = "E422", "record skipped by a guard (use `apply_all` to tell skips from errors)";
     /// `emit` gave something that is not an object.
     EmitNotObject = "E423", "`emit` gave a value that is not an object";
+    /// `apply --reverse --onto`: a target record whose key no original has.
+    UnpairedTarget = "E460", "target record has no original to write back into";
+    /// `apply --reverse`: the derived reverse mapping fails on a target record.
+    ReverseFailed = "E461", "target record cannot be mapped back";
+    /// `apply --reverse --previous`: a field changed on both sides since the last sync.
+    SyncConflict = "E462", "field changed on both sides since the last sync";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";
