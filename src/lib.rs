@@ -49,6 +49,7 @@ pub mod outline;
 mod program;
 mod projection;
 pub mod reject;
+pub mod reverse;
 pub mod schema;
 mod stack;
 pub mod stdlib;

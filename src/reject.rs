@@ -92,6 +92,20 @@ pub fn read_line<'t>(mapping: &Mapping, text: &'t [u8]) -> Result<Record<'t>, In
     })
 }
 
+/// A failed record's errors as the whole record gives them. The fast read
+/// ([`Mapping::read`]) keeps only the keys the mapping reads, so a message
+/// that lists the keys a record has ("did you mean `email`?") needs the
+/// rest: the record is read again whole, only when it failed.
+pub fn full_report(bound: &crate::Bound<'_>, text: &str, projected: ApplyError) -> ApplyError {
+    match crate::parse_json(text) {
+        Ok(whole) => match bound.apply_all(&whole) {
+            Err(error) if error.errors.len() == projected.errors.len() => error,
+            _ => projected,
+        },
+        Err(_) => projected,
+    }
+}
+
 /// serde_json's message without its ` at line 1 column 5` suffix (mapc
 /// says the position its own way).
 pub fn json_message(error: &serde_json::Error) -> String {

@@ -86,7 +86,10 @@ fn map_into(
     let mark = out.len();
     bound.apply_record_to(&record, None, out).map_err(|e| {
         out.truncate(mark);
-        Rejected::Apply(e)
+        // the fast read keeps only what the mapping reads: the errors of a
+        // failed record come from the whole record, as the CLI gives them
+        let text = std::str::from_utf8(text.trim_ascii()).unwrap_or_default();
+        Rejected::Apply(reject::full_report(bound, text, e))
     })
 }
 

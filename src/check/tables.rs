@@ -20,19 +20,25 @@ impl Checker {
             match option.name.as_str() {
                 "ignore_case" => ignore_case = true,
                 "supplied" => supplied = true,
+                // read by `mapc reverse`: each value maps back to its first key
+                "reverse_first" => {}
                 other => {
                     let loc = self.loc(file, option.span);
-                    let suggestion = did_you_mean(other, ["ignore_case", "supplied"]);
+                    let suggestion =
+                        did_you_mean(other, ["ignore_case", "supplied", "reverse_first"]);
                     let d = self.error(
                         Code::InvalidOption,
                         loc,
                         format!("unknown table option `{other}`"),
                         "",
                     );
-                    d.help.push(suggestion.map_or(
-                        "the table options are `ignore_case` and `supplied`".to_string(),
-                        |s| format!("did you mean `{s}`?"),
-                    ));
+                    d.help.push(
+                        suggestion.map_or(
+                            "the table options are `ignore_case`, `supplied` and `reverse_first`"
+                                .to_string(),
+                            |s| format!("did you mean `{s}`?"),
+                        ),
+                    );
                 }
             }
         }

@@ -84,6 +84,30 @@ pub(crate) struct Args {
     /// Reject records whose mapping builds more bytes of values than this (error E332)
     #[arg(long, value_name = "BYTES", default_value_t = mapc::Budget::default().bytes)]
     max_record_bytes: u64,
+    /// Map target records back to source records with the mapping's
+    /// derived reverse (see `mapc reverse`)
+    #[arg(long)]
+    reverse: bool,
+    /// With `--reverse`: write each target record into its original source
+    /// record from FILE (a JSON object or array), paired by `--key`
+    #[arg(long, value_name = "FILE", requires = "reverse", requires = "key")]
+    onto: Option<PathBuf>,
+    /// With `--onto`: the target field whose value pairs a target record
+    /// with its original (read from the original at the source path the
+    /// field maps back to)
+    #[arg(long, value_name = "FIELD", requires = "onto")]
+    key: Option<String>,
+    /// With `--onto`: the target records of the last sync (paired by
+    /// `--key`); a field changed on both sides since then is a conflict
+    /// (E462), resolved by `--on-conflict`
+    #[arg(long, value_name = "FILE", requires = "onto")]
+    previous: Option<PathBuf>,
+    /// With `--previous`: `STRATEGY` for every field or `FIELD=STRATEGY`
+    /// for one (repeatable); STRATEGY is `reject` (the default: the record
+    /// is rejected with both values), `target` (the target wins) or
+    /// `source` (the original is kept)
+    #[arg(long, value_name = "[FIELD=]STRATEGY", requires = "previous")]
+    on_conflict: Vec<String>,
 }
 
 /// `name=value`, split at the first `=`.
@@ -116,6 +140,20 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     budget.bytes = args.max_record_bytes;
     budget.output_bytes = args.max_output_bytes as u64;
     let env = environment(&mapping, args)?.with_budget(budget);
+    if args.reverse {
+        return super::reverse::apply_back(&super::reverse::Back {
+            mapping: &mapping,
+            env: &env,
+            targets: args.input.as_deref(),
+            onto: args.onto.as_deref(),
+            key: args.key.as_deref(),
+            output: args.output.as_deref(),
+            pretty: args.pretty,
+            previous: args.previous.as_deref(),
+            on_conflict: &args.on_conflict,
+            on_error: &args.on_error,
+        });
+    }
     let source = Source::new(args.input.as_deref());
     check_targets(args, &source)?;
     let from = args.formats.input_format(&source, args.ndjson);

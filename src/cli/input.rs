@@ -68,6 +68,17 @@ impl Source {
         }
     }
 
+    /// The whole input, for the paths that read a document at once
+    /// (`apply --reverse`).
+    pub(crate) fn read_all(&self) -> Result<Vec<u8>, Failure> {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        self.open()?
+            .read_to_end(&mut bytes)
+            .map_err(|e| self.read_failure(&e))?;
+        Ok(bytes)
+    }
+
     /// `cannot read `orders.json`: No such file or directory`
     pub(crate) fn read_failure(&self, error: &io::Error) -> Failure {
         Failure::usage(format_args!("cannot read {self}: {}", io_message(error)))

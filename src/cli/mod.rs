@@ -20,6 +20,7 @@ mod play;
 mod progress;
 mod reference;
 mod report;
+mod reverse;
 mod schema;
 mod stats;
 mod stream;
@@ -161,6 +162,14 @@ enum Command {
     Doc(doc::Args),
     /// Print the JSON Schema of the record a mapping produces
     Schema(schema::Args),
+    /// Show which target fields map back to the source, and emit the
+    /// derived reverse mapping
+    ///
+    /// One line per target field: exact, lossy, dropped (a constant or
+    /// parameter) or none, with why; `--format json` gives the same as JSON.
+    /// `--emit FILE` (`-` for stdout) writes the reverse mapping as a `.map`
+    /// file. To map records back, use `mapc apply --reverse`.
+    Reverse(reverse::Args),
     /// Run the test cases beside each mapping (`orders.tests/<case>/`)
     ///
     /// A case is a folder with `input.json` and `expected.json` (the output)
@@ -225,6 +234,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Doc(args) => doc::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Reverse(args) => reverse::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Play(args) => play::run(&args),

@@ -297,18 +297,8 @@ impl Worker<'_> {
         Ok(Outcome::Mapped(written.records))
     }
 
-    /// A failed record's errors as the whole record gives them: the fast
-    /// read keeps only the keys the mapping reads, so a message that lists
-    /// the keys a record has ("did you mean `email`?") needs the rest.
-    /// Records fail rarely; this costs nothing on the others.
     fn full_report(&self, text: &str, projected: ApplyError) -> ApplyError {
-        match serde_json::from_str::<Json>(text) {
-            Ok(whole) => match self.bound.apply_all(&whole) {
-                Err(error) if error.errors.len() == projected.errors.len() => error,
-                _ => projected,
-            },
-            Err(_) => projected,
-        }
+        reject::full_report(&self.bound, text, projected)
     }
 
     fn failed(&self, record: &RawRecord, raw: &[u8], problem: Problem) -> Failed {

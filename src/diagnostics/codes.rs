@@ -180,6 +180,12 @@ codes! {
     InputEncoding = "E431", "input record is not valid in its encoding";
     /// An XML record is not well-formed, or uses an entity mapc does not expand (DTD entities never are).
     InvalidXml = "E432", "input record is not well-formed XML";
+    /// `apply --reverse --onto`: a target record whose key no original has.
+    UnpairedTarget = "E460", "target record has no original to write back into";
+    /// `apply --reverse`: the derived reverse mapping fails on a target record.
+    ReverseFailed = "E461", "target record cannot be mapped back";
+    /// `apply --reverse --previous`: a field changed on both sides since the last sync.
+    SyncConflict = "E462", "field changed on both sides since the last sync";
 
     /// A table is declared and never used.
     UnusedTable = "W200", "table never used";
