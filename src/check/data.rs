@@ -646,14 +646,7 @@ struct Written {
 /// built-in's result, arithmetic.
 fn value_type(e: &Expr) -> Option<Ty> {
     match &e.kind {
-        ExprKind::Literal(v) => Some(match v {
-            Json::Null => Ty::NULL,
-            Json::Bool(_) => Ty::BOOL,
-            Json::Number(_) => Ty::NUMBER,
-            Json::String(_) => Ty::STRING,
-            Json::Array(_) => Ty::LIST,
-            Json::Object(_) => Ty::OBJECT,
-        }),
+        ExprKind::Literal(v) => Some(Ty::of_json(v)),
         ExprKind::Call(name, _) => stdlib::function(&name.name).map(|f| f.returns),
         ExprKind::Pipe(_, rhs) => match &rhs.kind {
             ExprKind::Call(name, _) => stdlib::function(&name.name).map(|f| f.returns),

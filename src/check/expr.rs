@@ -375,14 +375,7 @@ fn infer_in(node: &Node, local: &dyn Fn(usize) -> Ty) -> Ty {
     let infer = |n: &Node| infer_in(n, local);
     match &node.kind {
         NodeKind::Local(slot) => local(*slot),
-        NodeKind::Const(v) => match v {
-            Json::Null => Ty::NULL,
-            Json::Bool(_) => Ty::BOOL,
-            Json::Number(_) => Ty::NUMBER,
-            Json::String(_) => Ty::STRING,
-            Json::Array(_) => Ty::LIST,
-            Json::Object(_) => Ty::OBJECT,
-        },
+        NodeKind::Const(v) => Ty::of_json(v),
         NodeKind::List(_) | NodeKind::For { .. } => Ty::LIST,
         NodeKind::Object(_) | NodeKind::Block(_) => Ty::OBJECT,
         NodeKind::DefCall { returns, .. } => *returns,

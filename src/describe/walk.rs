@@ -163,14 +163,7 @@ pub(super) fn type_names(ty: Ty) -> Vec<&'static str> {
 }
 
 fn json_type(value: &Json) -> Ty {
-    match value {
-        Json::Null => Ty::NULL,
-        Json::Bool(_) => Ty::BOOL,
-        Json::Number(_) => Ty::NUMBER,
-        Json::String(_) => Ty::STRING,
-        Json::Array(_) => Ty::LIST,
-        Json::Object(_) => Ty::OBJECT,
-    }
+    Ty::of_json(value)
 }
 
 impl Walker<'_> {

@@ -32,6 +32,20 @@ impl Ty {
     /// A scalar: string, number or boolean.
     pub const SCALAR: Ty = Ty(1 | 2 | 4);
 
+    /// The one type a JSON value has (literals in the checker, table
+    /// values in the docs).
+    pub(crate) fn of_json(value: &serde_json::Value) -> Ty {
+        use serde_json::Value as Json;
+        match value {
+            Json::Null => Ty::NULL,
+            Json::Bool(_) => Ty::BOOL,
+            Json::Number(_) => Ty::NUMBER,
+            Json::String(_) => Ty::STRING,
+            Json::Array(_) => Ty::LIST,
+            Json::Object(_) => Ty::OBJECT,
+        }
+    }
+
     /// Either type.
     pub const fn or(self, other: Ty) -> Ty {
         Ty(self.0 | other.0)
