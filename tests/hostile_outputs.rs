@@ -485,3 +485,153 @@ fn allow_path_lets_an_import_out_of_the_folder() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// `mapc apply` on `dir` with `TMPDIR` set to `dir/tmp` (made here, empty).
+fn mapc_with_tmpdir(dir: &Path, args: &[&str]) -> Output {
+    let tmp = dir.join("tmp");
+    fs::create_dir_all(&tmp).expect("tmp folder");
+    Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .current_dir(dir)
+        .env("TMPDIR", &tmp)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("mapc runs")
+}
+
+/// A JSON array of `n` records, every one mapped (and the third failing
+/// too when `bad`).
+fn array(n: usize, bad: bool) -> String {
+    let records: Vec<String> = (0..n)
+        .map(|i| match i {
+            2 if bad => format!("{{\"amount\": {i}}}"),
+            _ => format!("{{\"id\": \"r{i}\", \"amount\": {i}}}"),
+        })
+        .collect();
+    format!("[{}]", records.join(",\n"))
+}
+
+/// Under `--on-error fail`, a JSON array or XML document for stdout is
+/// held until the run ends (in a temporary file, issue 11 §3's constant
+/// memory): a run that stops writes nothing to stdout, a run that ends
+/// writes the whole document, the same bytes a streamed run writes, and
+/// no temporary file is left in `$TMPDIR` either way.
+#[test]
+fn a_held_document_is_written_whole_or_not_at_all() {
+    let dir = scratch();
+    // more records than one chunk holds (256), so the held document grows
+    // over many writes
+    fs::write(dir.join("good.json"), array(3_000, false)).expect("input");
+    fs::write(dir.join("bad.json"), array(3_000, true)).expect("input");
+    for to in ["json", "xml"] {
+        let streamed = mapc_with_tmpdir(&dir, &["apply", "m.map", "good.json", "--to", to]);
+        assert_eq!(streamed.status.code(), Some(0), "{}", stderr(&streamed));
+        let held = mapc_with_tmpdir(
+            &dir,
+            &["apply", "m.map", "good.json", "--to", to, "--on-error", "fail"],
+        );
+        assert_eq!(held.status.code(), Some(0), "{}", stderr(&held));
+        assert!(streamed.stdout.len() > 3_000 * 20, "{to}: the whole output");
+        assert!(held.stdout == streamed.stdout, "{to}: the same document");
+        assert!(files(&dir.join("tmp")).is_empty(), "{to}: nothing left");
+
+        let stopped = mapc_with_tmpdir(
+            &dir,
+            &["apply", "m.map", "bad.json", "--to", to, "--on-error", "fail"],
+        );
+        assert_eq!(stopped.status.code(), Some(1), "{}", stderr(&stopped));
+        assert!(stopped.stdout.is_empty(), "{to}: nothing written");
+        assert!(
+            stderr(&stopped).contains("3 records read, 0 written, 1 rejected (E300: 1), 2 mapped but not written (a document is written only when the run ends, and it stopped)"),
+            "{to}: {}",
+            stderr(&stopped)
+        );
+        assert!(files(&dir.join("tmp")).is_empty(), "{to}: nothing left");
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// The held document is in a file in `$TMPDIR` while the run goes on, not
+/// in memory; SIGTERM and SIGINT end the run with nothing on stdout and
+/// nothing left in `$TMPDIR`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_held_document_waits_in_tmpdir_and_a_signal_leaves_nothing() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    for signal in ["TERM", "INT"] {
+        let dir = scratch();
+        let tmp = dir.join("tmp");
+        fs::create_dir(&tmp).expect("tmp folder");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mapc"))
+            .current_dir(&dir)
+            .env("TMPDIR", &tmp)
+            .args(["apply", "m.map", "-", "--on-error", "fail", "-q"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mapc runs");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"[{\"id\": \"a\", \"amount\": 1},\n")
+            .expect("some input");
+        // an open file in `$TMPDIR` (one without a name shows as
+        // `TMPDIR/#inode (deleted)`) while the input stays open
+        let fds = PathBuf::from(format!("/proc/{}/fd", child.id()));
+        let holds = || {
+            fs::read_dir(&fds).is_ok_and(|entries| {
+                entries.flatten().any(|fd| {
+                    fs::read_link(fd.path()).is_ok_and(|target| target.starts_with(&tmp))
+                })
+            })
+        };
+        let started = std::time::Instant::now();
+        while !holds() {
+            assert!(started.elapsed().as_secs() < 30, "no file in TMPDIR");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let mut stdout = Vec::new();
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_end(&mut stdout)
+            .expect("stdout read");
+        let status = child.wait().expect("mapc ends");
+        drop(stdin);
+        let number = if signal == "TERM" { 15 } else { 2 };
+        assert_eq!(status.signal(), Some(number), "{status:?}");
+        assert!(stdout.is_empty(), "SIG{signal}: nothing written");
+        assert!(files(&tmp).is_empty(), "SIG{signal}: nothing left");
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
+
+/// A `$TMPDIR` where no file can be made is an error before the first
+/// record (exit 2), not a document held in memory.
+#[cfg(unix)]
+#[test]
+fn a_document_that_cannot_be_held_is_refused_before_the_first_record() {
+    let dir = scratch();
+    fs::write(dir.join("good.json"), array(3, false)).expect("input");
+    let output = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .current_dir(&dir)
+        .env("TMPDIR", dir.join("no-such-folder"))
+        .args(["apply", "m.map", "good.json", "--on-error", "fail"])
+        .output()
+        .expect("mapc runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr(&output).contains("error: cannot hold the output in a temporary file in `"),
+        "{}",
+        stderr(&output)
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

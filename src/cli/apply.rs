@@ -4,9 +4,10 @@
 use super::formats::options::FormatArgs;
 use super::formats::{Chunk, Format, RecordReader, RecordWriter, Unit, fill};
 use super::input::Source;
-use super::output::Output;
+use super::output::{Broken, Output};
 use super::progress::Progress;
 use super::report::{Reporter, invalid_json};
+use super::spool::Spool;
 use super::stream::{Mapped, OnError, Settings, Totals, Worker, parse_on_error};
 use super::targets::{self, Target};
 use super::{Exit, Failure, load_mapping};
@@ -634,11 +635,14 @@ fn apply_records(
     };
     let bound = bind(mapping, env)?;
     // a document (a JSON array, XML) streamed to stdout, a device or a FIFO
-    // under `--on-error fail` is held until the run ends: a run that stops
-    // writes nothing rather than a document left open
+    // under `--on-error fail` is held in a temporary file until the run
+    // ends: a run that stops writes nothing rather than a document left
+    // open
     let document = !settings.writer.end(0).is_empty();
     if document && args.on_error == OnError::Fail && sink.output.streams() {
-        sink.held = Some(settings.writer.begin());
+        let mut spool = Spool::new()?;
+        spool.write(&settings.writer.begin())?;
+        sink.held = Some(spool);
     } else {
         sink.output.write_bytes(&settings.writer.begin())?;
     }
@@ -680,14 +684,23 @@ fn apply_records(
     let mut failure = failure;
     let holding = held.is_some();
     if failure.is_none() && totals.stopped_at.is_none() {
-        let mut tail = held.unwrap_or_default();
-        tail.extend(settings.writer.end(totals.output_records));
-        failure = output.write_bytes(&tail).err();
+        let end = settings.writer.end(totals.output_records);
+        failure = match held {
+            Some(spool) => spool.copy_to(&mut output),
+            None => Ok(()),
+        }
+        .and_then(|()| output.write_bytes(&end))
+        .err();
         if failure.is_some() && holding {
             totals.lose_written(format!("{} could not be written", output.name()));
         }
     } else if holding && totals.written > 0 {
-        totals.lose_written("a document is written only when the run ends, and it stopped".into());
+        let because = if failure.is_some() {
+            format!("{} could not be written", output.name())
+        } else {
+            "a document is written only when the run ends, and it stopped".into()
+        };
+        totals.lose_written(because);
     }
     if let Some(rejects) = rejects {
         failures.extend(rejects.finish().err());
@@ -750,7 +763,7 @@ struct Sink<'r> {
     unit: Unit,
     /// The output held until the run ends (a document under `--on-error
     /// fail`), or `None`: written as it comes.
-    held: Option<Vec<u8>>,
+    held: Option<Spool>,
 }
 
 impl Sink<'_> {
@@ -768,14 +781,26 @@ impl Sink<'_> {
             skip = self.writer.first_skip().min(mapped.output.len());
             self.first = false;
         }
-        if let Some(held) = self.held.as_mut() {
-            held.extend_from_slice(&mapped.output[skip..]);
-        } else if let Err(broken) = self.output.write_counted(&mapped.output[skip..]) {
-            let accepted = if self.output.streams() {
-                skip + broken.accepted
-            } else {
-                0
-            };
+        let written = match self.held.as_mut() {
+            // nothing of a held document has reached the output
+            Some(held) => held.write(&mapped.output[skip..]).map_err(|failure| Broken {
+                accepted: 0,
+                failure,
+            }),
+            None => self
+                .output
+                .write_counted(&mapped.output[skip..])
+                .map_err(|mut broken| {
+                    broken.accepted = if self.output.streams() {
+                        skip + broken.accepted
+                    } else {
+                        0
+                    };
+                    broken
+                }),
+        };
+        if let Err(broken) = written {
+            let accepted = broken.accepted;
             let message = match broken.failure.report.trim_end() {
                 "" => "the reader of stdout went away".to_string(),
                 report => report.trim_start_matches("error: ").to_string(),

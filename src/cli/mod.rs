@@ -22,6 +22,7 @@ mod reference;
 mod report;
 mod reverse;
 mod schema;
+mod spool;
 mod stats;
 mod stream;
 mod targets;
