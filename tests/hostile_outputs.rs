@@ -528,7 +528,15 @@ fn a_held_document_is_written_whole_or_not_at_all() {
         assert_eq!(streamed.status.code(), Some(0), "{}", stderr(&streamed));
         let held = mapc_with_tmpdir(
             &dir,
-            &["apply", "m.map", "good.json", "--to", to, "--on-error", "fail"],
+            &[
+                "apply",
+                "m.map",
+                "good.json",
+                "--to",
+                to,
+                "--on-error",
+                "fail",
+            ],
         );
         assert_eq!(held.status.code(), Some(0), "{}", stderr(&held));
         assert!(streamed.stdout.len() > 3_000 * 20, "{to}: the whole output");
@@ -537,7 +545,15 @@ fn a_held_document_is_written_whole_or_not_at_all() {
 
         let stopped = mapc_with_tmpdir(
             &dir,
-            &["apply", "m.map", "bad.json", "--to", to, "--on-error", "fail"],
+            &[
+                "apply",
+                "m.map",
+                "bad.json",
+                "--to",
+                to,
+                "--on-error",
+                "fail",
+            ],
         );
         assert_eq!(stopped.status.code(), Some(1), "{}", stderr(&stopped));
         assert!(stopped.stdout.is_empty(), "{to}: nothing written");
@@ -581,9 +597,9 @@ fn a_held_document_waits_in_tmpdir_and_a_signal_leaves_nothing() {
         let fds = PathBuf::from(format!("/proc/{}/fd", child.id()));
         let holds = || {
             fs::read_dir(&fds).is_ok_and(|entries| {
-                entries.flatten().any(|fd| {
-                    fs::read_link(fd.path()).is_ok_and(|target| target.starts_with(&tmp))
-                })
+                entries
+                    .flatten()
+                    .any(|fd| fs::read_link(fd.path()).is_ok_and(|target| target.starts_with(&tmp)))
             })
         };
         let started = std::time::Instant::now();

@@ -652,7 +652,12 @@ fn apply_records(
             bound,
             settings: &settings,
         };
-        while let Some(chunk) = reader.next_chunk().map_err(|e| source.read_failure(&e))? {
+        let mut seq = 0;
+        while let Some(chunk) = reader
+            .fill_chunk(seq)
+            .map_err(|e| source.read_failure(&e))?
+        {
+            seq += 1;
             let mut mapped = worker.map_chunk(chunk);
             if sink.take(&mut mapped)? {
                 break;
@@ -783,10 +788,12 @@ impl Sink<'_> {
         }
         let written = match self.held.as_mut() {
             // nothing of a held document has reached the output
-            Some(held) => held.write(&mapped.output[skip..]).map_err(|failure| Broken {
-                accepted: 0,
-                failure,
-            }),
+            Some(held) => held
+                .write(&mapped.output[skip..])
+                .map_err(|failure| Broken {
+                    accepted: 0,
+                    failure,
+                }),
             None => self
                 .output
                 .write_counted(&mapped.output[skip..])
@@ -860,9 +867,11 @@ fn run_parallel(
         let (tickets_tx, done_rx) = (tickets_tx, done_rx);
         let read_done = done_tx.clone();
         scope.spawn(move || {
+            let mut seq = 0;
             while tickets_rx.recv().is_ok() {
-                match reader.next_chunk() {
+                match reader.fill_chunk(seq) {
                     Ok(Some(chunk)) => {
+                        seq += 1;
                         if work_tx.send(chunk).is_err() {
                             break;
                         }

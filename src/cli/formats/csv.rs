@@ -14,8 +14,8 @@
 //! file then holds the decoded row.
 
 use super::{
-    CHUNK_BYTES, CHUNK_RECORDS, Chunk, Content, Input, InputProblem, Mappable, RawRecord,
-    RecordReader, RecordWriter, Unit, WriteError, Written, fill, mapped_values,
+    Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
+    WriteError, Written, fill, mapped_values,
 };
 use csv_core::ReadRecordResult;
 use mapc::describe::Shape;
@@ -60,7 +60,6 @@ pub(crate) struct CsvReader {
     ends: Vec<usize>,
     line: u64,
     index: u64,
-    seq: u64,
     max_record: usize,
     bytes_read: u64,
     header: bool,
@@ -117,7 +116,6 @@ impl CsvReader {
             ends: vec![0; 64],
             line: 1,
             index: 0,
-            seq: 0,
             max_record,
             bytes_read: 0,
             header: options.header,
@@ -359,33 +357,26 @@ impl CsvReader {
 }
 
 impl RecordReader for CsvReader {
-    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        let mut chunk = Chunk::new(self.seq, CHUNK_BYTES + CHUNK_BYTES / 4, CHUNK_RECORDS);
-        while chunk.records.len() < CHUNK_RECORDS && chunk.bytes.len() < CHUNK_BYTES {
-            if !chunk.records.is_empty() && self.reader.buffer().is_empty() {
-                chunk.drained = true;
-                break;
-            }
-            let Some(row) = self.read_row(&mut chunk.bytes)? else {
-                break;
-            };
-            let content = self.content(&row);
-            chunk.records.push(RawRecord {
-                line: row.line,
-                index: self.index,
-                offset: row.offset,
-                start: row.start,
-                end: chunk.bytes.len(),
-                cut_from: (row.length > self.max_record as u64).then_some(row.length),
-                content,
-            });
-            self.index += 1;
-        }
-        if chunk.records.is_empty() {
-            return Ok(None);
-        }
-        self.seq += 1;
-        Ok(Some(chunk))
+    fn read_record(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
+        let Some(row) = self.read_row(&mut chunk.bytes)? else {
+            return Ok(false);
+        };
+        let content = self.content(&row);
+        chunk.records.push(RawRecord {
+            line: row.line,
+            index: self.index,
+            offset: row.offset,
+            start: row.start,
+            end: chunk.bytes.len(),
+            cut_from: (row.length > self.max_record as u64).then_some(row.length),
+            content,
+        });
+        self.index += 1;
+        Ok(true)
+    }
+
+    fn drained(&self) -> bool {
+        self.reader.buffer().is_empty()
     }
 
     fn unit(&self) -> Unit {

@@ -2,8 +2,8 @@
 //! array (constant memory, however long), and written as an array.
 
 use super::{
-    CHUNK_BYTES, CHUNK_RECORDS, Chunk, Content, Input, InputProblem, Mappable, RawRecord,
-    RecordReader, RecordWriter, Unit, WriteError, Written, fill,
+    Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
+    WriteError, Written, fill,
 };
 use mapc::{Bound, Code, FieldCounts, Outcome};
 use std::io::{self, BufRead};
@@ -34,7 +34,6 @@ pub(crate) struct ArrayReader {
     state: State,
     line: u64,
     index: u64,
-    seq: u64,
     max_record: usize,
     bytes_read: u64,
 }
@@ -48,7 +47,6 @@ impl ArrayReader {
             state: State::Open,
             line: 1 + memchr::memchr_iter(b'\n', skipped).count() as u64,
             index: 0,
-            seq: 0,
             max_record,
             bytes_read: skipped.len() as u64,
         }
@@ -304,22 +302,12 @@ impl ArrayReader {
 }
 
 impl RecordReader for ArrayReader {
-    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        let mut chunk = Chunk::new(self.seq, CHUNK_BYTES + CHUNK_BYTES / 4, CHUNK_RECORDS);
-        while chunk.records.len() < CHUNK_RECORDS && chunk.bytes.len() < CHUNK_BYTES {
-            if !chunk.records.is_empty() && self.reader.buffer().is_empty() {
-                chunk.drained = true;
-                break;
-            }
-            if !self.next_record(&mut chunk)? {
-                break;
-            }
-        }
-        if chunk.records.is_empty() {
-            return Ok(None);
-        }
-        self.seq += 1;
-        Ok(Some(chunk))
+    fn read_record(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
+        self.next_record(chunk)
+    }
+
+    fn drained(&self) -> bool {
+        self.reader.buffer().is_empty()
     }
 
     fn unit(&self) -> Unit {

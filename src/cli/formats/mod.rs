@@ -144,16 +144,44 @@ pub(crate) struct InputProblem {
     pub(crate) column: Option<usize>,
 }
 
-/// An input format: cuts the input into chunks of records.
+/// An input format: cuts the input into records, which
+/// [`RecordReader::fill_chunk`] gathers into chunks.
 pub(crate) trait RecordReader: Send {
-    /// The next chunk of records, `None` at the end.
+    /// Reads the next record into `chunk` (a blank NDJSON line adds none);
+    /// `false` at the end of the input.
     ///
     /// # Errors
     /// The input cannot be read.
-    fn next_chunk(&mut self) -> io::Result<Option<Chunk>>;
+    fn read_record(&mut self, chunk: &mut Chunk) -> io::Result<bool>;
+
+    /// Whether the input has nothing more buffered, so that reading on
+    /// would wait for more.
+    fn drained(&self) -> bool;
 
     /// How the format's records are named.
     fn unit(&self) -> Unit;
+
+    /// The chunk numbered `seq`: records until it holds [`CHUNK_RECORDS`]
+    /// or [`CHUNK_BYTES`], or until the input has nothing more buffered
+    /// (then marked `drained`, so records arriving slowly go out at once);
+    /// `None` at the end.
+    ///
+    /// # Errors
+    /// The input cannot be read.
+    fn fill_chunk(&mut self, seq: u64) -> io::Result<Option<Chunk>> {
+        let mut chunk = Chunk::new(seq, CHUNK_BYTES + CHUNK_BYTES / 4, CHUNK_RECORDS);
+        while chunk.records.len() < CHUNK_RECORDS && chunk.bytes.len() < CHUNK_BYTES {
+            if !chunk.records.is_empty() && self.drained() {
+                // reading on would wait for more input: hand on what we have
+                chunk.drained = true;
+                break;
+            }
+            if !self.read_record(&mut chunk)? {
+                break;
+            }
+        }
+        Ok((!chunk.records.is_empty()).then_some(chunk))
+    }
 }
 
 /// A chunk is handed on when it holds this many records or bytes, or when

@@ -2,8 +2,8 @@
 //! lines (in constant memory), written one line per record.
 
 use super::{
-    CHUNK_BYTES, CHUNK_RECORDS, Chunk, Content, Input, InputProblem, Mappable, RawRecord,
-    RecordReader, RecordWriter, Unit, WriteError, Written, fill,
+    Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
+    WriteError, Written, fill,
 };
 use mapc::{Bound, Code, FieldCounts, Outcome};
 use std::io::{self, BufRead};
@@ -16,7 +16,6 @@ pub(crate) struct NdjsonReader {
     reader: Input,
     line: u64,
     index: u64,
-    seq: u64,
     max_line: usize,
     /// Bytes read so far.
     bytes_read: u64,
@@ -28,7 +27,6 @@ impl NdjsonReader {
             reader,
             line: 0,
             index: 0,
-            seq: 0,
             max_line,
             bytes_read: 0,
         }
@@ -62,60 +60,53 @@ impl NdjsonReader {
 }
 
 impl RecordReader for NdjsonReader {
-    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        let mut chunk = Chunk::new(self.seq, CHUNK_BYTES + CHUNK_BYTES / 4, CHUNK_RECORDS);
-        while chunk.records.len() < CHUNK_RECORDS && chunk.bytes.len() < CHUNK_BYTES {
-            if !chunk.records.is_empty() && self.reader.buffer().is_empty() {
-                // reading on would wait for more input: hand on what we have
-                chunk.drained = true;
-                break;
-            }
-            let start = chunk.bytes.len();
-            let offset = self.bytes_read;
-            let Some(length) = self.read_line(&mut chunk.bytes)? else {
-                break;
-            };
-            self.line += 1;
-            if chunk.bytes.last() == Some(&b'\n') {
-                chunk.bytes.pop();
-            }
-            let cut_from = (length > self.max_line as u64).then_some(length);
-            chunk.bytes.truncate(start + self.max_line);
-            let mut text_start = start;
-            if self.line == 1 && chunk.bytes[start..].starts_with(b"\xEF\xBB\xBF") {
-                text_start += 3;
-            }
-            if cut_from.is_none() && chunk.bytes[text_start..].trim_ascii().is_empty() {
-                chunk.bytes.truncate(start);
-                continue;
-            }
-            let content = match cut_from {
-                Some(length) => Content::Invalid(InputProblem {
-                    code: Code::Limit,
-                    message: format!(
-                        "input line is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
-                        self.max_line
-                    ),
-                    column: None,
-                }),
-                None => Content::JsonText,
-            };
-            chunk.records.push(RawRecord {
-                line: self.line,
-                index: self.index,
-                offset,
-                start,
-                end: chunk.bytes.len(),
-                cut_from,
-                content,
-            });
-            self.index += 1;
+    fn read_record(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
+        let start = chunk.bytes.len();
+        let offset = self.bytes_read;
+        let Some(length) = self.read_line(&mut chunk.bytes)? else {
+            return Ok(false);
+        };
+        self.line += 1;
+        if chunk.bytes.last() == Some(&b'\n') {
+            chunk.bytes.pop();
         }
-        if chunk.records.is_empty() {
-            return Ok(None);
+        let cut_from = (length > self.max_line as u64).then_some(length);
+        chunk.bytes.truncate(start + self.max_line);
+        let mut text_start = start;
+        if self.line == 1 && chunk.bytes[start..].starts_with(b"\xEF\xBB\xBF") {
+            text_start += 3;
         }
-        self.seq += 1;
-        Ok(Some(chunk))
+        if cut_from.is_none() && chunk.bytes[text_start..].trim_ascii().is_empty() {
+            // a blank line: counted, but no record
+            chunk.bytes.truncate(start);
+            return Ok(true);
+        }
+        let content = match cut_from {
+            Some(length) => Content::Invalid(InputProblem {
+                code: Code::Limit,
+                message: format!(
+                    "input line is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
+                    self.max_line
+                ),
+                column: None,
+            }),
+            None => Content::JsonText,
+        };
+        chunk.records.push(RawRecord {
+            line: self.line,
+            index: self.index,
+            offset,
+            start,
+            end: chunk.bytes.len(),
+            cut_from,
+            content,
+        });
+        self.index += 1;
+        Ok(true)
+    }
+
+    fn drained(&self) -> bool {
+        self.reader.buffer().is_empty()
     }
 
     fn unit(&self) -> Unit {

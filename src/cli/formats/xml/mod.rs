@@ -26,9 +26,7 @@ mod write;
 
 pub(crate) use write::XmlWriter;
 
-use super::{
-    CHUNK_BYTES, CHUNK_RECORDS, Chunk, Content, Input, InputProblem, RawRecord, RecordReader, Unit,
-};
+use super::{Chunk, Content, Input, InputProblem, RawRecord, RecordReader, Unit};
 use mapc::describe::Shape;
 use mapc::{Code, Mapping};
 use quick_xml::events::{BytesStart, Event};
@@ -257,7 +255,6 @@ pub(crate) struct XmlReader {
     buffer: Vec<u8>,
     state: State,
     index: u64,
-    seq: u64,
     max_record: usize,
 }
 
@@ -284,7 +281,6 @@ impl XmlReader {
             buffer: Vec::new(),
             state: State::Reading,
             index: 0,
-            seq: 0,
             max_record,
         }
     }
@@ -517,22 +513,12 @@ impl XmlReader {
 }
 
 impl RecordReader for XmlReader {
-    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        let mut chunk = Chunk::new(self.seq, CHUNK_BYTES + CHUNK_BYTES / 4, CHUNK_RECORDS);
-        while chunk.records.len() < CHUNK_RECORDS && chunk.bytes.len() < CHUNK_BYTES {
-            if !chunk.records.is_empty() && self.reader.get_ref().inner.buffer().is_empty() {
-                chunk.drained = true;
-                break;
-            }
-            if !self.next_record(&mut chunk)? {
-                break;
-            }
-        }
-        if chunk.records.is_empty() {
-            return Ok(None);
-        }
-        self.seq += 1;
-        Ok(Some(chunk))
+    fn read_record(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
+        self.next_record(chunk)
+    }
+
+    fn drained(&self) -> bool {
+        self.reader.get_ref().inner.buffer().is_empty()
     }
 
     fn unit(&self) -> Unit {
