@@ -41,6 +41,9 @@ pub(crate) struct Program {
     /// The first call that can read the environment's default time zone
     /// (the built-in's name and the call), for [`crate::Mapping::check_env`].
     pub default_zone: Option<(&'static str, Loc)>,
+    /// The constant patterns of `matches`, `regex_replace` and
+    /// `regex_extract` calls, compiled once.
+    pub patterns: crate::stdlib::Patterns,
 }
 
 /// Mapping-wide policies.

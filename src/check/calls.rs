@@ -170,17 +170,6 @@ impl Checker {
                         .help
                         .push(format!("the types are {}", program::TypeCheck::names()));
                 }
-                // a constant pattern is compiled once, now, and kept for
-                // every thread (a cache per thread thrashed above 256
-                // patterns)
-                if matches!(function.name, "matches" | "regex_replace" | "regex_extract")
-                    && let Some(Node {
-                        kind: NodeKind::Const(Json::String(pattern)),
-                        ..
-                    }) = nodes.get(1)
-                {
-                    crate::stdlib::pin_pattern(pattern);
-                }
                 if function.name == "regex_replace" {
                     self.check_replacement(&nodes);
                 }
@@ -585,11 +574,21 @@ impl Checker {
             }
             _ => return,
         };
+        // a constant pattern is compiled once, now, into the program; the
+        // built-in's own reading below then finds it there (and an invalid
+        // one is compiled again only to report it)
+        if let Json::String(pattern) = &constant
+            && stdlib::PATTERN_READERS.contains(&function.name)
+            && i == 1
+        {
+            self.patterns.compile(pattern);
+        }
         let mut values = vec![crate::eval::Value::Missing; i + 1];
         values[i] = crate::eval::Value::from_json(&constant);
         let mut args = stdlib::args::Args {
             values,
             ambient: crate::env::Ambient::default(),
+            patterns: &self.patterns,
         };
         let Err(problem) = setting(&mut args, i) else {
             return;

@@ -136,6 +136,7 @@ pub(crate) fn check(
         slots: checker.slots,
         files: checker.files,
         default_zone: checker.default_zone,
+        patterns: checker.patterns,
     };
     Ok((
         program,
@@ -198,6 +199,8 @@ struct Checker {
     default_zone: Option<(&'static str, Loc)>,
     /// The folders imports and CSV tables may be read from.
     roots: Vec<PathBuf>,
+    /// The constant patterns, compiled once (see [`crate::stdlib::Patterns`]).
+    patterns: crate::stdlib::Patterns,
 }
 
 impl Checker {
@@ -221,6 +224,7 @@ impl Checker {
             record_lets: Vec::new(),
             default_zone: None,
             roots: Vec::new(),
+            patterns: crate::stdlib::Patterns::default(),
         }
     }
 

@@ -19,11 +19,12 @@ impl Checker {
         let (Some(pattern), Some(replacement)) = (constant(1), constant(2)) else {
             return;
         };
-        // a bad pattern is reported where it is compiled
-        let Ok(regex) = regex::Regex::new(pattern) else {
+        // compiled when its argument was checked; a bad pattern is
+        // reported there
+        let Some(regex) = self.patterns.get(pattern) else {
             return;
         };
-        let Some((reference, name)) = unknown_group(&regex, replacement) else {
+        let Some((reference, name)) = unknown_group(regex, replacement) else {
             return;
         };
         let loc = args[2].loc;

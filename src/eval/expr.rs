@@ -338,6 +338,7 @@ impl<'a> Machine<'a> {
         let mut call_args = Args {
             values,
             ambient: self.ambient,
+            patterns: &self.program.patterns,
         };
         match implementation(&mut call_args) {
             Ok(v) => Ok(v),

@@ -55,6 +55,8 @@ pub(crate) struct Args<'a> {
     pub(crate) values: Vec<Value<'a>>,
     /// "Now" and the default time zone.
     pub(crate) ambient: crate::env::Ambient,
+    /// The mapping's constant patterns, compiled.
+    pub(crate) patterns: &'a super::Patterns,
 }
 
 impl<'a> Args<'a> {

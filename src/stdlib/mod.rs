@@ -34,7 +34,7 @@ mod units;
 mod unix_time;
 
 pub(crate) use list::sort_keyed;
-pub(crate) use pattern::pin_pattern;
+pub(crate) use pattern::{PATTERN_READERS, Patterns};
 pub use reference::reference_markdown;
 pub use signature::{Absent, Arity, Category, Example, Function, Param, Ty};
 pub(crate) use signature::{Implementation, ListOp};

@@ -8,11 +8,12 @@ use super::{builtin, one, opt};
 use crate::diagnostics::Code;
 use crate::eval::Value;
 use regex::Regex;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Compiled patterns are kept per thread, so a pattern in a mapping is
-/// compiled once, not once per record.
+/// Patterns computed from the record are kept per thread, so one that
+/// repeats is compiled once, not once per record.
 const CACHE_LIMIT: usize = 256;
 /// The largest compiled pattern accepted (bytes of automaton).
 const SIZE_LIMIT: usize = 1 << 20;
@@ -21,57 +22,70 @@ thread_local! {
     static CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
 }
 
-/// Patterns written as constants in compiled mappings, compiled once when
-/// the mapping is checked and shared by every thread: however many a
-/// mapping has, none is compiled again per record. At most
-/// [`PINNED_LIMIT`] are kept (a process that compiles mappings without
-/// end does not grow without bound); others use the per-thread cache.
-static PINNED: std::sync::LazyLock<std::sync::RwLock<HashMap<String, Regex>>> =
-    std::sync::LazyLock::new(Default::default);
-const PINNED_LIMIT: usize = 10_000;
+/// The patterns a mapping writes as constants (`matches(.sku, "^A")`),
+/// compiled once, when the mapping is checked, and kept in its program:
+/// every record on every thread uses them as they are, however many there
+/// are (a cache per thread thrashed above 256 patterns).
+#[derive(Debug, Default)]
+pub(crate) struct Patterns(HashMap<Box<str>, Regex>);
 
-/// Compiles a constant pattern of a mapping being checked and keeps it
-/// (an invalid one is left to fail at run time, with its message).
-pub(crate) fn pin_pattern(pattern: &str) {
-    if PINNED
-        .read()
-        .is_ok_and(|p| p.contains_key(pattern) || p.len() >= PINNED_LIMIT)
-    {
-        return;
+impl Patterns {
+    /// Compiles a constant pattern and keeps it; an invalid one is left
+    /// out (the checker reports it, with the built-in's own message).
+    pub(crate) fn compile(&mut self, pattern: &str) {
+        if self.0.contains_key(pattern) {
+            return;
+        }
+        if let Ok(compiled) = build(pattern) {
+            self.0.insert(pattern.into(), compiled);
+        }
     }
-    if let Ok(compiled) = regex::RegexBuilder::new(pattern)
-        .size_limit(SIZE_LIMIT)
-        .build()
-        && let Ok(mut pinned) = PINNED.write()
-    {
-        pinned.insert(pattern.to_string(), compiled);
+
+    /// The compiled pattern, when it is one of the constants.
+    pub(crate) fn get(&self, pattern: &str) -> Option<&Regex> {
+        self.0.get(pattern)
     }
 }
 
-/// The regular expression in argument `i`, compiled (or cached).
-pub(crate) fn regex(args: &Args<'_>, i: usize) -> Result<Regex, FnError> {
-    let pattern = args.str(i)?;
-    if let Some(found) = PINNED.read().ok().and_then(|p| p.get(pattern).cloned()) {
-        return Ok(found);
-    }
-    if let Some(found) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
-        return Ok(found);
-    }
-    let compiled = regex::RegexBuilder::new(pattern)
+/// The built-ins whose second argument is a pattern.
+pub(crate) const PATTERN_READERS: &[&str] = &["matches", "regex_replace", "regex_extract"];
+
+#[cfg(test)]
+thread_local! {
+    /// How many patterns this thread has compiled (for the tests).
+    static BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn build(pattern: &str) -> Result<Regex, regex::Error> {
+    #[cfg(test)]
+    BUILT.with(|built| built.set(built.get() + 1));
+    regex::RegexBuilder::new(pattern)
         .size_limit(SIZE_LIMIT)
         .build()
-        .map_err(|e| {
-            let why = e.to_string();
-            let last = why.lines().last().unwrap_or("").trim().to_string();
-            args.error(
-                i,
-                Code::InvalidArgument,
-                format!("invalid regular expression: {last}"),
-            )
-            .with_help(
-                "the syntax is the `regex` crate's (RE2-like): no look-around, no backreferences",
-            )
-        })?;
+}
+
+/// The regular expression in argument `i`: one of the program's constant
+/// patterns, or compiled (and cached on this thread).
+pub(crate) fn regex<'a>(args: &Args<'a>, i: usize) -> Result<Cow<'a, Regex>, FnError> {
+    let pattern = args.str(i)?;
+    if let Some(found) = args.patterns.get(pattern) {
+        return Ok(Cow::Borrowed(found));
+    }
+    if let Some(found) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(Cow::Owned(found));
+    }
+    let compiled = build(pattern).map_err(|e| {
+        let why = e.to_string();
+        let last = why.lines().last().unwrap_or("").trim().to_string();
+        args.error(
+            i,
+            Code::InvalidArgument,
+            format!("invalid regular expression: {last}"),
+        )
+        .with_help(
+            "the syntax is the `regex` crate's (RE2-like): no look-around, no backreferences",
+        )
+    })?;
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         if cache.len() >= CACHE_LIMIT {
@@ -79,7 +93,7 @@ pub(crate) fn regex(args: &Args<'_>, i: usize) -> Result<Regex, FnError> {
         }
         cache.insert(pattern.to_string(), compiled.clone());
     });
-    Ok(compiled)
+    Ok(Cow::Owned(compiled))
 }
 
 builtin!(
@@ -284,3 +298,57 @@ builtin!(
         Ok(args.take(0))
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::BUILT;
+    use crate::{Env, Mapping};
+    use serde_json::json;
+
+    fn built() -> usize {
+        BUILT.with(std::cell::Cell::get)
+    }
+
+    /// Issue 10: each constant pattern is compiled once, when the mapping
+    /// is checked (the check of its syntax, E217, and of a replacement's
+    /// groups, E231, included), and never again per record.
+    #[test]
+    fn a_constant_pattern_is_compiled_once_when_checked() {
+        let text: String = (0..300)
+            .map(|i| {
+                format!(
+                    "m{i} = matches(.s, \"^a{i}$\")\nr{i} = regex_replace(.s, \"^(a){i}$\", \"<$1>\")\n"
+                )
+            })
+            .collect();
+        let start = built();
+        let mapping = Mapping::compile(&text).expect("compiles");
+        assert_eq!(built() - start, 600, "each pattern once");
+        let env = Env::default();
+        let bound = mapping.bind(&env).expect("binds");
+        for k in 0..3 {
+            let out = bound.apply(&json!({"s": format!("a{k}")})).expect("maps");
+            assert_eq!(out[format!("m{k}")], json!(true));
+            assert_eq!(out[format!("r{k}")], json!("<a>"));
+            assert_eq!(out["m299"], json!(false));
+        }
+        assert_eq!(built() - start, 600, "none again per record");
+    }
+
+    /// A pattern read from the record is compiled when first used and
+    /// cached on the thread; an invalid constant one is still E217.
+    #[test]
+    fn a_computed_pattern_is_compiled_when_used() {
+        let mapping = Mapping::compile("m = matches(.s, .p)").expect("compiles");
+        let env = Env::default();
+        let bound = mapping.bind(&env).expect("binds");
+        let start = built();
+        for _ in 0..3 {
+            let out = bound.apply(&json!({"s": "ab", "p": "^a"})).expect("maps");
+            assert_eq!(out["m"], json!(true));
+        }
+        assert_eq!(built() - start, 1);
+        let error = Mapping::compile("m = matches(.s, \"(a\")").expect_err("E217");
+        assert!(error.to_string().contains("error[E217]"), "{error}");
+    }
+}
