@@ -51,6 +51,7 @@ mod projection;
 pub mod reject;
 pub mod reverse;
 pub mod schema;
+mod span;
 mod stack;
 pub mod stdlib;
 pub mod syntax;

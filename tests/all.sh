@@ -10,7 +10,7 @@ cargo test
 
 echo "== the library alone: builds without the CLI's dependencies"
 cargo build --quiet --no-default-features --lib
-if cargo tree --no-default-features -e normal --prefix none | grep -E '^(clap|indicatif|mimalloc|crossbeam-channel|lsp-server|lsp-types|tiny_http|signal-hook|encoding_rs|encoding_rs_io|quick-xml) '; then
+if cargo tree --no-default-features -e normal --prefix none | grep -E '^(clap|indicatif|mimalloc|crossbeam-channel|lsp-server|lsp-types|tiny_http|signal-hook|encoding_rs|encoding_rs_io|quick-xml|tempfile) '; then
   echo "the library without the cli feature still depends on the crates above" >&2
   exit 1
 fi

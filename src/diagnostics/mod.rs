@@ -14,7 +14,7 @@ pub use allow::remove_allowed;
 pub use codes::Code;
 pub use render::{line_col, render, render_all};
 
-use crate::syntax::Span;
+use crate::span::Span;
 use std::sync::Arc;
 
 /// How bad a diagnostic is.

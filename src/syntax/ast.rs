@@ -5,28 +5,8 @@
 //! are strings, pipes are still pipes, so tools such as the formatter can
 //! print the file back as written.
 
+pub use crate::span::Span;
 use serde_json::Value as Json;
-
-/// A byte range in a mapping's source text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-impl Span {
-    /// A span from `start` to `end`.
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span that covers both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
 
 /// A parsed mapping file.
 #[derive(Clone, Debug, Default)]
