@@ -142,6 +142,14 @@ fn map_json_gives_what_mapc_apply_writes_and_its_errors_are_its_reject_entries()
         .collect();
     assert_eq!(codes, ["E300", "E400", "E400", "E420", "E421", "E411"]);
     assert_eq!(failed[2]["input_base64"], "eyJpZCI6ICL/In0=");
+    // the shape the README documents for the reject file
+    assert_eq!(
+        failed[0],
+        json!({"line": 2, "input": r#"{"amount_cents": "12.50"}"#, "errors": [
+            {"code": "E300", "message": "required field `id` has no value: `$.id` is missing", "target": "id", "source": "$.id"},
+            {"code": "E301", "message": "`/` needs numbers, found string \"12.50\"", "target": "total", "source": "$.amount_cents"},
+        ]})
+    );
     // a 20-digit id and an exponent pass untouched
     assert_eq!(
         mapped[1],
