@@ -74,7 +74,7 @@ impl std::fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Reads one line of NDJSON (without its `\n`) as a record for
-/// [`Bound::apply_record_to`](crate::Bound::apply_record_to): ASCII
+/// [`BoundMapping::apply_record_to`](crate::BoundMapping::apply_record_to): ASCII
 /// whitespace around the text is ignored, the text must be UTF-8 and one
 /// JSON value.
 ///

@@ -4,7 +4,7 @@ use crate::eval::FieldEvent;
 use std::collections::BTreeMap;
 
 /// Per target field, how often it got no value from its source, over the
-/// records mapped with [`Bound::apply_counting`]. Fields inside a list are
+/// records mapped with [`BoundMapping::apply_counting`](crate::BoundMapping::apply_counting). Fields inside a list are
 /// named with `[]`: `lines[].sku`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldCounts {

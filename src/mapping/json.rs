@@ -4,7 +4,7 @@
 use crate::projection::{self, Need, Tree};
 use serde_json::Value as Json;
 
-/// One record's JSON text as [`Mapping::read`] read it: only the parts
+/// One record's JSON text as [`Mapping::read`](crate::Mapping::read) read it: only the parts
 /// the mapping reads, borrowing the text.
 #[derive(Clone, Debug)]
 pub struct Record<'t> {

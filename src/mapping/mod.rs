@@ -86,7 +86,7 @@ impl Mapping {
         self.read(text).map(|record| record.to_json())
     }
 
-    /// Reads a record's JSON text for [`Bound::apply_record`], building
+    /// Reads a record's JSON text for [`BoundMapping::apply_record`], building
     /// only the parts this mapping reads (strings and numbers borrow the
     /// text); the rest is checked for syntax and skipped. The fastest way
     /// to map JSON text.
@@ -127,7 +127,7 @@ impl Mapping {
     }
 
     /// Maps one record to all its target records, with parameters (and
-    /// "now") from `env`: see [`Bound::apply_all`].
+    /// "now") from `env`: see [`BoundMapping::apply_all`].
     ///
     /// # Errors
     /// Every error found in the record, or a parameter that is missing,
@@ -141,7 +141,7 @@ impl Mapping {
     }
 
     /// Whether the mapping can give several target records per input
-    /// record (it has `emit`): [`Bound::apply`] then gives an array.
+    /// record (it has `emit`): [`BoundMapping::apply`] then gives an array.
     pub fn emits(&self) -> bool {
         !self.program.emits.is_empty()
     }
