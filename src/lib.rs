@@ -185,6 +185,7 @@ pub mod testing;
 pub use check::Options;
 pub use chrono_tz::Tz;
 pub use describe::Description;
+#[doc(inline)]
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use env::{Budget, Env};
 pub use eval::{ApplyError, MAX_INPUT_DEPTH, Outcome, RuntimeError};
