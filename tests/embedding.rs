@@ -325,3 +325,16 @@ fn a_compile_error_debug_renders_the_diagnostics_not_the_mapping() {
     assert!(matches!(error, CompileError::Read { .. }));
     assert!(format!("{error:?}").starts_with("cannot read `no/such/mapping.map`: "));
 }
+
+#[test]
+fn map_json_and_map_agree_on_a_mapping_that_emits() {
+    let bound = Mapping::compile("order = .id\nemit for l in .lines { sku = l.sku }")
+        .unwrap()
+        .bind(&Env::new())
+        .unwrap();
+    let text = r#"{"id": 7, "lines": [{"sku": "A"}, {"sku": "B"}]}"#;
+    let expected = r#"[{"order":7},{"sku":"A"},{"sku":"B"}]"#;
+    assert_eq!(bound.map_json(text).unwrap(), expected);
+    let value = bound.map(&mapc::parse_json(text).unwrap()).unwrap();
+    assert_eq!(value.to_string(), expected);
+}

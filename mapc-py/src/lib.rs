@@ -95,7 +95,6 @@ impl Mapping {
             time_zone: spec.time_zone,
         })
     }
-
 }
 
 /// The options shared by `Mapping(...)` and `Mapping.from_file(...)`.
