@@ -261,6 +261,11 @@ fn the_offending_value_is_available_as_json_whole() {
     assert_eq!(flag.value_json(), Some(expected));
     assert_eq!(flag.value_json().unwrap().to_string(), r#"{"a":[1,2.50]}"#);
     // a value too long to copy into every error is left out, its text kept
+    // a record that is not an object is the offending value itself
+    let list: Vec<u32> = (0..100).collect();
+    let error = mapping.apply(&json!(list)).unwrap_err();
+    assert_eq!(error.errors[0].code, Code::NotAnObject);
+    assert_eq!(error.errors[0].value_json(), Some(json!(list)));
     let huge = "y".repeat(100_000);
     let error = mapping.apply(&json!({"n": huge})).unwrap_err();
     assert_eq!(error.errors[0].value_json(), None);

@@ -43,25 +43,27 @@ impl<'a> Machine<'a> {
                  (NDJSON: one object per line)",
             );
         }
+        let mut error = RuntimeError {
+            code: Code::NotAnObject,
+            message: match self.root.type_name() {
+                "null" => "the input record is null, not an object".to_string(),
+                name => format!(
+                    "the input record is {} {name}, not an object",
+                    article(name)
+                ),
+            },
+            target: None,
+            source_path: Some("$".into()),
+            value: None,
+            value_json: None,
+            help: Some(help),
+            notes: Vec::new(),
+            file: std::sync::Arc::clone(&self.program.files[0]),
+            span: crate::syntax::Span::default(),
+        };
+        error.set_value(&self.root);
         Err(ApplyError {
-            errors: vec![RuntimeError {
-                code: Code::NotAnObject,
-                message: match self.root.type_name() {
-                    "null" => "the input record is null, not an object".to_string(),
-                    name => format!(
-                        "the input record is {} {name}, not an object",
-                        article(name)
-                    ),
-                },
-                target: None,
-                source_path: Some("$".into()),
-                value: Some(self.root.describe()),
-                value_json: None,
-                help: Some(help),
-                notes: Vec::new(),
-                file: std::sync::Arc::clone(&self.program.files[0]),
-                span: crate::syntax::Span::default(),
-            }],
+            errors: vec![error],
         })
     }
 
