@@ -47,7 +47,7 @@ pub struct Budget {
     /// Bytes of values the mapping builds (strings, lists, objects; each
     /// copy counts). Default 256 MiB.
     pub bytes: u64,
-    /// Bytes of the output record as written by `Bound::apply_to` (the
+    /// Bytes of the output record as written by `BoundMapping::apply_to` (the
     /// writing stops as soon as it passes). Default 64 MiB.
     pub output_bytes: u64,
 }

@@ -57,10 +57,24 @@ impl InputError {
     pub fn entry(&self) -> Json {
         error_entry(self.code, &self.message_with_column(), None, None)
     }
+
+    /// The error as a reject entry without its record: `{"errors":
+    /// [...]}` ([`crate::RecordError::to_json`] adds the record).
+    pub fn to_json(&self) -> Json {
+        errors_entry(vec![self.entry()])
+    }
 }
 
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message_with_column())
+    }
+}
+
+impl std::error::Error for InputError {}
+
 /// Reads one line of NDJSON (without its `\n`) as a record for
-/// [`Bound::apply_record_to`](crate::Bound::apply_record_to): ASCII
+/// [`BoundMapping::apply_record_to`](crate::BoundMapping::apply_record_to): ASCII
 /// whitespace around the text is ignored, the text must be UTF-8 and one
 /// JSON value.
 ///
@@ -96,7 +110,7 @@ pub fn read_line<'t>(mapping: &Mapping, text: &'t [u8]) -> Result<Record<'t>, In
 /// ([`Mapping::read`]) keeps only the keys the mapping reads, so a message
 /// that lists the keys a record has ("did you mean `email`?") needs the
 /// rest: the record is read again whole, only when it failed.
-pub fn full_report(bound: &crate::Bound<'_>, text: &str, projected: ApplyError) -> ApplyError {
+pub fn full_report(bound: &crate::BoundMapping, text: &str, projected: ApplyError) -> ApplyError {
     match crate::parse_json(text) {
         Ok(whole) => match bound.apply_all(&whole) {
             Err(error) if error.errors.len() == projected.errors.len() => error,
@@ -152,20 +166,51 @@ pub fn apply_error_entries(error: &ApplyError) -> Vec<Json> {
 /// (standard alphabet, padded). A line cut at a length limit also has
 /// `input_bytes`, its real length.
 pub fn entry(line: u64, text: &[u8], cut_from: Option<u64>, errors: Vec<Json>) -> Json {
+    build_entry(Some(("line", line)), Carried::Text(text), cut_from, errors)
+}
+
+/// The record a reject carries: its text, or its value.
+pub(crate) enum Carried<'r> {
+    Text(&'r [u8]),
+    Value(&'r Json),
+    /// None: an error of a record the caller holds.
+    Nothing,
+}
+
+/// The one place a reject entry is built: `line` or `index` (when known),
+/// the record (`input`, `input_base64` or `record`), `input_bytes` (a
+/// record cut at a length limit), then `errors`.
+pub(crate) fn build_entry(
+    position: Option<(&str, u64)>,
+    record: Carried<'_>,
+    cut_from: Option<u64>,
+    errors: Vec<Json>,
+) -> Json {
     let mut entry = Map::new();
-    entry.insert("line".into(), Json::from(line));
-    match std::str::from_utf8(text) {
-        Ok(text) => entry.insert("input".into(), Json::String(text.into())),
-        Err(_) => entry.insert(
-            "input_base64".into(),
-            Json::String(base64::engine::general_purpose::STANDARD.encode(text)),
-        ),
+    if let Some((name, number)) = position {
+        entry.insert(name.into(), Json::from(number));
+    }
+    match record {
+        Carried::Text(text) => match std::str::from_utf8(text) {
+            Ok(text) => entry.insert("input".into(), Json::String(text.into())),
+            Err(_) => entry.insert(
+                "input_base64".into(),
+                Json::String(base64::engine::general_purpose::STANDARD.encode(text)),
+            ),
+        },
+        Carried::Value(value) => entry.insert("record".into(), value.clone()),
+        Carried::Nothing => None,
     };
     if let Some(length) = cut_from {
         entry.insert("input_bytes".into(), Json::from(length));
     }
     entry.insert("errors".into(), Json::Array(errors));
     Json::Object(entry)
+}
+
+/// A reject entry without its record: `{"errors": [...]}`.
+pub(crate) fn errors_entry(errors: Vec<Json>) -> Json {
+    build_entry(None, Carried::Nothing, None, errors)
 }
 
 #[cfg(test)]

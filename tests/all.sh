@@ -36,8 +36,11 @@ stamp=target/mapc-py.stamp
 sources=$(find Cargo.toml Cargo.lock grammar src mapc-py/Cargo.toml mapc-py/pyproject.toml mapc-py/src mapc-py/python \
   -type f ! -name '*.so' ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sources" ] || ! "$python" -c "import mapc._mapc" 2>/dev/null; then
-  # release build (maturin's default); cargo reuses target/ between runs
-  "$python" -m pip install --quiet --no-build-isolation --force-reinstall --no-deps ./mapc-py
+  # the dev profile, as `cargo test` above builds: the dependencies they
+  # share are compiled once (maturin's default is a release build, a second
+  # compile of every dependency); cargo reuses target/ between runs
+  "$python" -m pip install --quiet --no-build-isolation --force-reinstall --no-deps \
+    --config-settings=build-args="--profile dev" ./mapc-py
   echo "$sources" > "$stamp"
 fi
 # the CLI binary `cargo test` built above is what the package is compared with

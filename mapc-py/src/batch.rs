@@ -4,7 +4,7 @@
 //! a reject here says what the CLI's reject file says.
 
 use mapc::reject::{self, InputError};
-use mapc::{Bound, Mapping};
+use mapc::{BoundMapping, Mapping};
 use pyo3::PyResult;
 use pyo3::exceptions::PyValueError;
 use serde_json::Value as Json;
@@ -52,7 +52,7 @@ pub(crate) fn split_ndjson(bytes: &[u8]) -> Lines<'_> {
 /// Maps one line of JSON text; the output's compact JSON text.
 pub(crate) fn map_one(
     mapping: &Mapping,
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     text: &[u8],
 ) -> Result<Vec<u8>, Rejected> {
     let mut out = Vec::new();
@@ -78,7 +78,7 @@ impl Rejected {
 
 fn map_into(
     mapping: &Mapping,
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     text: &[u8],
     out: &mut Vec<u8>,
 ) -> Result<(), Rejected> {
@@ -136,7 +136,7 @@ impl Mapped {
 /// stay in input order).
 pub(crate) fn map_lines(
     mapping: &Mapping,
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     lines: &Lines<'_>,
     jobs: usize,
     newlines: bool,
@@ -147,7 +147,7 @@ pub(crate) fn map_lines(
 
 fn map_texts(
     mapping: &Mapping,
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     texts: &[&[u8]],
     jobs: usize,
     newlines: bool,
@@ -179,7 +179,7 @@ fn map_texts(
     Ok(all)
 }
 
-fn map_part(mapping: &Mapping, bound: &Bound<'_>, texts: &[&[u8]], newlines: bool) -> Mapped {
+fn map_part(mapping: &Mapping, bound: &BoundMapping, texts: &[&[u8]], newlines: bool) -> Mapped {
     let mut done = Mapped {
         out: Vec::with_capacity(texts.iter().map(|t| t.len()).sum::<usize>() / 2),
         ends: Vec::with_capacity(texts.len()),
@@ -285,7 +285,7 @@ pub(crate) struct ArrowMapped {
 /// text of a reject entry's `errors`. A null value is rejected (E400).
 pub(crate) fn map_arrow(
     mapping: &Mapping,
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     column: &ArrowStrings<'_>,
 ) -> ArrowMapped {
     let bitmap = vec![0u8; column.length.div_ceil(8)];

@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 #[pyclass(frozen, module = "mapc", name = "Mapping")]
 struct Mapping {
     core: mapc::Mapping,
-    env: Env,
+    /// The mapping with its parameters, "now" and zone, bound once.
+    bound: mapc::BoundMapping,
     /// What it was compiled from, for pickling and `repr`.
     source: String,
     name: String,
@@ -80,9 +81,12 @@ impl Mapping {
         }
         core.check_env(&env)
             .map_err(|e| errors::mapping_error(py, &e, None))?;
+        let bound = core
+            .bind(&env)
+            .map_err(|e| errors::mapping_error(py, &e, None))?;
         Ok(Mapping {
             core,
-            env,
+            bound,
             source: spec.source,
             name: spec.name,
             base_dir: spec.base_dir,
@@ -90,12 +94,6 @@ impl Mapping {
             now: spec.now,
             time_zone: spec.time_zone,
         })
-    }
-
-    fn bound(&self, py: Python<'_>) -> PyResult<mapc::Bound<'_>> {
-        self.core
-            .bind(&self.env)
-            .map_err(|e| errors::mapping_error(py, &e, None))
     }
 }
 
@@ -227,7 +225,7 @@ impl Mapping {
         floats: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let input = convert::from_py(record, "$")?;
-        let bound = self.bound(py)?;
+        let bound = &self.bound;
         let output = py
             .detach(|| bound.apply(&input))
             .map_err(|e| errors::mapping_error(py, &e, None))?;
@@ -239,16 +237,16 @@ impl Mapping {
         py: Python<'py>,
         record: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let bound = self.bound(py)?;
+        let bound = &self.bound;
         if let Ok(text) = record.cast::<PyString>() {
             let text = text.to_str()?;
-            let out = batch::map_one(&self.core, &bound, text.as_bytes())
+            let out = batch::map_one(&self.core, bound, text.as_bytes())
                 .map_err(|e| errors::line_error(py, &e))?;
             // the output of a mapping is JSON text, so UTF-8
             let out = String::from_utf8_lossy(&out);
             Ok(PyString::new(py, &out).into_any())
         } else if let Ok(bytes) = record.cast::<PyBytes>() {
-            let out = batch::map_one(&self.core, &bound, bytes.as_bytes())
+            let out = batch::map_one(&self.core, bound, bytes.as_bytes())
                 .map_err(|e| errors::line_error(py, &e))?;
             Ok(PyBytes::new(py, &out).into_any())
         } else {
@@ -266,12 +264,12 @@ impl Mapping {
         lines: &Bound<'py, PyAny>,
         jobs: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let bound = self.bound(py)?;
+        let bound = &self.bound;
         let jobs = batch::jobs(jobs)?;
         if let Ok(ndjson) = lines.cast::<PyBytes>() {
             let lines = batch::split_ndjson(ndjson.as_bytes());
             let mapped = py
-                .detach(|| batch::map_lines(&self.core, &bound, &lines, jobs, true))
+                .detach(|| batch::map_lines(&self.core, bound, &lines, jobs, true))
                 .map_err(PyRuntimeError::new_err)?;
             let rejects = rejects(py, &lines, &mapped)?;
             let outputs = PyBytes::new(py, &mapped.out);
@@ -303,7 +301,7 @@ impl Mapping {
         }
         let lines = Lines { lines: texts };
         let mapped = py
-            .detach(|| batch::map_lines(&self.core, &bound, &lines, jobs, false))
+            .detach(|| batch::map_lines(&self.core, bound, &lines, jobs, false))
             .map_err(PyRuntimeError::new_err)?;
         let outputs = PyList::empty(py);
         for index in 0..lines.lines.len() {
@@ -333,10 +331,10 @@ impl Mapping {
         length: usize,
         validity: Option<&[u8]>,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let bound = self.bound(py)?;
+        let bound = &self.bound;
         let column = batch::ArrowStrings::new(offsets, data, offset_width, start, length, validity)
             .map_err(PyValueError::new_err)?;
-        let arrays = py.detach(|| batch::map_arrow(&self.core, &bound, &column));
+        let arrays = py.detach(|| batch::map_arrow(&self.core, bound, &column));
         PyTuple::new(
             py,
             [

@@ -25,6 +25,20 @@ macro_rules! codes {
                 match self { $(Code::$name => $summary,)* }
             }
         }
+
+        /// The code as printed: `E300`.
+        impl std::fmt::Display for Code {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// The code as a string, `"E300"`, as in a reject entry.
+        impl serde::Serialize for Code {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
     };
 }
 

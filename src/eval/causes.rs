@@ -80,10 +80,10 @@ impl<'a> Machine<'a> {
         out
     }
 
-    /// The first input path `node` reads, with its value described.
-    pub(super) fn first_source(&mut self, node: &'a Node) -> Option<(String, String)> {
+    /// The first input path `node` reads, with its value.
+    pub(super) fn first_source(&mut self, node: &'a Node) -> Option<(String, Value<'a>)> {
         let source = self.sources(node).into_iter().next()?;
-        Some((source.path, source.value.describe()))
+        Some((source.path, source.value))
     }
 
     fn collect_sources(&mut self, node: &'a Node, out: &mut Vec<Source<'a>>, depth: usize) {
@@ -300,11 +300,11 @@ impl<'a> Machine<'a> {
         error.span = rule.loc.span.to(rule.value.loc.span);
         let first = causes.first().map(|(s, _)| *s).or(scalars.first().copied());
         error.source_path = first.map(|s| s.path.clone());
-        error.value = first
-            .filter(|s| !s.value.is_missing())
-            .map(|s| s.value.describe());
+        if let Some(first) = first.filter(|s| !s.value.is_missing()) {
+            error.set_value(&first.value);
+        }
         if first.is_none() && matches!(value, Value::Null | Value::String(_)) {
-            error.value = Some(value.describe());
+            error.set_value(value);
         }
         let fix = if by_policy {
             "`policy missing = error` requires a value for every field without an option: \

@@ -156,7 +156,7 @@ impl<'a> Machine<'a> {
                         value.describe()
                     ),
                 );
-                error.value = Some(value.describe());
+                error.set_value(value);
                 error.span = constraint.loc.span;
                 return Err(Flow::Error(Box::new(error)));
             }

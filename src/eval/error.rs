@@ -3,8 +3,14 @@
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::syntax::Span;
+use serde_json::Value as Json;
 use std::fmt;
 use std::sync::Arc;
+
+/// The largest offending value (as JSON text) an error keeps whole for
+/// [`RuntimeError::value_json`]: a 50 MB string is not copied into every
+/// error that quotes it.
+const MAX_VALUE_JSON_BYTES: usize = 64 << 10;
 
 /// One error of one record.
 #[derive(Clone, Debug)]
@@ -18,8 +24,12 @@ pub struct RuntimeError {
     pub target: Option<String>,
     /// Where the offending value was read in the input: `$.line_items[2].price`.
     pub source_path: Option<String>,
-    /// The offending value, shortened.
+    /// The offending value, shortened for a message (JSON text, cut at 60
+    /// characters); [`RuntimeError::value_json`] gives it as JSON.
     pub value: Option<String>,
+    /// The offending value as JSON, when it was kept (see
+    /// [`RuntimeError::value_json`]).
+    pub(crate) value_json: Option<Json>,
     /// A likely fix.
     pub help: Option<String>,
     /// More context: the `let` or def the error happened in.
@@ -31,6 +41,72 @@ pub struct RuntimeError {
 }
 
 impl RuntimeError {
+    /// The offending value as JSON: the value itself, not its shortened
+    /// text ([`RuntimeError::value`]); numbers keep their digits. `None`
+    /// when the error names no value, when the value is missing (no such
+    /// path), or when its JSON text is longer than 64 KiB (then only the
+    /// shortened text is kept).
+    ///
+    /// ```
+    /// # use mapc::Mapping;
+    /// # use serde_json::json;
+    /// let mapping = Mapping::compile("amount = .amount / 100")?;
+    /// let error = mapping.apply(&json!({"amount": "12.50"})).unwrap_err();
+    /// assert_eq!(error.errors[0].value_json(), Some(json!("12.50")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn value_json(&self) -> Option<Json> {
+        if let Some(json) = &self.value_json {
+            return Some(json.clone());
+        }
+        // a short value's text is its whole JSON (a cut one ends in `…`)
+        let text = self.value.as_deref()?;
+        crate::parse_json(text).ok()
+    }
+
+    /// Sets the offending value: its shortened text and its JSON.
+    pub(crate) fn set_value(&mut self, value: &super::Value<'_>) {
+        let (text, json) = value.describe_with_json(MAX_VALUE_JSON_BYTES);
+        self.value = Some(text);
+        self.value_json = json;
+    }
+
+    /// Keeps `value` as the offending value's JSON when the error's text
+    /// is that value's (a built-in's error names its argument by text).
+    pub(crate) fn keep_value_json(&mut self, value: &super::Value<'_>) {
+        let (text, json) = value.describe_with_json(MAX_VALUE_JSON_BYTES);
+        if self.value.as_deref() == Some(text.as_str()) {
+            self.value_json = json;
+        }
+    }
+
+    /// The error as an entry of a reject's `errors`: `{"code", "message",
+    /// "target", "source"}` (`null` when the error has none), as
+    /// [`reject::error_entry`](crate::reject::error_entry) builds it for
+    /// `mapc apply`'s reject file.
+    ///
+    /// ```
+    /// # use mapc::Mapping;
+    /// # use serde_json::json;
+    /// let mapping = Mapping::compile("id = .id required")?;
+    /// let error = mapping.apply(&json!({})).unwrap_err();
+    /// assert_eq!(error.errors[0].to_json(), json!({
+    ///     "code": "E300",
+    ///     "message": "required field `id` has no value: `$.id` is missing",
+    ///     "target": "id",
+    ///     "source": "$.id",
+    /// }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> Json {
+        crate::reject::error_entry(
+            self.code,
+            &self.message,
+            self.target.as_deref(),
+            self.source_path.as_deref(),
+        )
+    }
+
     /// The 1-based line and column in the mapping.
     pub fn line_col(&self) -> (usize, usize) {
         self.file.line_col(self.span.start)
@@ -118,3 +194,19 @@ impl fmt::Display for ApplyError {
 }
 
 impl std::error::Error for ApplyError {}
+
+impl ApplyError {
+    /// The errors as a reject entry without its record: `{"errors":
+    /// [...]}`, each as [`RuntimeError::to_json`] gives it. A
+    /// [`RecordError`](crate::RecordError) (what [`BoundMapping::map`](crate::BoundMapping::map)
+    /// and [`BoundMapping::map_json`](crate::BoundMapping::map_json) give)
+    /// adds the record itself.
+    pub fn to_json(&self) -> Json {
+        crate::reject::errors_entry(crate::reject::apply_error_entries(self))
+    }
+
+    /// The codes of the errors, in the order they were found.
+    pub fn codes(&self) -> Vec<Code> {
+        self.errors.iter().map(|e| e.code).collect()
+    }
+}

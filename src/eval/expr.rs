@@ -73,7 +73,11 @@ impl<'a> Machine<'a> {
             NodeKind::Const(json) => Ok(Value::from_json(json)),
             NodeKind::Root => Ok(self.root.clone()),
             NodeKind::Local(slot) => self.read_let(*slot),
-            NodeKind::Param(i) => Ok(self.params.get(*i).cloned().unwrap_or_default()),
+            NodeKind::Param(i) => Ok(self
+                .params
+                .get(*i)
+                .map(Value::from_json)
+                .unwrap_or_default()),
             NodeKind::Get(base, steps) => self.get(node, base, steps),
             NodeKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -163,7 +167,7 @@ impl<'a> Machine<'a> {
                     node,
                     format!("no arm of the `match` matches {}", value.describe()),
                 );
-                error.value = Some(value.describe());
+                error.set_value(&value);
                 error.help = Some(format!(
                     "the arms match {}; add `_ => ...` for anything else",
                     shorten_list(&patterns)
@@ -357,6 +361,9 @@ impl<'a> Machine<'a> {
                     error.source_path = self.source_path(at);
                 }
                 error.value = e.value;
+                if let Some(value) = e.arg.and_then(|i| call_args.values.get(i)) {
+                    error.keep_value_json(value);
+                }
                 error.help = e.help;
                 if e.arg.is_some() && at.loc.file == node.loc.file {
                     error.span = at.loc.span;
@@ -406,7 +413,7 @@ impl<'a> Machine<'a> {
             node,
             format!("{} is not a key of table `{}`", v.describe(), table.name),
         );
-        error.value = Some(v.describe());
+        error.set_value(&v);
         // `1` and `"1"` are different keys: say so when that is the miss
         let decimal = |text: &str| super::number::parse_decimal(text.trim());
         let other_type = match &v {

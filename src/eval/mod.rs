@@ -84,7 +84,8 @@ type Result<T, E = Flow> = std::result::Result<T, E>;
 pub(crate) struct Machine<'a> {
     program: &'a Program,
     root: Value<'a>,
-    params: Vec<Value<'a>>,
+    /// The parameters' values, in declaration order.
+    params: &'a [Json],
     /// The entries of `supplied` tables, by table index (`None` for the
     /// others, whose entries the program holds).
     supplied: &'a [Option<crate::program::Table>],
@@ -119,71 +120,73 @@ pub(crate) enum FieldEvent {
     Omitted,
 }
 
-/// Applies `program` to `record` with parameter values already bound and
-/// "now" and the default zone from `ambient`: its target records (the
-/// rules' one first, then what `emit` adds), or `Skipped`. With `events`,
-/// also which fields were written as null, from their default, or left out
-/// (target paths, `[]` for list elements).
+/// What a record is mapped with: the checked program and what was bound
+/// once for many records (parameter values, the entries of `supplied`
+/// tables, "now", the default zone and the budget).
+#[derive(Clone, Copy)]
+pub(crate) struct Bindings<'a> {
+    pub(crate) program: &'a Program,
+    /// The parameters' values, in declaration order, checked.
+    pub(crate) params: &'a [Json],
+    /// The entries of `supplied` tables, by table index (`None` for the
+    /// others, whose entries the program holds).
+    pub(crate) supplied: &'a [Option<crate::program::Table>],
+    pub(crate) ambient: crate::env::Ambient,
+}
+
+/// Where [`apply`] puts a record's target records.
+pub(crate) enum Output<'o> {
+    /// As JSON values, appended.
+    Values(&'o mut Vec<Json>),
+    /// Appended as compact JSON text, `separator` between two, none after
+    /// the last: the bytes `serde_json::to_writer` writes for each value.
+    Text { out: &'o mut Vec<u8>, separator: u8 },
+}
+
+/// Applies the program to the record `root`: its target records (the
+/// rules' one first, then what `emit` adds) go to `output`, and their
+/// number is given; or `Skipped`. Nothing reaches `output` when the record
+/// fails or is skipped. With `events`, also which fields were written as
+/// null, from their default, or left out (target paths, `[]` for list
+/// elements), added only when the record maps.
 pub(crate) fn apply<'a>(
-    program: &'a Program,
+    bindings: Bindings<'a>,
     root: Value<'a>,
-    params: Vec<Value<'a>>,
-    supplied: &'a [Option<crate::program::Table>],
-    ambient: crate::env::Ambient,
     events: Option<&mut Vec<(String, FieldEvent)>>,
-) -> Result<Outcome<Vec<Json>>, ApplyError> {
-    let counting = events.is_some();
-    let (records, found) = match run(
-        program,
-        root,
-        params,
-        supplied,
-        ambient,
-        counting.then(Vec::new),
-    )? {
+    output: Output<'_>,
+) -> Result<Outcome<usize>, ApplyError> {
+    let program = bindings.program;
+    let (records, found) = match run(bindings, root, events.is_some().then(Vec::new))? {
         (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
         (Outcome::Mapped(records), found) => (records, found),
     };
+    let count = records.len();
+    match output {
+        Output::Values(values) => values.extend(records.into_iter().map(Emitted::into_json)),
+        Output::Text { out, separator } => write(
+            program,
+            bindings.ambient.budget.output_bytes,
+            &records,
+            separator,
+            out,
+        )?,
+    }
     if let (Some(events), Some(found)) = (events, found) {
         events.extend(found);
     }
-    Ok(Outcome::Mapped(
-        records.into_iter().map(Emitted::into_json).collect(),
-    ))
+    Ok(Outcome::Mapped(count))
 }
 
-/// Applies `program` to `record` and appends its target records to `out`
-/// as compact JSON, `separator` between two: the bytes
-/// `serde_json::to_writer` writes for each of [`apply`]'s records.
-/// Nothing is appended when the record fails or is skipped. Gives the
-/// number of records written.
-// the record, its bindings (parameters, supplied tables, "now" and zone)
-// and where the text goes: grouping them would only move the list
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn apply_to<'a>(
-    program: &'a Program,
-    root: Value<'a>,
-    params: Vec<Value<'a>>,
-    supplied: &'a [Option<crate::program::Table>],
-    ambient: crate::env::Ambient,
-    events: Option<&mut Vec<(String, FieldEvent)>>,
+/// Appends `records` to `out` as compact JSON, `separator` between two;
+/// nothing when one passes the output size limit.
+fn write(
+    program: &Program,
+    limit: u64,
+    records: &[Emitted<'_>],
     separator: u8,
     out: &mut Vec<u8>,
-) -> Result<Outcome<usize>, ApplyError> {
-    let counting = events.is_some();
-    let (records, found) = match run(
-        program,
-        root,
-        params,
-        supplied,
-        ambient,
-        counting.then(Vec::new),
-    )? {
-        (Outcome::Skipped, _) => return Ok(Outcome::Skipped),
-        (Outcome::Mapped(records), found) => (records, found),
-    };
+) -> Result<(), ApplyError> {
     let start = out.len();
-    let limit = ambient.budget.output_bytes;
     for (i, record) in records.iter().enumerate() {
         if i > 0 {
             out.push(separator);
@@ -222,6 +225,7 @@ pub(crate) fn apply_to<'a>(
                     target: None,
                     source_path: None,
                     value: None,
+                    value_json: None,
                     help: None,
                     notes: Vec::new(),
                     file: std::sync::Arc::clone(&program.files[0]),
@@ -230,10 +234,7 @@ pub(crate) fn apply_to<'a>(
             });
         }
     }
-    if let (Some(events), Some(found)) = (events, found) {
-        events.extend(found);
-    }
-    Ok(Outcome::Mapped(records.len()))
+    Ok(())
 }
 
 type Events = Option<Vec<(String, FieldEvent)>>;
@@ -316,6 +317,7 @@ pub(crate) fn too_deep_error(program: &Program, what: &str) -> RuntimeError {
         target: None,
         source_path: None,
         value: None,
+        value_json: None,
         help: Some("mapc reads JSON nested at most as deeply as serde_json parses it".into()),
         file: std::sync::Arc::clone(&program.files[0]),
         notes: Vec::new(),
@@ -324,14 +326,12 @@ pub(crate) fn too_deep_error(program: &Program, what: &str) -> RuntimeError {
 }
 
 fn run<'a>(
-    program: &'a Program,
+    bindings: Bindings<'a>,
     root: Value<'a>,
-    params: Vec<Value<'a>>,
-    supplied: &'a [Option<crate::program::Table>],
-    ambient: crate::env::Ambient,
     events: Events,
 ) -> Result<(Outcome<Vec<Emitted<'a>>>, Events), ApplyError> {
-    let mut machine = Machine::new(program, root, params, supplied, ambient, events);
+    let program = bindings.program;
+    let mut machine = Machine::new(bindings, root, events);
     machine.not_an_object()?;
     // the top-level `let`s first, so that guards can read them: each is
     // evaluated when first read
@@ -356,14 +356,13 @@ fn run<'a>(
 }
 
 impl<'a> Machine<'a> {
-    fn new(
-        program: &'a Program,
-        root: Value<'a>,
-        params: Vec<Value<'a>>,
-        supplied: &'a [Option<crate::program::Table>],
-        ambient: crate::env::Ambient,
-        events: Events,
-    ) -> Self {
+    fn new(bindings: Bindings<'a>, root: Value<'a>, events: Events) -> Self {
+        let Bindings {
+            program,
+            params,
+            supplied,
+            ambient,
+        } = bindings;
         Machine {
             program,
             root,
@@ -564,7 +563,9 @@ impl<'a> Machine<'a> {
                             // rule reads, with its value
                             if let Some((path, value)) = self.first_source(&rule.value) {
                                 error.source_path = Some(path);
-                                error.value.get_or_insert(value);
+                                if error.value.is_none() {
+                                    error.set_value(&value);
+                                }
                             }
                             self.record(Flow::Error(error));
                         }
@@ -644,7 +645,7 @@ impl<'a> Machine<'a> {
                     other.describe()
                 );
                 let mut error = self.error(Code::NotBoolean, node, message);
-                error.value = Some(other.describe());
+                error.set_value(&other);
                 error.help = Some(
                     "compare the value, as in `.status == \"paid\"`, or test it with `exists(...)`"
                         .into(),
@@ -662,6 +663,7 @@ impl<'a> Machine<'a> {
             target: None,
             source_path: self.source_path(node),
             value: None,
+            value_json: None,
             help: None,
             notes: Vec::new(),
             file: std::sync::Arc::clone(&self.program.files[node.loc.file as usize]),
@@ -677,7 +679,9 @@ impl<'a> Machine<'a> {
         value: Option<&Value<'_>>,
     ) -> Result<T> {
         let mut error = self.error(code, node, message);
-        error.value = value.map(Value::describe);
+        if let Some(value) = value {
+            error.set_value(value);
+        }
         Err(Flow::Error(Box::new(error)))
     }
 }

@@ -187,7 +187,7 @@ impl<'a> Machine<'a> {
                     )
                 };
                 let mut error = self.error(Code::TypeMismatch, side, message);
-                error.value = Some(other.describe());
+                error.set_value(other);
                 if other.as_str().is_some() {
                     error.help = Some("convert text with `to_number(...)`".into());
                 }
@@ -262,7 +262,7 @@ impl<'a> Machine<'a> {
                             right.describe()
                         ),
                     );
-                    error.value = Some(left.describe());
+                    error.set_value(left);
                     error.help =
                         Some("round it with a named mode: `divide(a, b, 2, \"half_even\")`".into());
                     return Err(super::Flow::Error(Box::new(error)));

@@ -110,7 +110,7 @@ impl<'a> Machine<'a> {
             }
             p
         });
-        error.value = Some(value.describe());
+        error.set_value(value);
         Err(Flow::Error(Box::new(error)))
     }
 

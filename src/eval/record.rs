@@ -5,7 +5,6 @@
 use super::output::Object;
 use super::{ApplyError, Machine, RuntimeError, TargetStep, Value};
 use crate::diagnostics::Code;
-use crate::program::Program;
 use serde_json::Value as Json;
 
 /// One target record: the rules' own, or one that `emit` gave.
@@ -24,15 +23,9 @@ impl Emitted<'_> {
 }
 
 /// Which guard skips `root` (for error E422's label), if one does.
-pub(crate) fn skipping_guard<'a>(
-    program: &'a Program,
-    root: Value<'a>,
-    params: Vec<Value<'a>>,
-    supplied: &'a [Option<crate::program::Table>],
-    ambient: crate::env::Ambient,
-) -> Option<usize> {
-    let mut machine = Machine::new(program, root, params, supplied, ambient, None);
-    machine.bind_lets(&program.body);
+pub(crate) fn skipping_guard<'a>(bindings: super::Bindings<'a>, root: Value<'a>) -> Option<usize> {
+    let mut machine = Machine::new(bindings, root, None);
+    machine.bind_lets(&bindings.program.body);
     machine.guards().ok().flatten()
 }
 
@@ -50,24 +43,27 @@ impl<'a> Machine<'a> {
                  (NDJSON: one object per line)",
             );
         }
+        let mut error = RuntimeError {
+            code: Code::NotAnObject,
+            message: match self.root.type_name() {
+                "null" => "the input record is null, not an object".to_string(),
+                name => format!(
+                    "the input record is {} {name}, not an object",
+                    article(name)
+                ),
+            },
+            target: None,
+            source_path: Some("$".into()),
+            value: None,
+            value_json: None,
+            help: Some(help),
+            notes: Vec::new(),
+            file: std::sync::Arc::clone(&self.program.files[0]),
+            span: crate::syntax::Span::default(),
+        };
+        error.set_value(&self.root);
         Err(ApplyError {
-            errors: vec![RuntimeError {
-                code: Code::NotAnObject,
-                message: match self.root.type_name() {
-                    "null" => "the input record is null, not an object".to_string(),
-                    name => format!(
-                        "the input record is {} {name}, not an object",
-                        article(name)
-                    ),
-                },
-                target: None,
-                source_path: Some("$".into()),
-                value: Some(self.root.describe()),
-                help: Some(help),
-                notes: Vec::new(),
-                file: std::sync::Arc::clone(&self.program.files[0]),
-                span: crate::syntax::Span::default(),
-            }],
+            errors: vec![error],
         })
     }
 
@@ -96,7 +92,7 @@ impl<'a> Machine<'a> {
                     // the input the condition read, to show what set it off
                     if let Some((path, value)) = self.first_source(&guard.condition) {
                         error.source_path = Some(path);
-                        error.value = Some(value);
+                        error.set_value(&value);
                     }
                     return Err(ApplyError {
                         errors: vec![error],
@@ -131,7 +127,7 @@ impl<'a> Machine<'a> {
                             );
                             let mut error = self.error(Code::EmitNotObject, &emit.value, message);
                             error.target = Some(format!("emit[{i}]"));
-                            error.value = Some(item.describe());
+                            error.set_value(&item);
                             self.errors.push(error);
                             continue;
                         }

@@ -274,21 +274,32 @@ impl<'a> Value<'a> {
 
     /// A short rendering for error messages: JSON, cut to 60 characters.
     pub(crate) fn describe(&self) -> String {
+        self.describe_with_json(0).0
+    }
+
+    /// [`Value::describe`]'s text and the value as JSON when its JSON text
+    /// is at most `max_json` bytes (never for a missing value).
+    pub(crate) fn describe_with_json(&self, max_json: usize) -> (String, Option<Json>) {
         const MAX: usize = 60;
-        let text = match self {
-            Value::Missing => return "(missing)".to_string(),
-            Value::Number(n) => n.text().into_owned(),
+        let (text, json) = match self {
+            Value::Missing => return ("(missing)".to_string(), None),
+            Value::Number(n) => (
+                n.text().into_owned(),
+                Some(Json::Number(n.to_json())).filter(|_| max_json > 0),
+            ),
             other => match other.clone().into_json() {
-                Some(j) => j.to_string(),
-                None => "(missing)".to_string(),
+                Some(j) => (j.to_string(), Some(j)),
+                None => return ("(missing)".to_string(), None),
             },
         };
-        if text.chars().count() > MAX {
+        let json = json.filter(|_| text.len() <= max_json);
+        let text = if text.chars().count() > MAX {
             let cut: String = text.chars().take(MAX - 1).collect();
             format!("{cut}…")
         } else {
             text
-        }
+        };
+        (text, json)
     }
 }
 
