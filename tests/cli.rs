@@ -58,6 +58,8 @@ cases! {
     apply_reverse_ndjson,
     apply_reverse_onto_lossy_key,
     apply_reverse_conflict,
+    apply_reverse_conflict_in_mapping,
+    apply_reverse_conflict_unknown_field,
     apply_reverse_conflict_stderr,
     apply_array_bad_record,
     apply_ndjson_errors,

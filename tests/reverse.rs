@@ -228,9 +228,12 @@ fn the_webform_profile_syncs_both_ways() {
             (Some(expected), None) => {
                 let got = result.unwrap_or_else(|e| panic!("{}: {e}", case.display()));
                 assert_eq!(got, expected, "{}", case.display());
-                // and forward again, the Lead comes back (PutGet)
+                // and forward again, the Lead comes back (PutGet), or, where
+                // the mapping's `on_conflict source` kept the profile's
+                // value, the Lead in `forward.json`
                 let lead = mapping.apply(&got).unwrap();
-                assert_eq!(lead, target, "{}", case.display());
+                let forward = read(&case.join("forward.json")).unwrap_or_else(|| target.clone());
+                assert_eq!(lead, forward, "{}", case.display());
             }
             (None, Some(expected)) => {
                 let Err(reverse::PutError::Conflict(conflicts)) = result else {
@@ -246,7 +249,7 @@ fn the_webform_profile_syncs_both_ways() {
         }
         cases += 1;
     }
-    assert_eq!(cases, 3);
+    assert_eq!(cases, 4);
 }
 
 #[test]
@@ -284,6 +287,59 @@ fn conflict_strategies() {
     let original = json!({"x": "old", "y": "old"});
     let got = reverse.sync(&Env::new(), &target, &original, &sync(Reject, vec![]));
     assert_eq!(got.unwrap(), json!({"x": "target", "y": "target"}));
+}
+
+/// The mapping's own `on_conflict` per field: it stands against the
+/// default strategy, and a strategy named for the field overrides it.
+#[test]
+fn conflict_strategies_in_the_mapping() {
+    let mapping = Mapping::compile(
+        "a = .x  on_conflict target\nb = .y  on_conflict source\nc = .z\n",
+    )
+    .unwrap();
+    let reverse = Reverse::new(&mapping).unwrap();
+    let strategies: Vec<Option<reverse::Strategy>> = reverse
+        .analysis()
+        .fields
+        .iter()
+        .map(|f| f.on_conflict)
+        .collect();
+    use reverse::Strategy::*;
+    assert_eq!(strategies, [Some(TargetWins), Some(SourceWins), None]);
+    let original = json!({"x": "source", "y": "source", "z": "source"});
+    let previous = json!({"a": "old", "b": "old", "c": "old"});
+    let target = json!({"a": "target", "b": "target", "c": "target"});
+    let sync = |default, fields: Vec<(String, reverse::Strategy)>| reverse::Sync {
+        previous: Some(&previous),
+        default,
+        fields,
+    };
+    // the default strategy applies to `c` alone
+    let got = reverse.sync(&Env::new(), &target, &original, &sync(TargetWins, vec![]));
+    assert_eq!(
+        got.unwrap(),
+        json!({"x": "target", "y": "source", "z": "target"})
+    );
+    let got = reverse.sync(&Env::new(), &target, &original, &sync(Reject, vec![]));
+    let Err(reverse::PutError::Conflict(c)) = got else {
+        panic!("{got:?}")
+    };
+    let fields: Vec<&str> = c.iter().map(|c| c.target.as_str()).collect();
+    assert_eq!(fields, ["c"]);
+    // a field named on the command line overrides the mapping
+    let got = reverse.sync(
+        &Env::new(),
+        &target,
+        &original,
+        &sync(
+            SourceWins,
+            vec![("a".into(), SourceWins), ("b".into(), TargetWins)],
+        ),
+    );
+    assert_eq!(
+        got.unwrap(),
+        json!({"x": "source", "y": "target", "z": "source"})
+    );
 }
 
 /// The laws on every shipped mapping, with its own test cases as sources:

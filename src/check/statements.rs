@@ -262,6 +262,7 @@ impl Checker {
         let mut default = None;
         let mut when = None;
         let mut constraints = Vec::new();
+        let mut on_conflict = None;
         for option in &rule.options {
             let (span, chosen) = match option {
                 RuleOption::Required(span) => (*span, Some(Absent::Error)),
@@ -276,6 +277,19 @@ impl Checker {
                 }
                 RuleOption::Constraint(c) => {
                     constraints.extend(self.constraint(file, c));
+                    continue;
+                }
+                RuleOption::OnConflict(word) => {
+                    if on_conflict.is_some() {
+                        let loc = self.loc(file, word.span);
+                        self.error(
+                            Code::InvalidOption,
+                            loc,
+                            "a rule has one `on_conflict` at most",
+                            "",
+                        );
+                    }
+                    on_conflict = self.on_conflict(file, word).or(on_conflict);
                     continue;
                 }
                 RuleOption::When(e) => {
@@ -317,7 +331,36 @@ impl Checker {
             default,
             when,
             constraints,
+            on_conflict,
         })
+    }
+
+    /// `on_conflict target|source|reject` (E280 for another word).
+    fn on_conflict(&mut self, file: u32, word: &syntax::Ident) -> Option<program::Strategy> {
+        let strategy = program::Strategy::parse(&word.name);
+        if strategy.is_none() {
+            let loc = self.loc(file, word.span);
+            let suggestion = crate::diagnostics::did_you_mean(
+                &word.name,
+                program::Strategy::NAMES.iter().copied(),
+            );
+            let d = self.error(
+                Code::UnknownConflictStrategy,
+                loc,
+                format!("unknown conflict strategy `{}`", word.name),
+                "",
+            );
+            if let Some(s) = suggestion {
+                d.help.push(format!("did you mean `{s}`?"));
+            }
+            d.notes.push(
+                "the strategies are `target` (the target's value is written back), \
+                 `source` (the original's value is kept) and `reject` (the record is \
+                 reported as E462)"
+                    .into(),
+            );
+        }
+        strategy
     }
 
     fn conflicting_option(&mut self, file: u32, span: crate::syntax::Span, _what: &str) {

@@ -131,8 +131,14 @@ pub(crate) struct Back<'a> {
     pub on_error: &'a OnError,
 }
 
-/// `--on-conflict` values: the default strategy and per-field ones.
-fn strategies(values: &[String]) -> Result<(Strategy, Vec<(String, Strategy)>), Failure> {
+/// `--on-conflict` values: the default strategy (for the fields the
+/// mapping gives no `on_conflict`) and per-field ones (over the
+/// mapping's). A field must be one that maps back: a misspelt name would
+/// otherwise change nothing, silently.
+fn strategies(
+    values: &[String],
+    reverse: &Reverse,
+) -> Result<(Strategy, Vec<(String, Strategy)>), Failure> {
     let mut default = Strategy::Reject;
     let mut fields = Vec::new();
     for value in values {
@@ -145,6 +151,25 @@ fn strategies(values: &[String]) -> Result<(Strategy, Vec<(String, Strategy)>), 
                 "`--on-conflict {value}`: the strategies are `reject`, `target` and `source`"
             ))
         })?;
+        let fields_back = || {
+            reverse
+                .analysis()
+                .fields
+                .iter()
+                .filter(|f| f.kind.writes_back())
+                .map(|f| f.target.as_str())
+        };
+        if let Some(f) = field
+            && !fields_back().any(|t| t == f)
+        {
+            let hint = match mapc::diagnostics::did_you_mean(f, fields_back()) {
+                Some(near) => format!(" (did you mean `{near}`?)"),
+                None => String::new(),
+            };
+            return Err(Failure::usage(format_args!(
+                "`--on-conflict {value}`: no target field `{f}` that maps back to the source{hint}"
+            )));
+        }
         match field {
             Some(f) => fields.push((f.to_string(), strategy)),
             None => default = strategy,
@@ -227,7 +252,7 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
         Some(path) => Some(records(Some(path))?.0),
         None => None,
     };
-    let (default, fields) = strategies(back.on_conflict)?;
+    let (default, fields) = strategies(back.on_conflict, &reverse)?;
     // an original is found by its key as the forward mapping writes it (so
     // that a key the mapping lowercases still pairs), or as it is in the
     // original when the original does not map; the first of equal keys

@@ -95,6 +95,8 @@ codes! {
     NotACellField = "E270", "target field cannot be a CSV cell";
     /// A `supplied` table has entries written in the mapping (only `_ => value` may be).
     SuppliedTableEntries = "E271", "entries written in a supplied table";
+    /// `on_conflict` names no strategy (`target`, `source`, `reject`).
+    UnknownConflictStrategy = "E280", "unknown conflict strategy";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";

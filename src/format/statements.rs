@@ -257,6 +257,7 @@ impl Printer<'_> {
                         RuleOption::Default(e) => format!("default {}", self.expr(e)),
                         RuleOption::When(e) => format!("when {}", self.expr(e)),
                         RuleOption::Constraint(c) => constraint(c),
+                        RuleOption::OnConflict(s) => format!("on_conflict {}", s.name),
                     })
                     .collect();
                 Piece::Row {

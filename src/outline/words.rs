@@ -32,6 +32,7 @@ pub const KEYWORDS: &[&str] = &[
     "not",
     "null",
     "nullable",
+    "on_conflict",
     "one_of",
     "optional",
     "or",
@@ -78,6 +79,10 @@ pub const RULE_OPTIONS: &[(&str, &str)] = &[
     (
         "is",
         "`is TYPE`: string, number, integer, bool, list, object, date, datetime",
+    ),
+    (
+        "on_conflict",
+        "`on_conflict target|source|reject`: a field changed on both sides since the last sync",
     ),
 ];
 

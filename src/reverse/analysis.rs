@@ -10,7 +10,7 @@
 pub use super::constructs::Construct;
 use super::constructs::{AGGREGATE, LOSSY};
 use super::fields::{dotted, quote_key, resolve_currencies, settle_shared_paths};
-use super::{Field, Kind};
+use super::{Field, Kind, Strategy};
 use crate::program::{Program, Table};
 use crate::syntax::{
     self, Accessor, ArgumentValue, Ast, BinaryOp, Block, DefBody, Expr, ExprKind, Item, RuleOption,
@@ -186,7 +186,8 @@ impl<'p> Walker<'p> {
                     }
                     if let (ExprKind::For(for_loop), None) = (&rule.value.kind, inside_if) {
                         let (line, column) = line_column(self.text, rule.span.start);
-                        let f = self.for_loop(target, for_loop, scope, line, column);
+                        let mut f = self.for_loop(target, for_loop, scope, line, column);
+                        f.on_conflict = on_conflict(rule);
                         self.fields.push(f);
                         continue;
                     }
@@ -213,6 +214,7 @@ impl<'p> Walker<'p> {
                             RuleOption::Required(_)
                             | RuleOption::Optional(_)
                             | RuleOption::Nullable(_)
+                            | RuleOption::OnConflict(_)
                             | RuleOption::Constraint(_) => {}
                             // an option added to the language later: not
                             // guessed
@@ -226,7 +228,9 @@ impl<'p> Walker<'p> {
                         }
                     }
                     let (line, column) = line_column(self.text, rule.span.start);
-                    self.fields.push(field(target, flow, line, column));
+                    let mut f = field(target, flow, line, column);
+                    f.on_conflict = on_conflict(rule);
+                    self.fields.push(f);
                 }
                 // a statement added to the language later: reported, not
                 // guessed
@@ -352,6 +356,7 @@ impl<'p> Walker<'p> {
             elements,
             item: for_loop.item.name.clone(),
             reads: Vec::new(),
+            on_conflict: None,
         }
     }
 
@@ -816,6 +821,14 @@ impl<'p> Walker<'p> {
     }
 }
 
+/// The rule's `on_conflict` strategy (the checker refused other words).
+fn on_conflict(rule: &syntax::Rule) -> Option<Strategy> {
+    rule.options.iter().rev().find_map(|o| match o {
+        RuleOption::OnConflict(word) => Strategy::parse(&word.name),
+        _ => None,
+    })
+}
+
 /// The name of a table's reverse in the derived mapping.
 pub(crate) fn reverse_table_name(name: &str) -> String {
     format!("{name}_reverse")
@@ -883,6 +896,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
                 elements: Vec::new(),
                 item: String::new(),
                 reads: Vec::new(),
+                on_conflict: None,
             }
         }
         Flow::Const(_) | Flow::Param => Field {
@@ -906,6 +920,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             elements: Vec::new(),
             item: String::new(),
             reads: Vec::new(),
+            on_conflict: None,
         },
         Flow::None(construct, why) => Field {
             target: name,
@@ -920,6 +935,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             elements: Vec::new(),
             item: String::new(),
             reads: Vec::new(),
+            on_conflict: None,
         },
     }
 }

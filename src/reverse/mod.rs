@@ -101,6 +101,8 @@ pub struct Field {
     pub(crate) item: String,
     /// Other target fields the inverse reads (a currency).
     pub(crate) reads: Vec<Vec<String>>,
+    /// The rule's `on_conflict` strategy, if it has one.
+    pub on_conflict: Option<Strategy>,
 }
 
 /// A lookup table whose values map back to more than one key.

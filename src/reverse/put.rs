@@ -36,50 +36,36 @@ pub struct Conflict {
     pub source_value: Option<Json>,
 }
 
-/// What to do with a field changed on both sides since the last sync.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Strategy {
-    /// Report a conflict; the record is not written back (the default:
-    /// nothing is overwritten silently).
-    #[default]
-    Reject,
-    /// The target's value is written back.
-    TargetWins,
-    /// The original's value is kept.
-    SourceWins,
-}
-
-impl Strategy {
-    /// `reject`, `target` or `source`.
-    pub fn parse(text: &str) -> Option<Strategy> {
-        match text {
-            "reject" => Some(Strategy::Reject),
-            "target" => Some(Strategy::TargetWins),
-            "source" => Some(Strategy::SourceWins),
-            _ => None,
-        }
-    }
-}
+pub use crate::program::Strategy;
 
 /// The last sync's target record and the conflict strategy per target
 /// field, for [`Reverse::sync`](super::Reverse::sync).
+///
+/// A field's strategy is the one `fields` names for it, else the rule's
+/// own `on_conflict` in the mapping, else `default`: the mapping's choice
+/// stands against a blanket default, and only a field named here
+/// overrides it.
 #[derive(Clone, Debug, Default)]
 pub struct Sync<'a> {
     /// The target record as it was after the last sync.
     pub previous: Option<&'a Json>,
-    /// The strategy for fields not listed in `fields`.
+    /// The strategy for fields neither listed in `fields` nor given one
+    /// by the mapping (`on_conflict`).
     pub default: Strategy,
-    /// Target field (dotted) → its strategy.
+    /// Target field (dotted) → its strategy, over the mapping's.
     pub fields: Vec<(String, Strategy)>,
 }
 
 impl Sync<'_> {
-    fn strategy(&self, target: &str) -> Strategy {
+    /// The strategy for `field`: named here, else the mapping's, else the
+    /// default.
+    pub fn strategy(&self, field: &Field) -> Strategy {
         self.fields
             .iter()
-            .find(|(t, _)| t == target)
-            .map_or(self.default, |(_, s)| *s)
+            .find(|(t, _)| *t == field.target)
+            .map(|(_, s)| *s)
+            .or(field.on_conflict)
+            .unwrap_or(self.default)
     }
 }
 
@@ -160,7 +146,7 @@ pub(crate) fn put(
         if let Some(previous) = sync.previous {
             let was = get(previous, &field.target_path);
             if had != was && wanted != was {
-                match sync.strategy(&field.target) {
+                match sync.strategy(field) {
                     Strategy::TargetWins => {}
                     Strategy::SourceWins => {
                         remove(&mut changed, &field.target_path);

@@ -314,6 +314,10 @@ pub enum RuleOption {
     When(Expr),
     /// The written value must meet this, or the record fails.
     Constraint(Constraint),
+    /// `on_conflict target|source|reject`: what `apply --reverse
+    /// --previous` does with the field when it changed on both sides since
+    /// the last sync (the checker knows the strategies).
+    OnConflict(Ident),
 }
 
 /// A constraint on a rule's written value: `max_length 80`.

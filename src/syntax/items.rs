@@ -246,6 +246,13 @@ impl Builder<'_, '_> {
                 Rule::nullable => RuleOption::Nullable(option_span),
                 Rule::default => RuleOption::Default(self.expr(children(option).next()?)),
                 Rule::constraint => RuleOption::Constraint(self.constraint(option)?),
+                Rule::on_conflict => {
+                    let word = children(option).next()?;
+                    RuleOption::OnConflict(Ident {
+                        name: word.as_str().to_string(),
+                        span: self.span(&word),
+                    })
+                }
                 _ => RuleOption::When(self.expr(children(option).next()?)),
             });
         }

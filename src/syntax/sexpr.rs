@@ -114,6 +114,7 @@ impl Display for Statement {
                         RuleOption::Default(e) => write!(f, " (:default {e})")?,
                         RuleOption::When(e) => write!(f, " (:when {e})")?,
                         RuleOption::Constraint(c) => write!(f, " (:{c})")?,
+                        RuleOption::OnConflict(s) => write!(f, " (:on_conflict {})", s.name)?,
                     }
                 }
                 write!(f, ")")
