@@ -53,6 +53,7 @@ cases! {
     reverse_json,
     reverse_emit,
     reverse_laws,
+    reverse_on_conflict,
     apply_reverse,
     apply_reverse_onto,
     apply_reverse_ndjson,

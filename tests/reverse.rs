@@ -293,10 +293,9 @@ fn conflict_strategies() {
 /// default strategy, and a strategy named for the field overrides it.
 #[test]
 fn conflict_strategies_in_the_mapping() {
-    let mapping = Mapping::compile(
-        "a = .x  on_conflict target\nb = .y  on_conflict source\nc = .z\n",
-    )
-    .unwrap();
+    let mapping =
+        Mapping::compile("a = .x  on_conflict target\nb = .y  on_conflict source\nc = .z\n")
+            .unwrap();
     let reverse = Reverse::new(&mapping).unwrap();
     let strategies: Vec<Option<reverse::Strategy>> = reverse
         .analysis()

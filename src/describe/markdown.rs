@@ -279,8 +279,17 @@ impl Description {
             }
             let headings = headings(self);
             let strategies = headings.len() > HEADINGS.len();
-            row(&mut out, &headings.iter().map(|h| h.to_string()).collect::<Vec<_>>());
-            row(&mut out, &headings.iter().map(|_| "---".to_string()).collect::<Vec<_>>());
+            row(
+                &mut out,
+                &headings.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+            );
+            row(
+                &mut out,
+                &headings
+                    .iter()
+                    .map(|_| "---".to_string())
+                    .collect::<Vec<_>>(),
+            );
             for field in section.fields {
                 row(&mut out, &row_cells(field, strategies));
             }

@@ -137,8 +137,11 @@ impl Analysis {
             .unwrap_or(0);
         let mut out = String::new();
         for f in &self.fields {
+            let strategy = f
+                .on_conflict
+                .map_or_else(String::new, |s| format!(" (on conflict: {})", s.name()));
             out.push_str(&format!(
-                "{:width$}  {:7}  {:7}  {}\n",
+                "{:width$}  {:7}  {:7}  {}{strategy}\n",
                 f.target,
                 f.kind.name(),
                 format!("{}:{}", f.line, f.column),
@@ -171,7 +174,8 @@ impl Analysis {
     /// The table as JSON.
     pub fn to_json(&self) -> Json {
         json!({
-            "fields": self.fields.iter().map(|f| json!({
+            "fields": self.fields.iter().map(|f| {
+                let mut row = json!({
                 "target": f.target,
                 "kind": f.kind.name(),
                 "source": f.source.as_ref().map(|s| format!(".{}", fields::dotted(s))),
@@ -184,7 +188,13 @@ impl Analysis {
                     "source": e.source.as_ref().map(|s| format!(".{}", fields::dotted(s))),
                     "why": e.why,
                 })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+                });
+                // only where the mapping gives one
+                if let Some(strategy) = f.on_conflict {
+                    row["on_conflict"] = json!(strategy.name());
+                }
+                row
+            }).collect::<Vec<_>>(),
             "ambiguous": self.ambiguous.iter().map(|t| json!({
                 "table": t.table,
                 "values": t.values.iter().map(|(v, k)| json!({"value": v, "keys": k})).collect::<Vec<_>>(),
