@@ -218,6 +218,8 @@ pub(crate) struct Rule {
     /// `on_conflict`: what `apply --reverse --previous` does when the
     /// field changed on both sides since the last sync.
     pub on_conflict: Option<Strategy>,
+    /// The rule's own `reverse { ... }`, as written (for `mapc doc`).
+    pub reverse: Option<String>,
 }
 
 /// What to do with a field changed on both sides since the last sync

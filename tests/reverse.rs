@@ -66,6 +66,7 @@ fn every_field_is_classified() {
         ("total_lines", "none"),
         ("lines", "exact"),
         ("paid", "none"),
+        ("full_name", "explicit"),
         ("kind", "dropped"),
         ("flag", "dropped"),
         ("tenant", "dropped"),
@@ -395,7 +396,7 @@ fn the_laws_hold_on_the_shipped_mappings() {
                         .analysis()
                         .fields
                         .iter()
-                        .filter(|f| f.kind == Kind::Exact)
+                        .filter(|f| f.kind.is_exact())
                     {
                         let want = field.target_path.iter().try_fold(v, |j, k| j.get(k));
                         let got = field.target_path.iter().try_fold(&again, |j, k| j.get(k));
@@ -494,7 +495,7 @@ fn every_apply_fixture_reverses_and_get_put_holds() {
                     .analysis()
                     .fields
                     .iter()
-                    .filter(|f| f.kind == Kind::Exact)
+                    .filter(|f| f.kind.is_exact())
                 {
                     // a field the view lacks keeps the original's value (a
                     // partial target deletes nothing): the law is on the
@@ -647,6 +648,8 @@ prop_compose! {
         price_minor in 0u32..100_000,
         price_currency in prop::sample::select(vec!["EUR", "JPY", "KWD"]),
         items in proptest::collection::vec(("[A-Z]{1,3}", "[a-z]{0,3}", any::<bool>()), 0..4),
+        given in "[A-Z][a-z]{0,5}",
+        family in "[A-Z][a-z']{0,7}",
     ) -> Json {
         let mut s = json!({
             "id": id,
@@ -676,6 +679,8 @@ prop_compose! {
             "numbers": [1, 2],
             "items": items.iter().map(|(sku, note, paid)| json!({"sku": sku, "note": note, "paid": paid})).collect::<Vec<_>>(),
             "vip": false,
+            "given": given,
+            "family": family,
             "not_mapped": {"kept": extra},
         });
         if let Some(nick) = nick { s["nick"] = json!(nick); }
@@ -708,7 +713,7 @@ proptest! {
         // exact fields, and the lossy ones whose reverse writes the target's
         // value as it is or the first key of a table (not the rounding ones)
         let lossy_put_get = ["state", "lines", "local", "size", "code", "email", "nick", "fallback", "gated", "loud", "cased"];
-        for field in reverse.analysis().fields.iter().filter(|f| f.kind == Kind::Exact || lossy_put_get.contains(&f.target.as_str())) {
+        for field in reverse.analysis().fields.iter().filter(|f| f.kind.is_exact() || lossy_put_get.contains(&f.target.as_str())) {
             let want = field.target_path.iter().try_fold(&view, |j, k| j.get(k));
             let got = field.target_path.iter().try_fold(&again, |j, k| j.get(k));
             prop_assert!(

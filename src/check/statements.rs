@@ -263,6 +263,7 @@ impl Checker {
         let mut when = None;
         let mut constraints = Vec::new();
         let mut on_conflict = None;
+        let mut reverse = None;
         for option in &rule.options {
             let (span, chosen) = match option {
                 RuleOption::Required(span) => (*span, Some(Absent::Error)),
@@ -277,6 +278,21 @@ impl Checker {
                 }
                 RuleOption::Constraint(c) => {
                     constraints.extend(self.constraint(file, c));
+                    continue;
+                }
+                // checked on its own, as a mapping from the target record
+                // (`reverse_rules.rs`)
+                RuleOption::Reverse(block) => {
+                    let text = &self.file(file).text;
+                    let inner = text
+                        .get(block.span.start + 1..block.span.end.saturating_sub(1))
+                        .unwrap_or_default();
+                    let rules: Vec<&str> = inner
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .collect();
+                    reverse = Some(rules.join("; "));
                     continue;
                 }
                 RuleOption::OnConflict(word) => {
@@ -332,6 +348,7 @@ impl Checker {
             when,
             constraints,
             on_conflict,
+            reverse,
         })
     }
 

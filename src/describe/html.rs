@@ -3,7 +3,7 @@
 
 use super::Description;
 use super::markdown::{
-    capitalise, has_strategies, headings, policy_sentences, row_cells, sections, table_rows,
+    capitalise, extra_columns, headings, policy_sentences, row_cells, sections, table_rows,
     table_sentence,
 };
 use std::fmt::Write;
@@ -132,11 +132,11 @@ impl Description {
             if let Some(note) = &section.note {
                 let _ = writeln!(out, "<p>{}</p>", inline(&capitalise(note)));
             }
-            let strategies = has_strategies(self);
+            let extra = extra_columns(self);
             let rows: Vec<Vec<String>> = section
                 .fields
                 .iter()
-                .map(|f| row_cells(f, strategies))
+                .map(|f| row_cells(f, extra))
                 .collect();
             table(&mut out, &headings(self), &rows);
         }

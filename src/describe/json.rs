@@ -37,6 +37,9 @@ fn field(f: &Field) -> Json {
     if let Some(strategy) = f.on_conflict {
         doc["on_conflict"] = json!(strategy);
     }
+    if let Some(reverse) = &f.reverse {
+        doc["reverse"] = json!(reverse);
+    }
     doc
 }
 

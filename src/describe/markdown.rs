@@ -21,31 +21,45 @@ pub(super) const HEADINGS: [&str; 8] = [
 /// only when a field of the mapping has one.
 pub(super) const ON_CONFLICT: &str = "On conflict";
 
-/// The column headings of the mapping's field tables: [`HEADINGS`], and
-/// [`ON_CONFLICT`] when a field has a strategy.
+/// The column for a rule's own reverse (`reverse { ... }`), shown only when
+/// a field of the mapping has one.
+pub(super) const REVERSE: &str = "Reverse";
+
+/// The column headings of the mapping's field tables: [`HEADINGS`], then
+/// [`ON_CONFLICT`] and [`REVERSE`] when a field has one.
 pub(super) fn headings(description: &Description) -> Vec<&'static str> {
+    let (strategies, reverses) = extra_columns(description);
     let mut out = HEADINGS.to_vec();
-    if has_strategies(description) {
+    if strategies {
         out.push(ON_CONFLICT);
+    }
+    if reverses {
+        out.push(REVERSE);
     }
     out
 }
 
-/// Does a field of the mapping name a conflict strategy?
-pub(super) fn has_strategies(description: &Description) -> bool {
-    description
-        .fields
-        .iter()
-        .chain(&description.emitted)
-        .any(|f| f.on_conflict.is_some())
+/// Does a field of the mapping name a conflict strategy, and does one
+/// have its own reverse?
+pub(super) fn extra_columns(description: &Description) -> (bool, bool) {
+    let mut fields = description.fields.iter().chain(&description.emitted);
+    let strategies = fields.clone().any(|f| f.on_conflict.is_some());
+    (strategies, fields.any(|f| f.reverse.is_some()))
 }
 
-/// A field's row: its [`cells`], and its strategy when the table has the
-/// column.
-pub(super) fn row_cells(field: &Field, strategies: bool) -> Vec<String> {
+/// Does a field of the mapping name a conflict strategy?
+pub(super) fn has_strategies(description: &Description) -> bool {
+    extra_columns(description).0
+}
+
+/// A field's row: its [`cells`], and the columns of [`extra_columns`].
+pub(super) fn row_cells(field: &Field, (strategies, reverses): (bool, bool)) -> Vec<String> {
     let mut out = cells(field).to_vec();
     if strategies {
         out.push(field.on_conflict.map(super::code).unwrap_or_default());
+    }
+    if reverses {
+        out.push(field.reverse.as_ref().map(super::code).unwrap_or_default());
     }
     out
 }
@@ -278,7 +292,7 @@ impl Description {
                 let _ = write!(out, "{}\n\n", capitalise(note));
             }
             let headings = headings(self);
-            let strategies = headings.len() > HEADINGS.len();
+            let extra = extra_columns(self);
             row(
                 &mut out,
                 &headings.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
@@ -291,7 +305,7 @@ impl Description {
                     .collect::<Vec<_>>(),
             );
             for field in section.fields {
-                row(&mut out, &row_cells(field, strategies));
+                row(&mut out, &row_cells(field, extra));
             }
         }
         if !self.tables.is_empty() {

@@ -208,6 +208,8 @@ pub struct Field {
     /// The rule's conflict resolution strategy (`on_conflict`): `target`,
     /// `source` or `reject`.
     pub on_conflict: Option<&'static str>,
+    /// The rule's own `reverse { ... }`, its rules joined with `; `.
+    pub reverse: Option<String>,
 }
 
 impl Field {

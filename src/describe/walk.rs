@@ -395,6 +395,7 @@ impl Walker<'_> {
             comment,
             in_every_branch: false,
             on_conflict: rule.on_conflict.map(|s| s.name()),
+            reverse: rule.reverse.clone(),
         };
         self.fields.push(field);
         self.scope_of.push(self.scope);

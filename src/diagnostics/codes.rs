@@ -97,6 +97,10 @@ codes! {
     SuppliedTableEntries = "E271", "entries written in a supplied table";
     /// `on_conflict` names no strategy (`target`, `source`, `reject`).
     UnknownConflictStrategy = "E280", "unknown conflict strategy";
+    /// A rule's `reverse { ... }` reads a field the mapping's rules do not write.
+    ReverseUnknownTarget = "E281", "`reverse` reads a field the mapping does not write";
+    /// `reverse { ... }` on a rule in a `for` body or a def, or nested too deeply.
+    ReversePlace = "E282", "`reverse` where it cannot be used";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";

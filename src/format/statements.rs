@@ -258,6 +258,7 @@ impl Printer<'_> {
                         RuleOption::When(e) => format!("when {}", self.expr(e)),
                         RuleOption::Constraint(c) => constraint(c),
                         RuleOption::OnConflict(s) => format!("on_conflict {}", s.name),
+                        RuleOption::Reverse(b) => format!("reverse {}", self.block(b)),
                     })
                     .collect();
                 Piece::Row {

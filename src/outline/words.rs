@@ -40,6 +40,7 @@ pub const KEYWORDS: &[&str] = &[
     "policy",
     "reject",
     "required",
+    "reverse",
     "skip",
     "table",
     "then",
@@ -62,6 +63,14 @@ pub const RULE_OPTIONS: &[(&str, &str)] = &[
         "`when CONDITION`: the field is written only when this holds",
     ),
     (
+        "on_conflict",
+        "`on_conflict target|source|reject`: a field changed on both sides since the last sync",
+    ),
+    (
+        "reverse",
+        "`reverse { source = EXPR ... }`: the author's reverse of the rule, reading the target record",
+    ),
+    (
         "max_length",
         "`max_length N`: at most N characters or elements",
     ),
@@ -79,10 +88,6 @@ pub const RULE_OPTIONS: &[(&str, &str)] = &[
     (
         "is",
         "`is TYPE`: string, number, integer, bool, list, object, date, datetime",
-    ),
-    (
-        "on_conflict",
-        "`on_conflict target|source|reject`: a field changed on both sides since the last sync",
     ),
 ];
 

@@ -179,6 +179,16 @@ impl<'p> Walker<'p> {
                 Statement::Rule(rule) => {
                     let mut target = prefix.to_vec();
                     target.extend(rule.target.keys.iter().map(|k| k.name.clone()));
+                    if let Some(block) = rule.options.iter().find_map(|o| match o {
+                        RuleOption::Reverse(b) => Some(b),
+                        _ => None,
+                    }) {
+                        let (line, column) = line_column(self.text, rule.span.start);
+                        let mut f = self.explicit(target, block, line, column);
+                        f.on_conflict = on_conflict(rule);
+                        self.fields.push(f);
+                        continue;
+                    }
                     if let ExprKind::Block(block) = &rule.value.kind {
                         let inner: Vec<&Statement> = block.statements.iter().collect();
                         self.statements(&inner, &target, &mut scope.clone(), inside_if);
@@ -215,6 +225,7 @@ impl<'p> Walker<'p> {
                             | RuleOption::Optional(_)
                             | RuleOption::Nullable(_)
                             | RuleOption::OnConflict(_)
+                            | RuleOption::Reverse(_)
                             | RuleOption::Constraint(_) => {}
                             // an option added to the language later: not
                             // guessed
@@ -249,6 +260,38 @@ impl<'p> Walker<'p> {
                     ));
                 }
             }
+        }
+    }
+
+    /// A rule with its own `reverse { ... }`: the author's rules, pasted
+    /// into the derived mapping; they write the source paths their rules
+    /// name.
+    fn explicit(&self, target: Vec<String>, block: &Block, line: usize, column: usize) -> Field {
+        let mut writes = Vec::new();
+        written_paths(&block.statements, &[], &mut writes);
+        let inner = self
+            .text
+            .get(block.span.start + 1..block.span.end.saturating_sub(1))
+            .unwrap_or_default();
+        let shown: Vec<String> = writes.iter().map(|w| dotted_source(w)).collect();
+        Field {
+            target: dotted(&target),
+            target_path: target,
+            kind: Kind::Explicit,
+            source: None,
+            why: format!(
+                "explicit: the rule's own `reverse` writes `{}`",
+                shown.join("`, `")
+            ),
+            constructs: vec![Construct::Explicit],
+            inverse: inner.trim().to_string(),
+            line,
+            column,
+            elements: Vec::new(),
+            item: String::new(),
+            reads: Vec::new(),
+            on_conflict: None,
+            writes,
         }
     }
 
@@ -357,6 +400,7 @@ impl<'p> Walker<'p> {
             item: for_loop.item.name.clone(),
             reads: Vec::new(),
             on_conflict: None,
+            writes: Vec::new(),
         }
     }
 
@@ -821,6 +865,41 @@ impl<'p> Walker<'p> {
     }
 }
 
+/// The paths the rules of a `reverse` block write, nested blocks and
+/// `if` branches included.
+fn written_paths(statements: &[Statement], prefix: &[String], out: &mut Vec<Vec<String>>) {
+    for statement in statements {
+        match statement {
+            Statement::Let(_) => {}
+            Statement::If(i) => {
+                written_paths(&i.then.statements, prefix, out);
+                let mut other = i.otherwise.as_ref();
+                while let Some(o) = other {
+                    match o {
+                        syntax::Else::Block(b) => {
+                            written_paths(&b.statements, prefix, out);
+                            other = None;
+                        }
+                        syntax::Else::If(inner) => {
+                            written_paths(&inner.then.statements, prefix, out);
+                            other = inner.otherwise.as_ref();
+                        }
+                    }
+                }
+            }
+            Statement::Rule(rule) => {
+                let mut path = prefix.to_vec();
+                path.extend(rule.target.keys.iter().map(|k| k.name.clone()));
+                if let ExprKind::Block(b) = &rule.value.kind {
+                    written_paths(&b.statements, &path, out);
+                } else if !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+}
+
 /// The rule's `on_conflict` strategy (the checker refused other words).
 fn on_conflict(rule: &syntax::Rule) -> Option<Strategy> {
     rule.options.iter().rev().find_map(|o| match o {
@@ -897,6 +976,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
                 item: String::new(),
                 reads: Vec::new(),
                 on_conflict: None,
+                writes: Vec::new(),
             }
         }
         Flow::Const(_) | Flow::Param => Field {
@@ -921,6 +1001,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             item: String::new(),
             reads: Vec::new(),
             on_conflict: None,
+            writes: Vec::new(),
         },
         Flow::None(construct, why) => Field {
             target: name,
@@ -936,6 +1017,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             item: String::new(),
             reads: Vec::new(),
             on_conflict: None,
+            writes: Vec::new(),
         },
     }
 }

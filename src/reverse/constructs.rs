@@ -67,6 +67,8 @@ pub enum Construct {
     /// Anything else: a function without a known inverse, an expression
     /// over several source values.
     Unknown,
+    /// A rule with its own `reverse { ... }`.
+    Explicit,
 }
 
 impl Construct {
@@ -100,6 +102,7 @@ impl Construct {
         Construct::ForFiltered,
         Construct::IfStatement,
         Construct::Unknown,
+        Construct::Explicit,
     ];
 
     /// How it reverses.
@@ -112,6 +115,7 @@ impl Construct {
             ConvertUnitRounded | ToZone | Multiply | LookupMarked | IgnoreCase | Fallback
             | LossyFunction | Default | When | Conditional => Kind::Lossy,
             LookupAmbiguous | Aggregate | ForFiltered | IfStatement | Unknown => Kind::None,
+            Explicit => Kind::Explicit,
         }
     }
 
@@ -153,6 +157,9 @@ impl Construct {
             }
             IfStatement => "a rule inside `if cond { ... }`",
             Unknown => "any other function or expression",
+            Explicit => {
+                "`name = concat(.first, \" \", .last)  reverse { first = ...  last = ... }` (any rule)"
+            }
         }
     }
 
@@ -198,6 +205,9 @@ impl Construct {
             ForFiltered => "not invertible: positions do not pair",
             IfStatement => "not invertible yet",
             Unknown => "not invertible: no known inverse",
+            Explicit => {
+                "the author's rules, over the derived reverse: they write source paths from the target record; the law tests check PutGet on them"
+            }
         }
     }
 }

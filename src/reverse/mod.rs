@@ -44,6 +44,9 @@ use serde_json::{Value as Json, json};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Kind {
+    /// By the rule's own `reverse { ... }`, written by the author: the
+    /// law tests check it as they check exact fields.
+    Explicit,
     /// Back to the same source value.
     Exact,
     /// Back to a source value whose image is the target value, but not
@@ -56,9 +59,10 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// `exact`, `lossy`, `dropped` or `none`.
+    /// `explicit`, `exact`, `lossy`, `dropped` or `none`.
     pub fn name(self) -> &'static str {
         match self {
+            Kind::Explicit => "explicit",
             Kind::Exact => "exact",
             Kind::Lossy => "lossy",
             Kind::Dropped => "dropped",
@@ -66,9 +70,15 @@ impl Kind {
         }
     }
 
-    /// Exact or lossy: the field writes a source value back.
+    /// Explicit, exact or lossy: the field writes a source value back.
     pub fn writes_back(self) -> bool {
-        matches!(self, Kind::Exact | Kind::Lossy)
+        matches!(self, Kind::Explicit | Kind::Exact | Kind::Lossy)
+    }
+
+    /// Explicit or exact: PutGet is expected to hold (the law tests check
+    /// it).
+    pub fn is_exact(self) -> bool {
+        matches!(self, Kind::Explicit | Kind::Exact)
     }
 }
 
@@ -103,6 +113,9 @@ pub struct Field {
     pub(crate) reads: Vec<Vec<String>>,
     /// The rule's `on_conflict` strategy, if it has one.
     pub on_conflict: Option<Strategy>,
+    /// For a rule with its own `reverse { ... }`: the source paths its
+    /// rules write (and `source` is `None`).
+    pub writes: Vec<Vec<String>>,
 }
 
 /// A lookup table whose values map back to more than one key.
@@ -141,7 +154,7 @@ impl Analysis {
                 .on_conflict
                 .map_or_else(String::new, |s| format!(" (on conflict: {})", s.name()));
             out.push_str(&format!(
-                "{:width$}  {:7}  {:7}  {}{strategy}\n",
+                "{:width$}  {:8}  {:7}  {}{strategy}\n",
                 f.target,
                 f.kind.name(),
                 format!("{}:{}", f.line, f.column),
@@ -285,7 +298,9 @@ impl Reverse {
         let mut parts = Vec::new();
         for e in &error.errors {
             let field = self.analysis.fields.iter().find(|f| {
-                f.kind.writes_back() && f.source.as_ref().map(|s| s.join(".")) == e.target
+                f.kind.writes_back()
+                    && (f.source.as_ref().map(|s| s.join(".")) == e.target
+                        || f.writes.iter().any(|w| Some(w.join(".")) == e.target))
             });
             let value = e.value.as_deref().unwrap_or("(none)");
             parts.push(match field {
@@ -295,7 +310,10 @@ impl Reverse {
                     f.target,
                     f.line,
                     f.column,
-                    fields::dotted(f.source.as_deref().unwrap_or_default()),
+                    f.source
+                        .as_deref()
+                        .map(fields::dotted)
+                        .unwrap_or_else(|| e.target.clone().unwrap_or_default()),
                     e.message
                 ),
                 None => format!("{}: {}", e.code.as_str(), e.message),

@@ -118,7 +118,7 @@ pub(crate) fn put(
         if !field.kind.writes_back() {
             continue;
         }
-        if field.source.is_none() {
+        if field.source.is_none() && field.writes.is_empty() {
             continue;
         }
         let wanted = get(target, &field.target_path);
@@ -172,6 +172,12 @@ pub(crate) fn put(
     let back = reverse.get_back(&changed)?;
     let mut out = original.clone();
     for field in write {
+        // the author's `reverse` block: every path it writes
+        for path in &field.writes {
+            if let Some(value) = get(&back, path) {
+                set(&mut out, path, value.clone());
+            }
+        }
         let Some(source) = &field.source else {
             continue;
         };

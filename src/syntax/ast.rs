@@ -318,6 +318,10 @@ pub enum RuleOption {
     /// --previous` does with the field when it changed on both sides since
     /// the last sync (the checker knows the strategies).
     OnConflict(Ident),
+    /// `reverse { rules }`: the author's reverse of the rule, over the
+    /// derived one. Its rules write source paths and read the target
+    /// record from its root.
+    Reverse(Block),
 }
 
 /// A constraint on a rule's written value: `max_length 80`.

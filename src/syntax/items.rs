@@ -246,6 +246,7 @@ impl Builder<'_, '_> {
                 Rule::nullable => RuleOption::Nullable(option_span),
                 Rule::default => RuleOption::Default(self.expr(children(option).next()?)),
                 Rule::constraint => RuleOption::Constraint(self.constraint(option)?),
+                Rule::reverse_rules => RuleOption::Reverse(self.block(children(option).next()?)),
                 Rule::on_conflict => {
                     let word = children(option).next()?;
                     RuleOption::OnConflict(Ident {

@@ -115,6 +115,7 @@ impl Display for Statement {
                         RuleOption::When(e) => write!(f, " (:when {e})")?,
                         RuleOption::Constraint(c) => write!(f, " (:{c})")?,
                         RuleOption::OnConflict(s) => write!(f, " (:on_conflict {})", s.name)?,
+                        RuleOption::Reverse(b) => write!(f, " (:reverse {b})")?,
                     }
                 }
                 write!(f, ")")
