@@ -54,6 +54,7 @@ cases! {
     reverse_emit,
     reverse_laws,
     reverse_on_conflict,
+    reverse_laws_explicit,
     apply_reverse,
     apply_reverse_onto,
     apply_reverse_ndjson,
