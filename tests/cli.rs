@@ -55,6 +55,8 @@ cases! {
     reverse_laws,
     reverse_on_conflict,
     reverse_laws_explicit,
+    reverse_emit_refused,
+    apply_reverse_emit_refused,
     apply_reverse,
     apply_reverse_onto,
     apply_reverse_ndjson,

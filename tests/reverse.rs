@@ -428,7 +428,7 @@ fn every_apply_fixture_reverses_and_get_put_holds() {
         base_dir: Some(dir.clone()),
         ..mapc::Options::default()
     };
-    let (mut compiled, mut records) = (0, 0);
+    let (mut compiled, mut records, mut emitting) = (0, 0, 0);
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "test") {
@@ -444,8 +444,16 @@ fn every_apply_fixture_reverses_and_get_put_holds() {
             continue;
         };
         // a mapping that `emit`s several records per input has no one view
-        // to write back (not reversed yet)
+        // to write back: it is refused (E283), never reversed half
         if mapping.emits() {
+            let refused = Reverse::new(&mapping).expect_err("an emitting mapping is refused");
+            let codes: Vec<&str> = refused
+                .diagnostics()
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect();
+            assert_eq!(codes, ["E283"], "{}", path.display());
+            emitting += 1;
             continue;
         }
         let reverse = Reverse::new(&mapping)
@@ -515,8 +523,8 @@ fn every_apply_fixture_reverses_and_get_put_holds() {
         }
     }
     assert!(
-        compiled >= 40 && records >= 30,
-        "{compiled} mappings, {records} records"
+        compiled >= 40 && records >= 30 && emitting >= 2,
+        "{compiled} mappings, {records} records, {emitting} refused for `emit`"
     );
 }
 

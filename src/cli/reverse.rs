@@ -32,9 +32,32 @@ pub(crate) struct Args {
     laws: bool,
 }
 
+/// The mapping's reverse: E283 for a mapping that `emit`s (exit 3, as a
+/// mapping that does not compile), else the derived mapping.
+fn compile_reverse(mapping: &Mapping) -> Result<Reverse, Failure> {
+    if let Some(refused) = reverse::refusal(mapping) {
+        return Err(Failure {
+            exit: Exit::InvalidMapping,
+            report: mapc::diagnostics::render_all(&[refused]),
+        });
+    }
+    Reverse::new(mapping).map_err(|e| Failure {
+        exit: Exit::InvalidMapping,
+        report: format!(
+            "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
+        ),
+    })
+}
+
 /// Runs `mapc reverse`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
+    if let Some(refused) = reverse::refusal(&mapping) {
+        return Err(Failure {
+            exit: Exit::InvalidMapping,
+            report: mapc::diagnostics::render_all(&[refused]),
+        });
+    }
     if args.laws {
         return laws(&args.mapping, &mapping);
     }
@@ -70,12 +93,7 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
 
 /// `mapc reverse --laws`: the laws on the mapping's own test cases.
 fn laws(path: &Path, mapping: &Mapping) -> Result<Exit, Failure> {
-    let reverse = Reverse::new(mapping).map_err(|e| Failure {
-        exit: Exit::InvalidMapping,
-        report: format!(
-            "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
-        ),
-    })?;
+    let reverse = compile_reverse(mapping)?;
     let dir = mapc::testing::tests_dir(path);
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| {
@@ -216,12 +234,7 @@ fn records(path: Option<&Path>) -> Result<(Vec<Json>, Shape), Failure> {
 
 /// Runs `mapc apply --reverse`.
 pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
-    let reverse = Reverse::new(back.mapping).map_err(|e| Failure {
-        exit: Exit::InvalidMapping,
-        report: format!(
-            "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
-        ),
-    })?;
+    let reverse = compile_reverse(back.mapping)?;
     let (targets, shape) = records(back.targets)?;
     let originals = match back.onto {
         Some(path) => Some(records(Some(path))?.0),

@@ -101,6 +101,8 @@ codes! {
     ReverseUnknownTarget = "E281", "`reverse` reads a field the mapping does not write";
     /// `reverse { ... }` on a rule in a `for` body or a def, or nested too deeply.
     ReversePlace = "E282", "`reverse` where it cannot be used";
+    /// `mapc reverse` and `apply --reverse` of a mapping that `emit`s: which emitted record goes back where is not known.
+    ReverseEmits = "E283", "a mapping that `emit`s does not map back";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";

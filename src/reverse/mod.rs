@@ -260,13 +260,43 @@ pub struct Reverse {
     derived: Mapping,
 }
 
+/// Why `mapping` cannot be mapped back at all: it `emit`s (E283), so one
+/// source record gives several target records, and which of them goes back
+/// where is not known. `None` when it can be.
+pub fn refusal(mapping: &Mapping) -> Option<crate::Diagnostic> {
+    let program = mapping.program();
+    let emit = program.emits.first()?;
+    let mut diagnostic = crate::Diagnostic::error(
+        crate::Code::ReverseEmits,
+        "this mapping `emit`s more target records per source record: it does not map back",
+    );
+    if let Some(file) = program.files.get(emit.value.loc.file as usize) {
+        diagnostic = diagnostic.with_label(file, emit.value.loc.span, "emits target records");
+    }
+    diagnostic.notes.push(
+        "a source record gives the rules' record and the emitted ones; which of them a \
+         target record is, and where its fields go back, is not known"
+            .into(),
+    );
+    diagnostic.help.push(
+        "map the emitted records back with a mapping of their own, or write the reverse \
+         as a mapping from the target records"
+            .into(),
+    );
+    Some(diagnostic)
+}
+
 impl Reverse {
     /// Analyses `mapping` and compiles its derived reverse mapping.
     ///
     /// # Errors
-    /// The derived mapping does not compile (a bug in mapc: please report
-    /// it with the mapping).
+    /// The mapping `emit`s ([`refusal`]: E283), or the derived mapping
+    /// does not compile (a bug in mapc: please report it with the
+    /// mapping).
     pub fn new(mapping: &Mapping) -> Result<Reverse, CompileError> {
+        if let Some(refused) = refusal(mapping) {
+            return Err(CompileError::Invalid(vec![refused]));
+        }
         let analysis = analyse(mapping);
         let derived = Mapping::compile(&analysis.reverse_mapping("<mapping>"))?;
         Ok(Reverse {
