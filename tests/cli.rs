@@ -57,6 +57,8 @@ cases! {
     reverse_laws_explicit,
     reverse_emit_refused,
     apply_reverse_emit_refused,
+    test_round_trip,
+    test_laws_emit,
     apply_reverse,
     apply_reverse_onto,
     apply_reverse_ndjson,
