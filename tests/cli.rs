@@ -59,6 +59,7 @@ cases! {
     apply_reverse_emit_refused,
     test_round_trip,
     test_laws_emit,
+    apply_reverse_dates,
     apply_reverse,
     apply_reverse_onto,
     apply_reverse_ndjson,

@@ -38,6 +38,10 @@ fn every_field_is_classified() {
         ("kg", "exact"),
         ("kg_rounded", "lossy"),
         ("local", "lossy"),
+        ("stamp", "exact"),
+        ("epoch", "exact"),
+        ("unix", "lossy"),
+        ("day", "lossy"),
         ("tags", "exact"),
         ("list", "exact"),
         ("sku", "exact"),
@@ -657,6 +661,8 @@ prop_compose! {
         price_currency in prop::sample::select(vec!["EUR", "JPY", "KWD"]),
         items in proptest::collection::vec(("[A-Z]{1,3}", "[a-z]{0,3}", any::<bool>()), 0..4),
         given in "[A-Z][a-z]{0,5}",
+        moment in (1u32..29, 0u32..24, 0u32..60, -12i32..13),
+        epoch in 0i64..4_000_000_000,
         family in "[A-Z][a-z']{0,7}",
     ) -> Json {
         let mut s = json!({
@@ -687,10 +693,15 @@ prop_compose! {
             "numbers": [1, 2],
             "items": items.iter().map(|(sku, note, paid)| json!({"sku": sku, "note": note, "paid": paid})).collect::<Vec<_>>(),
             "vip": false,
-            "given": given,
-            "family": family,
             "not_mapped": {"kept": extra},
         });
+        s["given"] = json!(given);
+        s["family"] = json!(family);
+        let sign = if moment.3 < 0 { '-' } else { '+' };
+        s["stamp"] = json!(format!("2026-02-{:02}T{:02}:{:02}:07{sign}{:02}:00", moment.0, moment.1, moment.2, moment.3.abs()));
+        s["epoch"] = json!(epoch);
+        s["at2"] = json!(format!("2026-02-{:02}T{:02}:{:02}:00Z", moment.0, moment.1, moment.2));
+        s["at3"] = json!(format!("2025-12-{:02}T{:02}:15:00+01:00", moment.0, moment.1));
         if let Some(nick) = nick { s["nick"] = json!(nick); }
         if let Some(dflt) = dflt { s["dflt"] = json!(dflt); }
         s
@@ -720,7 +731,7 @@ proptest! {
         let again = mapping.apply_with(&written, &env).unwrap();
         // exact fields, and the lossy ones whose reverse writes the target's
         // value as it is or the first key of a table (not the rounding ones)
-        let lossy_put_get = ["state", "lines", "local", "size", "code", "email", "nick", "fallback", "gated", "loud", "cased"];
+        let lossy_put_get = ["unix", "day", "state", "lines", "local", "size", "code", "email", "nick", "fallback", "gated", "loud", "cased"];
         for field in reverse.analysis().fields.iter().filter(|f| f.kind.is_exact() || lossy_put_get.contains(&f.target.as_str())) {
             let want = field.target_path.iter().try_fold(&view, |j, k| j.get(k));
             let got = field.target_path.iter().try_fold(&again, |j, k| j.get(k));

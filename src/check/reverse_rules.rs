@@ -193,11 +193,11 @@ impl<'a> Walk<'a> {
             })
             .collect();
         let copy = SourceFile::new(self.file.name.clone(), blanked);
-        let found = match super::check_nested(Arc::clone(&copy), &Options::default(), self.depth + 1)
-        {
-            Ok((_, warnings)) => warnings,
-            Err(diagnostics) => diagnostics,
-        };
+        let found =
+            match super::check_nested(Arc::clone(&copy), &Options::default(), self.depth + 1) {
+                Ok((_, warnings)) => warnings,
+                Err(diagnostics) => diagnostics,
+            };
         // the diagnostics point into the file itself, not the blanked copy
         for mut d in found {
             for label in &mut d.labels {

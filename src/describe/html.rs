@@ -133,11 +133,8 @@ impl Description {
                 let _ = writeln!(out, "<p>{}</p>", inline(&capitalise(note)));
             }
             let extra = extra_columns(self);
-            let rows: Vec<Vec<String>> = section
-                .fields
-                .iter()
-                .map(|f| row_cells(f, extra))
-                .collect();
+            let rows: Vec<Vec<String>> =
+                section.fields.iter().map(|f| row_cells(f, extra)).collect();
             table(&mut out, &headings(self), &rows);
         }
         if !self.tables.is_empty() {

@@ -622,6 +622,31 @@ impl<'p> Walker<'p> {
                 )
             }),
             ("to_zone", 2) => flow.then(Construct::ToZone, |h| h.to_string()),
+            ("from_unix", 2) => {
+                flow.then(Construct::UnixTime, |h| format!("to_unix({h}, {})", lit(0)))
+            }
+            ("to_unix", 2) => flow.then(Construct::InstantKept, |h| {
+                format!("from_unix({h}, {})", lit(0))
+            }),
+            ("format_datetime", 2 | 3) => {
+                let format = consts
+                    .as_ref()
+                    .and_then(|c| c.first())
+                    .and_then(Json::as_str)
+                    .unwrap_or_default();
+                match date_format(format, args.len() == 3) {
+                    Some((step, inverse)) => flow.then(step, |h| inverse.replace(HOLE, h)),
+                    None => match flow {
+                        none @ Flow::None(..) => none,
+                        _ => Flow::None(
+                            Construct::Unknown,
+                            format!(
+                                "`format_datetime` with {format:?} keeps neither the instant nor the date"
+                            ),
+                        ),
+                    },
+                }
+            }
             ("split", 2) => flow.then(Construct::SplitJoin, |h| format!("join({h}, {})", lit(0))),
             ("join", 2) => flow.then(Construct::SplitJoin, |h| format!("split({h}, {})", lit(0))),
             ("to_number", 1) => flow.then(Construct::NumberText, |h| format!("to_string({h})")),
@@ -863,6 +888,43 @@ impl<'p> Walker<'p> {
         }
         flow
     }
+}
+
+/// How `format_datetime(x, format)` reverses (`zoned`: with a zone
+/// argument, which moves the instant to another offset): the step and the
+/// inverse template, or `None` when the text keeps neither the instant nor
+/// the date.
+fn date_format(format: &str, zoned: bool) -> Option<(Construct, String)> {
+    let quoted = Json::String(format.to_string()).to_string();
+    let keeps_instant = |inverse: String| {
+        if zoned {
+            (Construct::InstantKept, inverse)
+        } else {
+            (Construct::DateFormatFull, inverse)
+        }
+    };
+    Some(match format {
+        "rfc3339" | "rfc3339_nanos" | "rfc3339_seconds" | "rfc3339_millis" | "rfc3339_micros" => {
+            keeps_instant(HOLE.to_string())
+        }
+        "rfc2822" => keeps_instant(format!("parse_datetime({HOLE}, \"rfc2822\")")),
+        "unix_s" => (Construct::InstantKept, format!("from_unix({HOLE}, \"s\")")),
+        "unix_ms" => (Construct::InstantKept, format!("from_unix({HOLE}, \"ms\")")),
+        "date" => (Construct::DateOnly, HOLE.to_string()),
+        "time" => return None,
+        pattern if pattern.contains('%') => {
+            let has = |items: &[&str]| items.iter().all(|i| pattern.contains(i));
+            let date = has(&["%Y", "%m", "%d"]) || pattern.contains("%F");
+            let time = has(&["%H", "%M", "%S"]) || pattern.contains("%T");
+            let offset = pattern.contains("%z") || pattern.contains("%:z");
+            match (date, time, offset) {
+                (true, true, true) => keeps_instant(format!("parse_datetime({HOLE}, {quoted})")),
+                (true, false, _) => (Construct::DateOnly, format!("parse_date({HOLE}, {quoted})")),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The paths the rules of a `reverse` block write, nested blocks and

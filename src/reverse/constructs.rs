@@ -24,6 +24,16 @@ pub enum Construct {
     ConvertUnitRounded,
     /// `to_zone(x, zone)`.
     ToZone,
+    /// `format_datetime(x, format)` with a format that keeps the instant
+    /// and its offset.
+    DateFormatFull,
+    /// A format or conversion that keeps the instant but not its offset
+    /// (`to_unix`, `unix_s`, a `zone`).
+    InstantKept,
+    /// `format_datetime(x, "date")` or a pattern with a date and no time.
+    DateOnly,
+    /// `from_unix(x, unit)`.
+    UnixTime,
     /// `split(x, sep)` / `join(x, sep)` with a constant separator.
     SplitJoin,
     /// `concat` of constant strings and one value.
@@ -81,6 +91,10 @@ impl Construct {
         Construct::ConvertUnit,
         Construct::ConvertUnitRounded,
         Construct::ToZone,
+        Construct::DateFormatFull,
+        Construct::InstantKept,
+        Construct::DateOnly,
+        Construct::UnixTime,
         Construct::SplitJoin,
         Construct::Concat,
         Construct::NumberText,
@@ -110,10 +124,12 @@ impl Construct {
         use Construct::*;
         match self {
             Copy | MinorUnits | ConvertUnit | SplitJoin | Concat | NumberText | Arithmetic
-            | Negation | LookupOneToOne | ValueDef | ForLoop => Kind::Exact,
+            | Negation | LookupOneToOne | ValueDef | ForLoop | DateFormatFull | UnixTime => {
+                Kind::Exact
+            }
             Constant | Parameter => Kind::Dropped,
-            ConvertUnitRounded | ToZone | Multiply | LookupMarked | IgnoreCase | Fallback
-            | LossyFunction | Default | When | Conditional => Kind::Lossy,
+            ConvertUnitRounded | ToZone | InstantKept | DateOnly | Multiply | LookupMarked
+            | IgnoreCase | Fallback | LossyFunction | Default | When | Conditional => Kind::Lossy,
             LookupAmbiguous | Aggregate | ForFiltered | IfStatement | Unknown => Kind::None,
             Explicit => Kind::Explicit,
         }
@@ -130,6 +146,14 @@ impl Construct {
             ConvertUnit => "`convert_unit(x, \"lb\", \"kg\")`",
             ConvertUnitRounded => "`convert_unit(x, \"lb\", \"kg\", 2)`",
             ToZone => "`to_zone(x, \"Europe/Paris\")`",
+            DateFormatFull => {
+                "`format_datetime(x, \"%Y-%m-%dT%H:%M:%S%:z\")`, `\"rfc3339\"`, `\"rfc2822\"` (a date, a time to the second and an offset)"
+            }
+            InstantKept => {
+                "`to_unix(x, \"s\")`, `format_datetime(x, \"unix_s\")`, `format_datetime(x, \"rfc3339\", \"Europe/Paris\")`"
+            }
+            DateOnly => "`format_datetime(x, \"date\")`, `format_datetime(x, \"%d.%m.%Y\")`",
+            UnixTime => "`from_unix(x, \"s\")`",
             SplitJoin => "`split(x, \",\")`, `join(x, \",\")`",
             Concat => "`concat(\"SKU-\", x)`",
             NumberText => "`to_number(x)`, `to_string(x)`",
@@ -178,6 +202,14 @@ impl Construct {
             ToZone => {
                 "the same instant, written in the target's zone (the original offset is lost)"
             }
+            DateFormatFull => {
+                "parsed back with the same format: the same instant and offset (exact when the source shows no finer digits than the format)"
+            }
+            InstantKept => {
+                "the same instant, parsed back (`from_unix`, `parse_datetime`); the original offset is lost"
+            }
+            DateOnly => "the date alone, as `YYYY-MM-DD` (the time and offset are lost)",
+            UnixTime => "`to_unix` with the same unit (a string of digits comes back as a number)",
             SplitJoin => {
                 "the other of the two, same separator (exact when no element is empty or holds the separator)"
             }

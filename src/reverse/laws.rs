@@ -98,12 +98,7 @@ pub fn check_laws(reverse: &Reverse, cases: &[LawCase]) -> (usize, Vec<LawFailur
             let Ok(again) = reverse.forward.apply_with(&written, &into.env) else {
                 continue;
             };
-            for field in reverse
-                .analysis
-                .fields
-                .iter()
-                .filter(|f| f.kind.is_exact())
-            {
+            for field in reverse.analysis.fields.iter().filter(|f| f.kind.is_exact()) {
                 let Some(wanted) = super::put::get(view, &field.target_path) else {
                     continue;
                 };

@@ -64,9 +64,10 @@ pub fn round_trips(
         let Ok(case) = Case::load(dir, now) else {
             continue;
         };
-        let name = dir
-            .file_name()
-            .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = dir.file_name().map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         if wants {
             asked.push((name.clone(), dir.clone()));
         }
