@@ -70,6 +70,7 @@ fn every_field_is_classified() {
         ("total_lines", "none"),
         ("lines", "exact"),
         ("paid", "none"),
+        ("keyed", "exact"),
         ("full_name", "explicit"),
         ("kind", "dropped"),
         ("flag", "dropped"),
@@ -344,6 +345,46 @@ fn conflict_strategies_in_the_mapping() {
         got.unwrap(),
         json!({"x": "source", "y": "target", "z": "source"})
     );
+}
+
+/// `key sku`: a target element goes into the original's element with the
+/// same key, wherever it is; a new key is a new element.
+#[test]
+fn a_keyed_loop_pairs_elements_by_their_key() {
+    let mapping = Mapping::compile(
+        "lines = for l in .items {\n  sku = l.sku | trim\n  qty = l.qty\n}  key sku\n",
+    )
+    .unwrap();
+    let reverse = Reverse::new(&mapping).unwrap();
+    assert!(
+        reverse.analysis().fields[0].why.contains("paired by `sku`"),
+        "{}",
+        reverse.analysis().fields[0].why
+    );
+    let original = json!({"items": [
+        {"sku": " A ", "qty": 1, "note": "x"},
+        {"sku": "B", "qty": 2, "note": "y"},
+    ]});
+    // reordered, B changed, A unchanged, C new
+    let target = json!({"lines": [
+        {"sku": "B", "qty": 5},
+        {"sku": "C", "qty": 1},
+        {"sku": "A", "qty": 1},
+    ]});
+    assert_eq!(
+        reverse.put(&Env::new(), &target, &original).unwrap(),
+        json!({"items": [
+            {"sku": "B", "qty": 5, "note": "y"},
+            {"sku": "C", "qty": 1},
+            {"sku": " A ", "qty": 1, "note": "x"},
+        ]})
+    );
+    // a key that does not map back: the loop does not
+    let mapping = Mapping::compile(
+        "lines = for l in .items {\n  sku = sum(l.parts)\n  qty = l.qty\n}  key sku\n",
+    )
+    .unwrap();
+    assert_eq!(reverse::analyse(&mapping).fields[0].kind, Kind::None);
 }
 
 /// The laws on every shipped mapping, with its own test cases as sources:
@@ -695,6 +736,7 @@ prop_compose! {
             "vip": false,
             "not_mapped": {"kept": extra},
         });
+        s["keyed"] = json!(items.iter().rev().map(|(sku, note, _)| json!({"sku": sku, "qty": note.len(), "note": note})).collect::<Vec<_>>());
         s["given"] = json!(given);
         s["family"] = json!(family);
         let sign = if moment.3 < 0 { '-' } else { '+' };

@@ -132,6 +132,7 @@ impl<'a> Walk<'a> {
                         "",
                     );
                 }
+                self.pair_keys(rule);
                 // only the top level's targets are paths of the target
                 // record
                 match &rule.value.kind {
@@ -151,6 +152,72 @@ impl<'a> Walk<'a> {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// `key FIELD`: on a `for` list (E284), naming a field its body
+    /// writes (E285), once (E212).
+    fn pair_keys(&mut self, rule: &crate::syntax::Rule) {
+        let keys: Vec<&crate::syntax::Target> = rule
+            .options
+            .iter()
+            .filter_map(|o| match o {
+                RuleOption::Key(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        for extra in keys.iter().skip(1) {
+            self.error(
+                Code::InvalidOption,
+                extra.span,
+                "a rule has one `key` at most",
+                "",
+            );
+        }
+        let Some(key) = keys.first() else {
+            return;
+        };
+        let ExprKind::For(for_loop) = &rule.value.kind else {
+            self.error(
+                Code::KeyNotOnFor,
+                key.span,
+                "`key` pairs the elements of a `for` list, and this rule's value is not one",
+                "",
+            );
+            return;
+        };
+        let mut fields = Vec::new();
+        element_fields(&for_loop.body.statements, &[], &mut fields);
+        let wanted: Vec<String> = key.keys.iter().map(|k| k.name.clone()).collect();
+        if fields.contains(&wanted) {
+            return;
+        }
+        let names: Vec<String> = fields.iter().map(|f| f.join(".")).collect();
+        let near = did_you_mean(&wanted.join("."), names.iter().map(String::as_str))
+            .map(str::to_string);
+        let d = self.error(
+            Code::UnknownPairKey,
+            key.span,
+            format!(
+                "`key {}`: the list's elements have no such field",
+                wanted.join(".")
+            ),
+            "",
+        );
+        d.notes.push(format!(
+            "the element fields are {}",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ));
+        if let Some(near) = near {
+            d.help.push(format!("did you mean `{near}`?"));
         }
     }
 
@@ -252,6 +319,40 @@ impl<'a> Walk<'a> {
             );
             if let Some(near) = near {
                 d.help.push(format!("did you mean `{near}`?"));
+            }
+        }
+    }
+}
+
+/// The target paths the rules of a `for` body write (nested blocks and
+/// `if` branches included).
+fn element_fields(statements: &[Statement], prefix: &[String], out: &mut Vec<Vec<String>>) {
+    for statement in statements {
+        match statement {
+            Statement::Let(_) => {}
+            Statement::If(i) => {
+                element_fields(&i.then.statements, prefix, out);
+                let mut other = i.otherwise.as_ref();
+                while let Some(o) = other {
+                    match o {
+                        Else::Block(b) => {
+                            element_fields(&b.statements, prefix, out);
+                            other = None;
+                        }
+                        Else::If(inner) => {
+                            element_fields(&inner.then.statements, prefix, out);
+                            other = inner.otherwise.as_ref();
+                        }
+                    }
+                }
+            }
+            Statement::Rule(rule) => {
+                let mut path = prefix.to_vec();
+                path.extend(rule.target.keys.iter().map(|k| k.name.clone()));
+                if let ExprKind::Block(b) = &rule.value.kind {
+                    element_fields(&b.statements, &path, out);
+                }
+                out.push(path);
             }
         }
     }

@@ -282,6 +282,8 @@ impl Checker {
                 }
                 // checked on its own, as a mapping from the target record
                 // (`reverse_rules.rs`)
+                // checked with `reverse` (`reverse_rules.rs`)
+                RuleOption::Key(_) => continue,
                 RuleOption::Reverse(block) => {
                     let text = &self.file(file).text;
                     let inner = text

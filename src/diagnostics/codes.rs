@@ -103,6 +103,10 @@ codes! {
     ReversePlace = "E282", "`reverse` where it cannot be used";
     /// `mapc reverse` and `apply --reverse` of a mapping that `emit`s: which emitted record goes back where is not known.
     ReverseEmits = "E283", "a mapping that `emit`s does not map back";
+    /// `key FIELD` on a rule whose value is not a `for` list.
+    KeyNotOnFor = "E284", "`key` on a rule that is not a `for` list";
+    /// `key FIELD` names no field the `for` body writes.
+    UnknownPairKey = "E285", "`key` names no field of the list's elements";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";

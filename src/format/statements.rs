@@ -259,6 +259,7 @@ impl Printer<'_> {
                         RuleOption::Constraint(c) => constraint(c),
                         RuleOption::OnConflict(s) => format!("on_conflict {}", s.name),
                         RuleOption::Reverse(b) => format!("reverse {}", self.block(b)),
+                        RuleOption::Key(t) => format!("key {}", target(t)),
                     })
                     .collect();
                 Piece::Row {

@@ -71,6 +71,10 @@ pub const RULE_OPTIONS: &[(&str, &str)] = &[
         "`reverse { source = EXPR ... }`: the author's reverse of the rule, reading the target record",
     ),
     (
+        "key",
+        "`key FIELD` on a `for`: written back, an element is paired with the original's by this field",
+    ),
+    (
         "max_length",
         "`max_length N`: at most N characters or elements",
     ),

@@ -198,6 +198,12 @@ impl<'p> Walker<'p> {
                         let (line, column) = line_column(self.text, rule.span.start);
                         let mut f = self.for_loop(target, for_loop, scope, line, column);
                         f.on_conflict = on_conflict(rule);
+                        if let Some(key) = rule.options.iter().find_map(|o| match o {
+                            RuleOption::Key(t) => Some(t),
+                            _ => None,
+                        }) {
+                            pair_by_key(&mut f, key.keys.iter().map(|k| k.name.clone()).collect());
+                        }
                         self.fields.push(f);
                         continue;
                     }
@@ -225,6 +231,7 @@ impl<'p> Walker<'p> {
                             | RuleOption::Optional(_)
                             | RuleOption::Nullable(_)
                             | RuleOption::OnConflict(_)
+                            | RuleOption::Key(_)
                             | RuleOption::Reverse(_)
                             | RuleOption::Constraint(_) => {}
                             // an option added to the language later: not
@@ -292,6 +299,7 @@ impl<'p> Walker<'p> {
             reads: Vec::new(),
             on_conflict: None,
             writes,
+            pair_key: None,
         }
     }
 
@@ -401,6 +409,7 @@ impl<'p> Walker<'p> {
             reads: Vec::new(),
             on_conflict: None,
             writes: Vec::new(),
+            pair_key: None,
         }
     }
 
@@ -890,6 +899,31 @@ impl<'p> Walker<'p> {
     }
 }
 
+/// A `for` loop with `key FIELD`: its elements pair by that element
+/// field, which must map back (else the loop does not).
+fn pair_by_key(field: &mut Field, key: Vec<String>) {
+    if field.kind == Kind::None {
+        return;
+    }
+    let shown = dotted(&key);
+    let back = field
+        .elements
+        .iter()
+        .any(|e| e.target_path == key && e.kind.writes_back());
+    if !back {
+        field.kind = Kind::None;
+        field.source = None;
+        field.why = format!("not invertible: the key `{shown}` does not map back");
+        field.constructs.push(Construct::ForFiltered);
+        return;
+    }
+    field.why = field
+        .why
+        .replace("(by position)", &format!("(paired by `{shown}`)"));
+    field.constructs.push(Construct::ForKeyed);
+    field.pair_key = Some(key);
+}
+
 /// How `format_datetime(x, format)` reverses (`zoned`: with a zone
 /// argument, which moves the instant to another offset): the step and the
 /// inverse template, or `None` when the text keeps neither the instant nor
@@ -1039,6 +1073,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
                 reads: Vec::new(),
                 on_conflict: None,
                 writes: Vec::new(),
+                pair_key: None,
             }
         }
         Flow::Const(_) | Flow::Param => Field {
@@ -1064,6 +1099,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             reads: Vec::new(),
             on_conflict: None,
             writes: Vec::new(),
+            pair_key: None,
         },
         Flow::None(construct, why) => Field {
             target: name,
@@ -1080,6 +1116,7 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             reads: Vec::new(),
             on_conflict: None,
             writes: Vec::new(),
+            pair_key: None,
         },
     }
 }

@@ -70,6 +70,8 @@ pub enum Construct {
     Aggregate,
     /// A `for` loop without `where` or an index: element by element.
     ForLoop,
+    /// A `for` loop with `key FIELD`: elements paired by that field.
+    ForKeyed,
     /// A `for` loop with `where`, an index, or reading outside its element.
     ForFiltered,
     /// A rule inside an `if` statement.
@@ -113,6 +115,7 @@ impl Construct {
         Construct::ValueDef,
         Construct::Aggregate,
         Construct::ForLoop,
+        Construct::ForKeyed,
         Construct::ForFiltered,
         Construct::IfStatement,
         Construct::Unknown,
@@ -124,7 +127,7 @@ impl Construct {
         use Construct::*;
         match self {
             Copy | MinorUnits | ConvertUnit | SplitJoin | Concat | NumberText | Arithmetic
-            | Negation | LookupOneToOne | ValueDef | ForLoop | DateFormatFull | UnixTime => {
+            | Negation | LookupOneToOne | ValueDef | ForLoop | ForKeyed | DateFormatFull | UnixTime => {
                 Kind::Exact
             }
             Constant | Parameter => Kind::Dropped,
@@ -176,6 +179,7 @@ impl Construct {
             ValueDef => "a call of `def f(x) = ...`",
             Aggregate => "`sum`, `count`, `first`, `last`, `min`, `max`, ...",
             ForLoop => "`items = for x in .lines { ... }`",
+            ForKeyed => "`items = for x in .lines { ... }  key sku`",
             ForFiltered => {
                 "`for x in .lines where ...`, `for x, i in ...`, a body reading outside `x`"
             }
@@ -233,6 +237,9 @@ impl Construct {
             Aggregate => "not invertible: many values to one",
             ForLoop => {
                 "element by element, paired by position; each element's fields as in this table (the field is as exact as its worst element field)"
+            }
+            ForKeyed => {
+                "element by element, each target element paired with the original's element whose image has the same `sku` (not by position); an element with a new key is added as reversed, and the list is the target's, in its order"
             }
             ForFiltered => "not invertible: positions do not pair",
             IfStatement => "not invertible yet",

@@ -116,6 +116,9 @@ pub struct Field {
     /// For a rule with its own `reverse { ... }`: the source paths its
     /// rules write (and `source` is `None`).
     pub writes: Vec<Vec<String>>,
+    /// For a `for` loop with `key FIELD`: the element field (a path in
+    /// the element) that pairs a target element with its original.
+    pub pair_key: Option<Vec<String>>,
 }
 
 /// A lookup table whose values map back to more than one key.

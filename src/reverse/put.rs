@@ -212,14 +212,29 @@ fn elements(
         return back.clone();
     };
     let at = |list: Option<&Json>, i: usize| list.and_then(|l| l.as_array()?.get(i)).cloned();
+    // the original's element a target element goes into: the same
+    // position, or with `key`, the first whose image has the same key
+    let pair = |i: usize, element: &Json| -> Option<usize> {
+        let Some(key) = &field.pair_key else {
+            return Some(i);
+        };
+        let value = get(element, key)?;
+        had?.as_array()?
+            .iter()
+            .position(|image| get(image, key) == Some(value))
+    };
     let mut out = Vec::with_capacity(wanted.len());
     for (i, element) in wanted.iter().enumerate() {
         let reversed = back.get(i).cloned().unwrap_or(Json::Null);
-        let Some(mut kept) = at(original, i).filter(Json::is_object) else {
+        let Some(j) = pair(i, element) else {
             out.push(reversed);
             continue;
         };
-        let image = at(had, i);
+        let Some(mut kept) = at(original, j).filter(Json::is_object) else {
+            out.push(reversed);
+            continue;
+        };
+        let image = at(had, j);
         for sub in field.elements.iter().filter(|f| f.kind.writes_back()) {
             let Some(source) = &sub.source else { continue };
             let w = get(element, &sub.target_path);

@@ -322,6 +322,10 @@ pub enum RuleOption {
     /// derived one. Its rules write source paths and read the target
     /// record from its root.
     Reverse(Block),
+    /// `key FIELD` on a `for` rule: a target element written back is
+    /// paired with the original's element by this element field, not by
+    /// position.
+    Key(Target),
 }
 
 /// A constraint on a rule's written value: `max_length 80`.

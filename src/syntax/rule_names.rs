@@ -96,6 +96,7 @@ pub(crate) fn rule_name(r: Rule) -> &'static str {
         Rule::is_type => "`is`",
         Rule::on_conflict => "`on_conflict`",
         Rule::reverse_rules => "`reverse { ... }`",
+        Rule::pair_key => "`key`",
         Rule::expr => "an expression",
         Rule::neg => "`-`",
         Rule::not => "`not`",

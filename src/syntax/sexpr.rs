@@ -116,6 +116,7 @@ impl Display for Statement {
                         RuleOption::Constraint(c) => write!(f, " (:{c})")?,
                         RuleOption::OnConflict(s) => write!(f, " (:on_conflict {})", s.name)?,
                         RuleOption::Reverse(b) => write!(f, " (:reverse {b})")?,
+                        RuleOption::Key(t) => write!(f, " (:key {})", target(t))?,
                     }
                 }
                 write!(f, ")")
