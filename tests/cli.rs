@@ -60,6 +60,7 @@ cases! {
     test_round_trip,
     test_laws_emit,
     apply_reverse_dates,
+    apply_reverse_keyed,
     apply_reverse,
     apply_reverse_onto,
     apply_reverse_ndjson,
