@@ -193,8 +193,8 @@ impl<'a> Walk<'a> {
             return;
         }
         let names: Vec<String> = fields.iter().map(|f| f.join(".")).collect();
-        let near = did_you_mean(&wanted.join("."), names.iter().map(String::as_str))
-            .map(str::to_string);
+        let near =
+            did_you_mean(&wanted.join("."), names.iter().map(String::as_str)).map(str::to_string);
         let d = self.error(
             Code::UnknownPairKey,
             key.span,

@@ -127,9 +127,8 @@ impl Construct {
         use Construct::*;
         match self {
             Copy | MinorUnits | ConvertUnit | SplitJoin | Concat | NumberText | Arithmetic
-            | Negation | LookupOneToOne | ValueDef | ForLoop | ForKeyed | DateFormatFull | UnixTime => {
-                Kind::Exact
-            }
+            | Negation | LookupOneToOne | ValueDef | ForLoop | ForKeyed | DateFormatFull
+            | UnixTime => Kind::Exact,
             Constant | Parameter => Kind::Dropped,
             ConvertUnitRounded | ToZone | InstantKept | DateOnly | Multiply | LookupMarked
             | IgnoreCase | Fallback | LossyFunction | Default | When | Conditional => Kind::Lossy,
