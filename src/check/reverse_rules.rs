@@ -28,6 +28,7 @@ pub(super) fn check(file: &Arc<SourceFile>, ast: &Ast, depth: usize) -> Vec<Diag
         depth,
         targets: Vec::new(),
         blocks: Vec::new(),
+        lets: Vec::new(),
         diagnostics: Vec::new(),
     };
     for item in &ast.items {
@@ -42,8 +43,11 @@ pub(super) fn check(file: &Arc<SourceFile>, ast: &Ast, depth: usize) -> Vec<Diag
         }
     }
     let blocks = std::mem::take(&mut walk.blocks);
-    for block in blocks {
+    for (block, reads) in blocks {
         walk.reverse_block(block);
+        if let Some(reads) = reads {
+            walk.unread_writes(block, &reads);
+        }
     }
     walk.diagnostics
 }
@@ -64,7 +68,11 @@ struct Walk<'a> {
     file: &'a Arc<SourceFile>,
     depth: usize,
     targets: Vec<Written>,
-    blocks: Vec<&'a Block>,
+    /// Each `reverse` block with the source paths its rule reads (`None`
+    /// when some of them are not known here: a def, a name from an `if`).
+    blocks: Vec<(&'a Block, Option<Vec<Vec<String>>>)>,
+    /// The top-level `let`s: name → value.
+    lets: Vec<(&'a str, &'a Expr)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -77,7 +85,11 @@ impl<'a> Walk<'a> {
 
     fn statement(&mut self, statement: &'a Statement, prefix: &[String], place: Place) {
         match statement {
-            Statement::Let(_) => {}
+            Statement::Let(l) => {
+                if place == Place::Top && prefix.is_empty() {
+                    self.lets.push((&l.name.name, &l.value));
+                }
+            }
             Statement::If(i) => {
                 self.block(&i.then, prefix, place);
                 let mut other = i.otherwise.as_ref();
@@ -103,7 +115,8 @@ impl<'a> Walk<'a> {
                 });
                 if let Some(first) = reverses.next() {
                     if place == Place::Top {
-                        self.blocks.push(first);
+                        let reads = self.source_reads(&rule.value);
+                        self.blocks.push((first, reads));
                     } else {
                         let where_ = if place == Place::For {
                             "a `for` body"
@@ -152,6 +165,87 @@ impl<'a> Walk<'a> {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// The source paths `expr` reads, through the top-level `let`s it
+    /// names; `None` when a name is not one of those (a def's parameter,
+    /// a `let` in a block) or a def is called.
+    fn source_reads(&self, expr: &Expr) -> Option<Vec<Vec<String>>> {
+        let mut out = Vec::new();
+        self.reads_through_lets(expr, &mut out, 0)?;
+        Some(out)
+    }
+
+    fn reads_through_lets(
+        &self,
+        expr: &Expr,
+        out: &mut Vec<Vec<String>>,
+        depth: usize,
+    ) -> Option<()> {
+        if depth > 16 {
+            return None;
+        }
+        let mut found = Vec::new();
+        expr_reads(expr, &mut found);
+        out.extend(found.into_iter().map(|(p, _)| p));
+        let mut names = Vec::new();
+        variables(expr, &mut names);
+        for (name, fields) in names {
+            let (_, value) = self.lets.iter().find(|(n, _)| *n == name)?;
+            match root_path(value) {
+                // `let d = .payload.data` then `d.x`: `.payload.data.x`
+                Some(mut path) => {
+                    path.retain(|k| !k.is_empty());
+                    path.extend(fields);
+                    out.push(path);
+                }
+                None => self.reads_through_lets(value, out, depth + 1)?,
+            }
+        }
+        Some(())
+    }
+
+    /// W280: a rule of a `reverse` block that writes a source path its
+    /// forward rule does not read.
+    fn unread_writes(&mut self, block: &Block, reads: &[Vec<String>]) {
+        let mut writes = Vec::new();
+        write_targets(&block.statements, &[], &mut writes);
+        for (path, span) in writes {
+            let read = reads.iter().any(|r| {
+                let n = r.len().min(path.len());
+                r[..n] == path[..n]
+            });
+            if read {
+                continue;
+            }
+            let names: Vec<String> = reads.iter().map(|r| r.join(".")).collect();
+            let near =
+                did_you_mean(&path.join("."), names.iter().map(String::as_str)).map(str::to_string);
+            let mut d = Diagnostic::warning(
+                Code::ReverseWritesUnread,
+                format!(
+                    "`reverse` writes `.{}`, which the rule does not read",
+                    path.join(".")
+                ),
+            )
+            .with_label(self.file, span, "not read by the forward rule");
+            d.notes.push(format!(
+                "the rule reads {}",
+                if names.is_empty() {
+                    "no source path".to_string()
+                } else {
+                    names
+                        .iter()
+                        .map(|n| format!("`.{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ));
+            if let Some(near) = near {
+                d.help.push(format!("did you mean `.{near}`?"));
+            }
+            self.diagnostics.push(d);
         }
     }
 
@@ -319,6 +413,96 @@ impl<'a> Walk<'a> {
             );
             if let Some(near) = near {
                 d.help.push(format!("did you mean `{near}`?"));
+            }
+        }
+    }
+}
+
+/// The names `expr` reads, each with the fields read from it
+/// (`d."First Name"`: `d` and `["First Name"]`); lambda parameters and
+/// `for` variables are names too (the caller gives up on them).
+fn variables(expr: &Expr, out: &mut Vec<(String, Vec<String>)>) {
+    // a path from a name: `d.a.b`
+    fn from_name(expr: &Expr) -> Option<(String, Vec<String>)> {
+        match &expr.kind {
+            ExprKind::Variable(name) => Some((name.clone(), Vec::new())),
+            ExprKind::Access(base, Accessor::Field(f)) => {
+                let (name, mut fields) = from_name(base)?;
+                fields.push(f.clone());
+                Some((name, fields))
+            }
+            ExprKind::Access(base, _) => from_name(base),
+            _ => None,
+        }
+    }
+    if let Some(found) = from_name(expr) {
+        out.push(found);
+        return;
+    }
+    let mut walk = |e: &Expr| variables(e, out);
+    match &expr.kind {
+        ExprKind::Literal(_) | ExprKind::Root | ExprKind::Param(_) | ExprKind::Variable(_) => {}
+        ExprKind::Access(base, _) | ExprKind::Group(base) | ExprKind::Unary(_, base) => walk(base),
+        ExprKind::List(items) => items.iter().for_each(walk),
+        ExprKind::Object(entries) => entries.iter().for_each(|(_, e)| walk(e)),
+        ExprKind::Call(_, args) => {
+            for a in args {
+                match &a.value {
+                    ArgumentValue::Expr(e) | ArgumentValue::Lambda(_, e) => walk(e),
+                }
+            }
+        }
+        ExprKind::Pipe(a, b) | ExprKind::Binary(_, a, b) => {
+            walk(a);
+            walk(b);
+        }
+        ExprKind::If(c, t, e) => {
+            walk(c);
+            walk(t);
+            if let Some(e) = e {
+                walk(e);
+            }
+        }
+        ExprKind::Match(subject, arms) => {
+            walk(subject);
+            for arm in arms {
+                walk(&arm.value);
+            }
+        }
+        // a block or a loop has names of its own: not followed
+        ExprKind::Block(_) | ExprKind::For(_) => out.push((String::new(), Vec::new())),
+    }
+}
+
+/// The source paths the rules of a `reverse` block write, with their
+/// spans.
+fn write_targets(statements: &[Statement], prefix: &[String], out: &mut Vec<(Vec<String>, Span)>) {
+    for statement in statements {
+        match statement {
+            Statement::Let(_) => {}
+            Statement::If(i) => {
+                write_targets(&i.then.statements, prefix, out);
+                let mut other = i.otherwise.as_ref();
+                while let Some(o) = other {
+                    match o {
+                        Else::Block(b) => {
+                            write_targets(&b.statements, prefix, out);
+                            other = None;
+                        }
+                        Else::If(inner) => {
+                            write_targets(&inner.then.statements, prefix, out);
+                            other = inner.otherwise.as_ref();
+                        }
+                    }
+                }
+            }
+            Statement::Rule(rule) => {
+                let mut path = prefix.to_vec();
+                path.extend(rule.target.keys.iter().map(|k| k.name.clone()));
+                match &rule.value.kind {
+                    ExprKind::Block(b) => write_targets(&b.statements, &path, out),
+                    _ => out.push((path, rule.target.span)),
+                }
             }
         }
     }

@@ -236,4 +236,6 @@ codes! {
     /// A `dst` choice under an old name (`"earlier"`, `"later"`) that did
     /// not say what it does to a skipped time.
     OldDstName = "W260", "old `dst` choice name";
+    /// A rule's `reverse { ... }` writes a source path the rule itself does not read.
+    ReverseWritesUnread = "W280", "`reverse` writes a source path the rule does not read";
 }
