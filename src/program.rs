@@ -218,6 +218,52 @@ pub(crate) struct Rule {
     pub when: Option<Node>,
     /// What the written value must meet (`max_length 80`, ...).
     pub constraints: Vec<Constraint>,
+    /// `on_conflict`: what `apply --reverse --previous` does when the
+    /// field changed on both sides since the last sync.
+    pub on_conflict: Option<Strategy>,
+    /// The rule's own `reverse { ... }`, as written (for `mapc doc`).
+    pub reverse: Option<String>,
+}
+
+/// What to do with a field changed on both sides since the last sync
+/// (`apply --reverse --previous`): the rule option `on_conflict`, the
+/// command line's `--on-conflict`, or
+/// [`reverse::Sync`](crate::reverse::Sync).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// Report a conflict; the record is not written back (the default:
+    /// nothing is overwritten silently).
+    #[default]
+    Reject,
+    /// The target's value is written back.
+    TargetWins,
+    /// The original's value is kept.
+    SourceWins,
+}
+
+impl Strategy {
+    /// The words the mapping and the command line use, in order.
+    pub const NAMES: [&'static str; 3] = ["target", "source", "reject"];
+
+    /// `reject`, `target` or `source`.
+    pub fn parse(text: &str) -> Option<Strategy> {
+        match text {
+            "reject" => Some(Strategy::Reject),
+            "target" => Some(Strategy::TargetWins),
+            "source" => Some(Strategy::SourceWins),
+            _ => None,
+        }
+    }
+
+    /// The word for it: `reject`, `target` or `source`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Reject => "reject",
+            Strategy::TargetWins => "target",
+            Strategy::SourceWins => "source",
+        }
+    }
 }
 
 /// A checked constraint on a rule's written value.

@@ -18,6 +18,7 @@ mod modules;
 pub(crate) use modules::param_type_accepts;
 mod paths;
 mod replacement;
+mod reverse_rules;
 mod statements;
 mod tables;
 mod targets;
@@ -93,6 +94,15 @@ pub(crate) fn check(
     file: Arc<SourceFile>,
     options: &Options,
 ) -> Result<(Program, Vec<Diagnostic>), Vec<Diagnostic>> {
+    check_nested(file, options, 0)
+}
+
+/// [`check`], for a `reverse` block `depth` blocks deep (0: the mapping).
+fn check_nested(
+    file: Arc<SourceFile>,
+    options: &Options,
+    depth: usize,
+) -> Result<(Program, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut checker = Checker::new();
     checker.roots = paths::roots(options);
     let root = checker.add_file(Arc::clone(&file));
@@ -107,6 +117,8 @@ pub(crate) fn check(
     }
     checker.check_recursion();
     checker.check_def_depth();
+    let reverse = reverse_rules::check(&file, &ast, depth);
+    checker.diagnostics.extend(reverse);
     // errors before warnings; syntax errors first (a check error may
     // follow from one); then in reading order, file by file
     let files = &checker.files;

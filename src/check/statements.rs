@@ -262,6 +262,8 @@ impl Checker {
         let mut default = None;
         let mut when = None;
         let mut constraints = Vec::new();
+        let mut on_conflict = None;
+        let mut reverse = None;
         for option in &rule.options {
             let (span, chosen) = match option {
                 RuleOption::Required(span) => (*span, Some(Absent::Error)),
@@ -276,6 +278,36 @@ impl Checker {
                 }
                 RuleOption::Constraint(c) => {
                     constraints.extend(self.constraint(file, c));
+                    continue;
+                }
+                // checked on its own, as a mapping from the target record
+                // (`reverse_rules.rs`)
+                // checked with `reverse` (`reverse_rules.rs`)
+                RuleOption::Key(_) => continue,
+                RuleOption::Reverse(block) => {
+                    let text = &self.file(file).text;
+                    let inner = text
+                        .get(block.span.start + 1..block.span.end.saturating_sub(1))
+                        .unwrap_or_default();
+                    let rules: Vec<&str> = inner
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .collect();
+                    reverse = Some(rules.join("; "));
+                    continue;
+                }
+                RuleOption::OnConflict(word) => {
+                    if on_conflict.is_some() {
+                        let loc = self.loc(file, word.span);
+                        self.error(
+                            Code::InvalidOption,
+                            loc,
+                            "a rule has one `on_conflict` at most",
+                            "",
+                        );
+                    }
+                    on_conflict = self.on_conflict(file, word).or(on_conflict);
                     continue;
                 }
                 RuleOption::When(e) => {
@@ -317,7 +349,37 @@ impl Checker {
             default,
             when,
             constraints,
+            on_conflict,
+            reverse,
         })
+    }
+
+    /// `on_conflict target|source|reject` (E280 for another word).
+    fn on_conflict(&mut self, file: u32, word: &syntax::Ident) -> Option<program::Strategy> {
+        let strategy = program::Strategy::parse(&word.name);
+        if strategy.is_none() {
+            let loc = self.loc(file, word.span);
+            let suggestion = crate::diagnostics::did_you_mean(
+                &word.name,
+                program::Strategy::NAMES.iter().copied(),
+            );
+            let d = self.error(
+                Code::UnknownConflictStrategy,
+                loc,
+                format!("unknown conflict strategy `{}`", word.name),
+                "",
+            );
+            if let Some(s) = suggestion {
+                d.help.push(format!("did you mean `{s}`?"));
+            }
+            d.notes.push(
+                "the strategies are `target` (the target's value is written back), \
+                 `source` (the original's value is kept) and `reject` (the record is \
+                 reported as E462)"
+                    .into(),
+            );
+        }
+        strategy
     }
 
     fn conflicting_option(&mut self, file: u32, span: crate::syntax::Span, _what: &str) {

@@ -32,9 +32,32 @@ pub(crate) struct Args {
     laws: bool,
 }
 
+/// The mapping's reverse: E283 for a mapping that `emit`s (exit 3, as a
+/// mapping that does not compile), else the derived mapping.
+fn compile_reverse(mapping: &Mapping) -> Result<Reverse, Failure> {
+    if let Some(refused) = reverse::refusal(mapping) {
+        return Err(Failure {
+            exit: Exit::InvalidMapping,
+            report: mapc::diagnostics::render_all(&[refused]),
+        });
+    }
+    Reverse::new(mapping).map_err(|e| Failure {
+        exit: Exit::InvalidMapping,
+        report: format!(
+            "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
+        ),
+    })
+}
+
 /// Runs `mapc reverse`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let mapping = load_mapping(&args.mapping)?;
+    if let Some(refused) = reverse::refusal(&mapping) {
+        return Err(Failure {
+            exit: Exit::InvalidMapping,
+            report: mapc::diagnostics::render_all(&[refused]),
+        });
+    }
     if args.laws {
         return laws(&args.mapping, &mapping);
     }
@@ -70,12 +93,7 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
 
 /// `mapc reverse --laws`: the laws on the mapping's own test cases.
 fn laws(path: &Path, mapping: &Mapping) -> Result<Exit, Failure> {
-    let reverse = Reverse::new(mapping).map_err(|e| Failure {
-        exit: Exit::InvalidMapping,
-        report: format!(
-            "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
-        ),
-    })?;
+    let reverse = compile_reverse(mapping)?;
     let dir = mapc::testing::tests_dir(path);
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| {
@@ -131,8 +149,14 @@ pub(crate) struct Back<'a> {
     pub on_error: &'a OnError,
 }
 
-/// `--on-conflict` values: the default strategy and per-field ones.
-fn strategies(values: &[String]) -> Result<(Strategy, Vec<(String, Strategy)>), Failure> {
+/// `--on-conflict` values: the default strategy (for the fields the
+/// mapping gives no `on_conflict`) and per-field ones (over the
+/// mapping's). A field must be one that maps back: a misspelt name would
+/// otherwise change nothing, silently.
+fn strategies(
+    values: &[String],
+    reverse: &Reverse,
+) -> Result<(Strategy, Vec<(String, Strategy)>), Failure> {
     let mut default = Strategy::Reject;
     let mut fields = Vec::new();
     for value in values {
@@ -145,6 +169,25 @@ fn strategies(values: &[String]) -> Result<(Strategy, Vec<(String, Strategy)>), 
                 "`--on-conflict {value}`: the strategies are `reject`, `target` and `source`"
             ))
         })?;
+        let fields_back = || {
+            reverse
+                .analysis()
+                .fields
+                .iter()
+                .filter(|f| f.kind.writes_back())
+                .map(|f| f.target.as_str())
+        };
+        if let Some(f) = field
+            && !fields_back().any(|t| t == f)
+        {
+            let hint = match mapc::diagnostics::did_you_mean(f, fields_back()) {
+                Some(near) => format!(" (did you mean `{near}`?)"),
+                None => String::new(),
+            };
+            return Err(Failure::usage(format_args!(
+                "`--on-conflict {value}`: no target field `{f}` that maps back to the source{hint}"
+            )));
+        }
         match field {
             Some(f) => fields.push((f.to_string(), strategy)),
             None => default = strategy,
@@ -191,12 +234,7 @@ fn records(path: Option<&Path>) -> Result<(Vec<Json>, Shape), Failure> {
 
 /// Runs `mapc apply --reverse`.
 pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
-    let reverse = Reverse::new(back.mapping).map_err(|e| Failure {
-        exit: Exit::InvalidMapping,
-        report: format!(
-            "error: the derived reverse mapping does not compile (a bug in mapc)\n{e}\n"
-        ),
-    })?;
+    let reverse = compile_reverse(back.mapping)?;
     let (targets, shape) = records(back.targets)?;
     let originals = match back.onto {
         Some(path) => Some(records(Some(path))?.0),
@@ -227,7 +265,7 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
         Some(path) => Some(records(Some(path))?.0),
         None => None,
     };
-    let (default, fields) = strategies(back.on_conflict)?;
+    let (default, fields) = strategies(back.on_conflict, &reverse)?;
     // an original is found by its key as the forward mapping writes it (so
     // that a key the mapping lowercases still pairs), or as it is in the
     // original when the original does not map; the first of equal keys

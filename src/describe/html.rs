@@ -3,7 +3,8 @@
 
 use super::Description;
 use super::markdown::{
-    HEADINGS, capitalise, cells, policy_sentences, sections, table_rows, table_sentence,
+    capitalise, extra_columns, headings, policy_sentences, row_cells, sections, table_rows,
+    table_sentence,
 };
 use std::fmt::Write;
 
@@ -131,8 +132,10 @@ impl Description {
             if let Some(note) = &section.note {
                 let _ = writeln!(out, "<p>{}</p>", inline(&capitalise(note)));
             }
-            let rows: Vec<Vec<String>> = section.fields.iter().map(|f| cells(f).to_vec()).collect();
-            table(&mut out, &HEADINGS, &rows);
+            let extra = extra_columns(self);
+            let rows: Vec<Vec<String>> =
+                section.fields.iter().map(|f| row_cells(f, extra)).collect();
+            table(&mut out, &headings(self), &rows);
         }
         if !self.tables.is_empty() {
             out.push_str("<h2>Lookup tables</h2>\n");

@@ -8,7 +8,7 @@ fn field(f: &Field) -> Json {
         Presence::Default(text) => Json::String(text.clone()),
         _ => Json::Null,
     };
-    json!({
+    let mut doc = json!({
         "path": f.path(),
         "keys": f.keys.iter().map(|k| json!({"name": k.name, "each": k.each})).collect::<Vec<_>>(),
         "shape": match f.shape {
@@ -31,7 +31,16 @@ fn field(f: &Field) -> Json {
         "max_length": f.max_length,
         "limits": f.limits,
         "description": f.comment,
-    })
+    });
+    // only where the mapping gives one, so that other descriptions stay as
+    // they were
+    if let Some(strategy) = f.on_conflict {
+        doc["on_conflict"] = json!(strategy);
+    }
+    if let Some(reverse) = &f.reverse {
+        doc["reverse"] = json!(reverse);
+    }
+    doc
 }
 
 fn table(t: &TableDoc) -> Json {

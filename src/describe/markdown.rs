@@ -17,6 +17,53 @@ pub(super) const HEADINGS: [&str; 8] = [
     "Constraints",
 ];
 
+/// The column for the conflict resolution strategy (`on_conflict`), shown
+/// only when a field of the mapping has one.
+pub(super) const ON_CONFLICT: &str = "On conflict";
+
+/// The column for a rule's own reverse (`reverse { ... }`), shown only when
+/// a field of the mapping has one.
+pub(super) const REVERSE: &str = "Reverse";
+
+/// The column headings of the mapping's field tables: [`HEADINGS`], then
+/// [`ON_CONFLICT`] and [`REVERSE`] when a field has one.
+pub(super) fn headings(description: &Description) -> Vec<&'static str> {
+    let (strategies, reverses) = extra_columns(description);
+    let mut out = HEADINGS.to_vec();
+    if strategies {
+        out.push(ON_CONFLICT);
+    }
+    if reverses {
+        out.push(REVERSE);
+    }
+    out
+}
+
+/// Does a field of the mapping name a conflict strategy, and does one
+/// have its own reverse?
+pub(super) fn extra_columns(description: &Description) -> (bool, bool) {
+    let mut fields = description.fields.iter().chain(&description.emitted);
+    let strategies = fields.clone().any(|f| f.on_conflict.is_some());
+    (strategies, fields.any(|f| f.reverse.is_some()))
+}
+
+/// Does a field of the mapping name a conflict strategy?
+pub(super) fn has_strategies(description: &Description) -> bool {
+    extra_columns(description).0
+}
+
+/// A field's row: its [`cells`], and the columns of [`extra_columns`].
+pub(super) fn row_cells(field: &Field, (strategies, reverses): (bool, bool)) -> Vec<String> {
+    let mut out = cells(field).to_vec();
+    if strategies {
+        out.push(field.on_conflict.map(super::code).unwrap_or_default());
+    }
+    if reverses {
+        out.push(field.reverse.as_ref().map(super::code).unwrap_or_default());
+    }
+    out
+}
+
 /// Fields grouped by the object they are written into.
 pub(super) struct Section<'d> {
     /// `Target record`, or the container's path.
@@ -131,7 +178,7 @@ pub(super) fn policy_sentences(description: &Description) -> Vec<String> {
         Presence::Optional => "the field is left out (`policy missing = omit`)",
         _ => "the field is written as null (`policy missing = null`)",
     };
-    vec![
+    let mut out = vec![
         format!("A field with no value and no option of its own: {missing}."),
         if policy.null_is_missing {
             "A source `null` counts as no value (`policy null = missing`).".to_string()
@@ -143,7 +190,17 @@ pub(super) fn policy_sentences(description: &Description) -> Vec<String> {
         } else {
             "A blank string is kept (`policy blank = keep`).".to_string()
         },
-    ]
+    ];
+    if has_strategies(description) {
+        out.push(
+            "A field changed on both sides since the last sync (`mapc apply --reverse --previous`) \
+             follows its strategy in the column \"On conflict\": `target` writes the target's \
+             value back, `source` keeps the original's, `reject` leaves the record out (E462); \
+             a field without one is rejected unless `--on-conflict` says otherwise."
+                .to_string(),
+        );
+    }
+    out
 }
 
 /// How a table is defined, in a sentence.
@@ -234,10 +291,21 @@ impl Description {
             if let Some(note) = &section.note {
                 let _ = write!(out, "{}\n\n", capitalise(note));
             }
-            row(&mut out, &HEADINGS.map(String::from));
-            row(&mut out, &HEADINGS.map(|_| "---".to_string()));
+            let headings = headings(self);
+            let extra = extra_columns(self);
+            row(
+                &mut out,
+                &headings.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+            );
+            row(
+                &mut out,
+                &headings
+                    .iter()
+                    .map(|_| "---".to_string())
+                    .collect::<Vec<_>>(),
+            );
             for field in section.fields {
-                row(&mut out, &cells(field));
+                row(&mut out, &row_cells(field, extra));
             }
         }
         if !self.tables.is_empty() {

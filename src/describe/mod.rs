@@ -205,6 +205,11 @@ pub struct Field {
     /// Every branch of the `if`s around the rule writes this field (as
     /// `if c { tax = 1 } else { tax = 0 }`), so it does not depend on them.
     pub in_every_branch: bool,
+    /// The rule's conflict resolution strategy (`on_conflict`): `target`,
+    /// `source` or `reject`.
+    pub on_conflict: Option<&'static str>,
+    /// The rule's own `reverse { ... }`, its rules joined with `; `.
+    pub reverse: Option<String>,
 }
 
 impl Field {

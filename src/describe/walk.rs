@@ -394,6 +394,8 @@ impl Walker<'_> {
             limits,
             comment,
             in_every_branch: false,
+            on_conflict: rule.on_conflict.map(|s| s.name()),
+            reverse: rule.reverse.clone(),
         };
         self.fields.push(field);
         self.scope_of.push(self.scope);

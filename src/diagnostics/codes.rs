@@ -109,6 +109,18 @@ codes! {
     NotACellField = "E270", "target field cannot be a CSV cell";
     /// A `supplied` table has entries written in the mapping (only `_ => value` may be).
     SuppliedTableEntries = "E271", "entries written in a supplied table";
+    /// `on_conflict` names no strategy (`target`, `source`, `reject`).
+    UnknownConflictStrategy = "E280", "unknown conflict strategy";
+    /// A rule's `reverse { ... }` reads a field the mapping's rules do not write.
+    ReverseUnknownTarget = "E281", "`reverse` reads a field the mapping does not write";
+    /// `reverse { ... }` on a rule in a `for` body or a def, or nested too deeply.
+    ReversePlace = "E282", "`reverse` where it cannot be used";
+    /// `mapc reverse` and `apply --reverse` of a mapping that `emit`s: which emitted record goes back where is not known.
+    ReverseEmits = "E283", "a mapping that `emit`s does not map back";
+    /// `key FIELD` on a rule whose value is not a `for` list.
+    KeyNotOnFor = "E284", "`key` on a rule that is not a `for` list";
+    /// `key FIELD` names no field the `for` body writes.
+    UnknownPairKey = "E285", "`key` names no field of the list's elements";
 
     /// A required target field has no value.
     RequiredMissing = "E300", "required field has no value";
@@ -238,4 +250,6 @@ codes! {
     /// A `dst` choice under an old name (`"earlier"`, `"later"`) that did
     /// not say what it does to a skipped time.
     OldDstName = "W260", "old `dst` choice name";
+    /// A rule's `reverse { ... }` writes a source path the rule itself does not read.
+    ReverseWritesUnread = "W280", "`reverse` writes a source path the rule does not read";
 }

@@ -257,6 +257,9 @@ impl Printer<'_> {
                         RuleOption::Default(e) => format!("default {}", self.expr(e)),
                         RuleOption::When(e) => format!("when {}", self.expr(e)),
                         RuleOption::Constraint(c) => constraint(c),
+                        RuleOption::OnConflict(s) => format!("on_conflict {}", s.name),
+                        RuleOption::Reverse(b) => format!("reverse {}", self.block(b)),
+                        RuleOption::Key(t) => format!("key {}", target(t)),
                     })
                     .collect();
                 Piece::Row {

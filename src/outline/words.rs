@@ -32,6 +32,7 @@ pub const KEYWORDS: &[&str] = &[
     "not",
     "null",
     "nullable",
+    "on_conflict",
     "one_of",
     "optional",
     "or",
@@ -39,6 +40,7 @@ pub const KEYWORDS: &[&str] = &[
     "policy",
     "reject",
     "required",
+    "reverse",
     "skip",
     "table",
     "then",
@@ -59,6 +61,18 @@ pub const RULE_OPTIONS: &[(&str, &str)] = &[
     (
         "when",
         "`when CONDITION`: the field is written only when this holds",
+    ),
+    (
+        "on_conflict",
+        "`on_conflict target|source|reject`: a field changed on both sides since the last sync",
+    ),
+    (
+        "reverse",
+        "`reverse { source = EXPR ... }`: the author's reverse of the rule, reading the target record",
+    ),
+    (
+        "key",
+        "`key FIELD` on a `for`: written back, an element is paired with the original's by this field",
     ),
     (
         "max_length",

@@ -10,7 +10,7 @@
 pub use super::constructs::Construct;
 use super::constructs::{AGGREGATE, LOSSY};
 use super::fields::{dotted, quote_key, resolve_currencies, settle_shared_paths};
-use super::{Field, Kind};
+use super::{Field, Kind, Strategy};
 use crate::program::{Program, Table};
 use crate::syntax::{
     self, Accessor, ArgumentValue, Ast, BinaryOp, Block, DefBody, Expr, ExprKind, Item, RuleOption,
@@ -179,6 +179,16 @@ impl<'p> Walker<'p> {
                 Statement::Rule(rule) => {
                     let mut target = prefix.to_vec();
                     target.extend(rule.target.keys.iter().map(|k| k.name.clone()));
+                    if let Some(block) = rule.options.iter().find_map(|o| match o {
+                        RuleOption::Reverse(b) => Some(b),
+                        _ => None,
+                    }) {
+                        let (line, column) = line_column(self.text, rule.span.start);
+                        let mut f = self.explicit(target, block, line, column);
+                        f.on_conflict = on_conflict(rule);
+                        self.fields.push(f);
+                        continue;
+                    }
                     if let ExprKind::Block(block) = &rule.value.kind {
                         let inner: Vec<&Statement> = block.statements.iter().collect();
                         self.statements(&inner, &target, &mut scope.clone(), inside_if);
@@ -186,7 +196,14 @@ impl<'p> Walker<'p> {
                     }
                     if let (ExprKind::For(for_loop), None) = (&rule.value.kind, inside_if) {
                         let (line, column) = line_column(self.text, rule.span.start);
-                        let f = self.for_loop(target, for_loop, scope, line, column);
+                        let mut f = self.for_loop(target, for_loop, scope, line, column);
+                        f.on_conflict = on_conflict(rule);
+                        if let Some(key) = rule.options.iter().find_map(|o| match o {
+                            RuleOption::Key(t) => Some(t),
+                            _ => None,
+                        }) {
+                            pair_by_key(&mut f, key.keys.iter().map(|k| k.name.clone()).collect());
+                        }
                         self.fields.push(f);
                         continue;
                     }
@@ -213,6 +230,9 @@ impl<'p> Walker<'p> {
                             RuleOption::Required(_)
                             | RuleOption::Optional(_)
                             | RuleOption::Nullable(_)
+                            | RuleOption::OnConflict(_)
+                            | RuleOption::Key(_)
+                            | RuleOption::Reverse(_)
                             | RuleOption::Constraint(_) => {}
                             // an option added to the language later: not
                             // guessed
@@ -226,7 +246,9 @@ impl<'p> Walker<'p> {
                         }
                     }
                     let (line, column) = line_column(self.text, rule.span.start);
-                    self.fields.push(field(target, flow, line, column));
+                    let mut f = field(target, flow, line, column);
+                    f.on_conflict = on_conflict(rule);
+                    self.fields.push(f);
                 }
                 // a statement added to the language later: reported, not
                 // guessed
@@ -245,6 +267,39 @@ impl<'p> Walker<'p> {
                     ));
                 }
             }
+        }
+    }
+
+    /// A rule with its own `reverse { ... }`: the author's rules, pasted
+    /// into the derived mapping; they write the source paths their rules
+    /// name.
+    fn explicit(&self, target: Vec<String>, block: &Block, line: usize, column: usize) -> Field {
+        let mut writes = Vec::new();
+        written_paths(&block.statements, &[], &mut writes);
+        let inner = self
+            .text
+            .get(block.span.start + 1..block.span.end.saturating_sub(1))
+            .unwrap_or_default();
+        let shown: Vec<String> = writes.iter().map(|w| dotted_source(w)).collect();
+        Field {
+            target: dotted(&target),
+            target_path: target,
+            kind: Kind::Explicit,
+            source: None,
+            why: format!(
+                "explicit: the rule's own `reverse` writes `{}`",
+                shown.join("`, `")
+            ),
+            constructs: vec![Construct::Explicit],
+            inverse: inner.trim().to_string(),
+            line,
+            column,
+            elements: Vec::new(),
+            item: String::new(),
+            reads: Vec::new(),
+            on_conflict: None,
+            writes,
+            pair_key: None,
         }
     }
 
@@ -352,6 +407,9 @@ impl<'p> Walker<'p> {
             elements,
             item: for_loop.item.name.clone(),
             reads: Vec::new(),
+            on_conflict: None,
+            writes: Vec::new(),
+            pair_key: None,
         }
     }
 
@@ -573,6 +631,31 @@ impl<'p> Walker<'p> {
                 )
             }),
             ("to_zone", 2) => flow.then(Construct::ToZone, |h| h.to_string()),
+            ("from_unix", 2) => {
+                flow.then(Construct::UnixTime, |h| format!("to_unix({h}, {})", lit(0)))
+            }
+            ("to_unix", 2) => flow.then(Construct::InstantKept, |h| {
+                format!("from_unix({h}, {})", lit(0))
+            }),
+            ("format_datetime", 2 | 3) => {
+                let format = consts
+                    .as_ref()
+                    .and_then(|c| c.first())
+                    .and_then(Json::as_str)
+                    .unwrap_or_default();
+                match date_format(format, args.len() == 3) {
+                    Some((step, inverse)) => flow.then(step, |h| inverse.replace(HOLE, h)),
+                    None => match flow {
+                        none @ Flow::None(..) => none,
+                        _ => Flow::None(
+                            Construct::Unknown,
+                            format!(
+                                "`format_datetime` with {format:?} keeps neither the instant nor the date"
+                            ),
+                        ),
+                    },
+                }
+            }
             ("split", 2) => flow.then(Construct::SplitJoin, |h| format!("join({h}, {})", lit(0))),
             ("join", 2) => flow.then(Construct::SplitJoin, |h| format!("split({h}, {})", lit(0))),
             ("to_number", 1) => flow.then(Construct::NumberText, |h| format!("to_string({h})")),
@@ -816,6 +899,111 @@ impl<'p> Walker<'p> {
     }
 }
 
+/// A `for` loop with `key FIELD`: its elements pair by that element
+/// field, which must map back (else the loop does not).
+fn pair_by_key(field: &mut Field, key: Vec<String>) {
+    if field.kind == Kind::None {
+        return;
+    }
+    let shown = dotted(&key);
+    let back = field
+        .elements
+        .iter()
+        .any(|e| e.target_path == key && e.kind.writes_back());
+    if !back {
+        field.kind = Kind::None;
+        field.source = None;
+        field.why = format!("not invertible: the key `{shown}` does not map back");
+        field.constructs.push(Construct::ForFiltered);
+        return;
+    }
+    field.why = field
+        .why
+        .replace("(by position)", &format!("(paired by `{shown}`)"));
+    field.constructs.push(Construct::ForKeyed);
+    field.pair_key = Some(key);
+}
+
+/// How `format_datetime(x, format)` reverses (`zoned`: with a zone
+/// argument, which moves the instant to another offset): the step and the
+/// inverse template, or `None` when the text keeps neither the instant nor
+/// the date.
+fn date_format(format: &str, zoned: bool) -> Option<(Construct, String)> {
+    let quoted = Json::String(format.to_string()).to_string();
+    let keeps_instant = |inverse: String| {
+        if zoned {
+            (Construct::InstantKept, inverse)
+        } else {
+            (Construct::DateFormatFull, inverse)
+        }
+    };
+    Some(match format {
+        "rfc3339" | "rfc3339_nanos" | "rfc3339_seconds" | "rfc3339_millis" | "rfc3339_micros" => {
+            keeps_instant(HOLE.to_string())
+        }
+        "rfc2822" => keeps_instant(format!("parse_datetime({HOLE}, \"rfc2822\")")),
+        "unix_s" => (Construct::InstantKept, format!("from_unix({HOLE}, \"s\")")),
+        "unix_ms" => (Construct::InstantKept, format!("from_unix({HOLE}, \"ms\")")),
+        "date" => (Construct::DateOnly, HOLE.to_string()),
+        "time" => return None,
+        pattern if pattern.contains('%') => {
+            let has = |items: &[&str]| items.iter().all(|i| pattern.contains(i));
+            let date = has(&["%Y", "%m", "%d"]) || pattern.contains("%F");
+            let time = has(&["%H", "%M", "%S"]) || pattern.contains("%T");
+            let offset = pattern.contains("%z") || pattern.contains("%:z");
+            match (date, time, offset) {
+                (true, true, true) => keeps_instant(format!("parse_datetime({HOLE}, {quoted})")),
+                (true, false, _) => (Construct::DateOnly, format!("parse_date({HOLE}, {quoted})")),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The paths the rules of a `reverse` block write, nested blocks and
+/// `if` branches included.
+fn written_paths(statements: &[Statement], prefix: &[String], out: &mut Vec<Vec<String>>) {
+    for statement in statements {
+        match statement {
+            Statement::Let(_) => {}
+            Statement::If(i) => {
+                written_paths(&i.then.statements, prefix, out);
+                let mut other = i.otherwise.as_ref();
+                while let Some(o) = other {
+                    match o {
+                        syntax::Else::Block(b) => {
+                            written_paths(&b.statements, prefix, out);
+                            other = None;
+                        }
+                        syntax::Else::If(inner) => {
+                            written_paths(&inner.then.statements, prefix, out);
+                            other = inner.otherwise.as_ref();
+                        }
+                    }
+                }
+            }
+            Statement::Rule(rule) => {
+                let mut path = prefix.to_vec();
+                path.extend(rule.target.keys.iter().map(|k| k.name.clone()));
+                if let ExprKind::Block(b) = &rule.value.kind {
+                    written_paths(&b.statements, &path, out);
+                } else if !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+}
+
+/// The rule's `on_conflict` strategy (the checker refused other words).
+fn on_conflict(rule: &syntax::Rule) -> Option<Strategy> {
+    rule.options.iter().rev().find_map(|o| match o {
+        RuleOption::OnConflict(word) => Strategy::parse(&word.name),
+        _ => None,
+    })
+}
+
 /// The name of a table's reverse in the derived mapping.
 pub(crate) fn reverse_table_name(name: &str) -> String {
     format!("{name}_reverse")
@@ -883,6 +1071,9 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
                 elements: Vec::new(),
                 item: String::new(),
                 reads: Vec::new(),
+                on_conflict: None,
+                writes: Vec::new(),
+                pair_key: None,
             }
         }
         Flow::Const(_) | Flow::Param => Field {
@@ -906,6 +1097,9 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             elements: Vec::new(),
             item: String::new(),
             reads: Vec::new(),
+            on_conflict: None,
+            writes: Vec::new(),
+            pair_key: None,
         },
         Flow::None(construct, why) => Field {
             target: name,
@@ -920,6 +1114,9 @@ fn field(target: Vec<String>, flow: Flow, line: usize, column: usize) -> Field {
             elements: Vec::new(),
             item: String::new(),
             reads: Vec::new(),
+            on_conflict: None,
+            writes: Vec::new(),
+            pair_key: None,
         },
     }
 }

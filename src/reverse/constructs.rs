@@ -24,6 +24,16 @@ pub enum Construct {
     ConvertUnitRounded,
     /// `to_zone(x, zone)`.
     ToZone,
+    /// `format_datetime(x, format)` with a format that keeps the instant
+    /// and its offset.
+    DateFormatFull,
+    /// A format or conversion that keeps the instant but not its offset
+    /// (`to_unix`, `unix_s`, a `zone`).
+    InstantKept,
+    /// `format_datetime(x, "date")` or a pattern with a date and no time.
+    DateOnly,
+    /// `from_unix(x, unit)`.
+    UnixTime,
     /// `split(x, sep)` / `join(x, sep)` with a constant separator.
     SplitJoin,
     /// `concat` of constant strings and one value.
@@ -60,6 +70,8 @@ pub enum Construct {
     Aggregate,
     /// A `for` loop without `where` or an index: element by element.
     ForLoop,
+    /// A `for` loop with `key FIELD`: elements paired by that field.
+    ForKeyed,
     /// A `for` loop with `where`, an index, or reading outside its element.
     ForFiltered,
     /// A rule inside an `if` statement.
@@ -67,6 +79,8 @@ pub enum Construct {
     /// Anything else: a function without a known inverse, an expression
     /// over several source values.
     Unknown,
+    /// A rule with its own `reverse { ... }`.
+    Explicit,
 }
 
 impl Construct {
@@ -79,6 +93,10 @@ impl Construct {
         Construct::ConvertUnit,
         Construct::ConvertUnitRounded,
         Construct::ToZone,
+        Construct::DateFormatFull,
+        Construct::InstantKept,
+        Construct::DateOnly,
+        Construct::UnixTime,
         Construct::SplitJoin,
         Construct::Concat,
         Construct::NumberText,
@@ -97,9 +115,11 @@ impl Construct {
         Construct::ValueDef,
         Construct::Aggregate,
         Construct::ForLoop,
+        Construct::ForKeyed,
         Construct::ForFiltered,
         Construct::IfStatement,
         Construct::Unknown,
+        Construct::Explicit,
     ];
 
     /// How it reverses.
@@ -107,11 +127,13 @@ impl Construct {
         use Construct::*;
         match self {
             Copy | MinorUnits | ConvertUnit | SplitJoin | Concat | NumberText | Arithmetic
-            | Negation | LookupOneToOne | ValueDef | ForLoop => Kind::Exact,
+            | Negation | LookupOneToOne | ValueDef | ForLoop | ForKeyed | DateFormatFull
+            | UnixTime => Kind::Exact,
             Constant | Parameter => Kind::Dropped,
-            ConvertUnitRounded | ToZone | Multiply | LookupMarked | IgnoreCase | Fallback
-            | LossyFunction | Default | When | Conditional => Kind::Lossy,
+            ConvertUnitRounded | ToZone | InstantKept | DateOnly | Multiply | LookupMarked
+            | IgnoreCase | Fallback | LossyFunction | Default | When | Conditional => Kind::Lossy,
             LookupAmbiguous | Aggregate | ForFiltered | IfStatement | Unknown => Kind::None,
+            Explicit => Kind::Explicit,
         }
     }
 
@@ -126,6 +148,14 @@ impl Construct {
             ConvertUnit => "`convert_unit(x, \"lb\", \"kg\")`",
             ConvertUnitRounded => "`convert_unit(x, \"lb\", \"kg\", 2)`",
             ToZone => "`to_zone(x, \"Europe/Paris\")`",
+            DateFormatFull => {
+                "`format_datetime(x, \"%Y-%m-%dT%H:%M:%S%:z\")`, `\"rfc3339\"`, `\"rfc2822\"` (a date, a time to the second and an offset)"
+            }
+            InstantKept => {
+                "`to_unix(x, \"s\")`, `format_datetime(x, \"unix_s\")`, `format_datetime(x, \"rfc3339\", \"Europe/Paris\")`"
+            }
+            DateOnly => "`format_datetime(x, \"date\")`, `format_datetime(x, \"%d.%m.%Y\")`",
+            UnixTime => "`from_unix(x, \"s\")`",
             SplitJoin => "`split(x, \",\")`, `join(x, \",\")`",
             Concat => "`concat(\"SKU-\", x)`",
             NumberText => "`to_number(x)`, `to_string(x)`",
@@ -148,11 +178,15 @@ impl Construct {
             ValueDef => "a call of `def f(x) = ...`",
             Aggregate => "`sum`, `count`, `first`, `last`, `min`, `max`, ...",
             ForLoop => "`items = for x in .lines { ... }`",
+            ForKeyed => "`items = for x in .lines { ... }  key sku`",
             ForFiltered => {
                 "`for x in .lines where ...`, `for x, i in ...`, a body reading outside `x`"
             }
             IfStatement => "a rule inside `if cond { ... }`",
             Unknown => "any other function or expression",
+            Explicit => {
+                "`name = concat(.first, \" \", .last)  reverse { first = ...  last = ... }` (any rule)"
+            }
         }
     }
 
@@ -171,6 +205,14 @@ impl Construct {
             ToZone => {
                 "the same instant, written in the target's zone (the original offset is lost)"
             }
+            DateFormatFull => {
+                "parsed back with the same format: the same instant and offset (exact when the source shows no finer digits than the format)"
+            }
+            InstantKept => {
+                "the same instant, parsed back (`from_unix`, `parse_datetime`); the original offset is lost"
+            }
+            DateOnly => "the date alone, as `YYYY-MM-DD` (the time and offset are lost)",
+            UnixTime => "`to_unix` with the same unit (a string of digits comes back as a number)",
             SplitJoin => {
                 "the other of the two, same separator (exact when no element is empty or holds the separator)"
             }
@@ -195,9 +237,15 @@ impl Construct {
             ForLoop => {
                 "element by element, paired by position; each element's fields as in this table (the field is as exact as its worst element field)"
             }
+            ForKeyed => {
+                "element by element, each target element paired with the original's element whose image has the same `sku` (not by position); an element with a new key is added as reversed, and the list is the target's, in its order"
+            }
             ForFiltered => "not invertible: positions do not pair",
             IfStatement => "not invertible yet",
             Unknown => "not invertible: no known inverse",
+            Explicit => {
+                "the author's rules, over the derived reverse: they write source paths from the target record; the law tests check PutGet on them"
+            }
         }
     }
 }

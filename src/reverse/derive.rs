@@ -38,6 +38,19 @@ pub(crate) fn text(analysis: &Analysis, name: &str) -> String {
 fn rules(out: &mut String, fields: &[Field], base: &str) -> bool {
     let mut any = false;
     for field in fields.iter().filter(|f| f.kind.writes_back()) {
+        let keys: Vec<String> = field.target_path.iter().map(|k| quote_key(k)).collect();
+        if !field.writes.is_empty() {
+            // the author's own rules, run when the target has the field
+            let _ = writeln!(out, "# explicit: {}", field.target);
+            let _ = writeln!(
+                out,
+                "if exists({base}{}) {{\n{}\n}}",
+                keys.join("."),
+                field.inverse
+            );
+            any = true;
+            continue;
+        }
         let Some(source) = &field.source else {
             continue;
         };

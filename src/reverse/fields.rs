@@ -17,22 +17,35 @@ pub(crate) fn settle_shared_paths(fields: &mut [Field]) {
         if !fields[i].kind.writes_back() {
             continue;
         }
-        let Some(source) = fields[i].source.clone() else {
-            continue;
-        };
-        let overlap = taken.iter().find(|(path, _)| {
-            let n = path.len().min(source.len());
-            path[..n] == source[..n]
+        // a derived reverse writes its source path, an explicit one every
+        // path its rules write
+        let paths: Vec<Vec<String>> = fields[i]
+            .source
+            .iter()
+            .chain(&fields[i].writes)
+            .cloned()
+            .collect();
+        let overlap = paths.iter().find_map(|source| {
+            taken
+                .iter()
+                .find(|(path, _)| {
+                    let n = path.len().min(source.len());
+                    path[..n] == source[..n]
+                })
+                .map(|(_, by)| (source.clone(), by.clone()))
         });
-        if let Some((_, by)) = overlap {
+        if let Some((source, by)) = overlap {
             fields[i].why = format!(
                 "not invertible: `{}` is written back from `{by}`",
                 dotted(&source)
             );
             fields[i].kind = Kind::None;
+            fields[i].source = None;
+            fields[i].writes.clear();
             fields[i].constructs.push(Construct::Unknown);
         } else {
-            taken.push((source, fields[i].target.clone()));
+            let target = fields[i].target.clone();
+            taken.extend(paths.into_iter().map(|p| (p, target.clone())));
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The lens laws checked on a user's own records: GetPut for each record
-//! that maps, PutGet on the exact fields for each record's view written
+//! that maps, PutGet on the exact and explicit fields for each record's view written
 //! into each other record.
 
-use super::{Kind, Reverse};
+use super::Reverse;
 use crate::env::Env;
 use serde_json::Value as Json;
 
@@ -98,12 +98,7 @@ pub fn check_laws(reverse: &Reverse, cases: &[LawCase]) -> (usize, Vec<LawFailur
             let Ok(again) = reverse.forward.apply_with(&written, &into.env) else {
                 continue;
             };
-            for field in reverse
-                .analysis
-                .fields
-                .iter()
-                .filter(|f| f.kind == Kind::Exact)
-            {
+            for field in reverse.analysis.fields.iter().filter(|f| f.kind.is_exact()) {
                 let Some(wanted) = super::put::get(view, &field.target_path) else {
                     continue;
                 };

@@ -44,6 +44,9 @@ use serde_json::{Value as Json, json};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Kind {
+    /// By the rule's own `reverse { ... }`, written by the author: the
+    /// law tests check it as they check exact fields.
+    Explicit,
     /// Back to the same source value.
     Exact,
     /// Back to a source value whose image is the target value, but not
@@ -56,9 +59,10 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// `exact`, `lossy`, `dropped` or `none`.
+    /// `explicit`, `exact`, `lossy`, `dropped` or `none`.
     pub fn name(self) -> &'static str {
         match self {
+            Kind::Explicit => "explicit",
             Kind::Exact => "exact",
             Kind::Lossy => "lossy",
             Kind::Dropped => "dropped",
@@ -66,9 +70,15 @@ impl Kind {
         }
     }
 
-    /// Exact or lossy: the field writes a source value back.
+    /// Explicit, exact or lossy: the field writes a source value back.
     pub fn writes_back(self) -> bool {
-        matches!(self, Kind::Exact | Kind::Lossy)
+        matches!(self, Kind::Explicit | Kind::Exact | Kind::Lossy)
+    }
+
+    /// Explicit or exact: PutGet is expected to hold (the law tests check
+    /// it).
+    pub fn is_exact(self) -> bool {
+        matches!(self, Kind::Explicit | Kind::Exact)
     }
 }
 
@@ -101,6 +111,14 @@ pub struct Field {
     pub(crate) item: String,
     /// Other target fields the inverse reads (a currency).
     pub(crate) reads: Vec<Vec<String>>,
+    /// The rule's `on_conflict` strategy, if it has one.
+    pub on_conflict: Option<Strategy>,
+    /// For a rule with its own `reverse { ... }`: the source paths its
+    /// rules write (and `source` is `None`).
+    pub writes: Vec<Vec<String>>,
+    /// For a `for` loop with `key FIELD`: the element field (a path in
+    /// the element) that pairs a target element with its original.
+    pub pair_key: Option<Vec<String>>,
 }
 
 /// A lookup table whose values map back to more than one key.
@@ -135,8 +153,11 @@ impl Analysis {
             .unwrap_or(0);
         let mut out = String::new();
         for f in &self.fields {
+            let strategy = f
+                .on_conflict
+                .map_or_else(String::new, |s| format!(" (on conflict: {})", s.name()));
             out.push_str(&format!(
-                "{:width$}  {:7}  {:7}  {}\n",
+                "{:width$}  {:8}  {:7}  {}{strategy}\n",
                 f.target,
                 f.kind.name(),
                 format!("{}:{}", f.line, f.column),
@@ -169,7 +190,8 @@ impl Analysis {
     /// The table as JSON.
     pub fn to_json(&self) -> Json {
         json!({
-            "fields": self.fields.iter().map(|f| json!({
+            "fields": self.fields.iter().map(|f| {
+                let mut row = json!({
                 "target": f.target,
                 "kind": f.kind.name(),
                 "source": f.source.as_ref().map(|s| format!(".{}", fields::dotted(s))),
@@ -182,7 +204,13 @@ impl Analysis {
                     "source": e.source.as_ref().map(|s| format!(".{}", fields::dotted(s))),
                     "why": e.why,
                 })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+                });
+                // only where the mapping gives one
+                if let Some(strategy) = f.on_conflict {
+                    row["on_conflict"] = json!(strategy.name());
+                }
+                row
+            }).collect::<Vec<_>>(),
             "ambiguous": self.ambiguous.iter().map(|t| json!({
                 "table": t.table,
                 "values": t.values.iter().map(|(v, k)| json!({"value": v, "keys": k})).collect::<Vec<_>>(),
@@ -235,13 +263,43 @@ pub struct Reverse {
     derived: Mapping,
 }
 
+/// Why `mapping` cannot be mapped back at all: it `emit`s (E283), so one
+/// source record gives several target records, and which of them goes back
+/// where is not known. `None` when it can be.
+pub fn refusal(mapping: &Mapping) -> Option<crate::Diagnostic> {
+    let program = mapping.program();
+    let emit = program.emits.first()?;
+    let mut diagnostic = crate::Diagnostic::error(
+        crate::Code::ReverseEmits,
+        "this mapping `emit`s more target records per source record: it does not map back",
+    );
+    if let Some(file) = program.files.get(emit.value.loc.file as usize) {
+        diagnostic = diagnostic.with_label(file, emit.value.loc.span, "emits target records");
+    }
+    diagnostic.notes.push(
+        "a source record gives the rules' record and the emitted ones; which of them a \
+         target record is, and where its fields go back, is not known"
+            .into(),
+    );
+    diagnostic.help.push(
+        "map the emitted records back with a mapping of their own, or write the reverse \
+         as a mapping from the target records"
+            .into(),
+    );
+    Some(diagnostic)
+}
+
 impl Reverse {
     /// Analyses `mapping` and compiles its derived reverse mapping.
     ///
     /// # Errors
-    /// The derived mapping does not compile (a bug in mapc: please report
-    /// it with the mapping).
+    /// The mapping `emit`s ([`refusal`]: E283), or the derived mapping
+    /// does not compile (a bug in mapc: please report it with the
+    /// mapping).
     pub fn new(mapping: &Mapping) -> Result<Reverse, CompileError> {
+        if let Some(refused) = refusal(mapping) {
+            return Err(CompileError::Invalid(vec![refused]));
+        }
         let analysis = analyse(mapping);
         let derived = Mapping::compile(&analysis.reverse_mapping("<mapping>"))?;
         Ok(Reverse {
@@ -273,7 +331,9 @@ impl Reverse {
         let mut parts = Vec::new();
         for e in &error.errors {
             let field = self.analysis.fields.iter().find(|f| {
-                f.kind.writes_back() && f.source.as_ref().map(|s| s.join(".")) == e.target
+                f.kind.writes_back()
+                    && (f.source.as_ref().map(|s| s.join(".")) == e.target
+                        || f.writes.iter().any(|w| Some(w.join(".")) == e.target))
             });
             let value = e.value.as_deref().unwrap_or("(none)");
             parts.push(match field {
@@ -283,7 +343,10 @@ impl Reverse {
                     f.target,
                     f.line,
                     f.column,
-                    fields::dotted(f.source.as_deref().unwrap_or_default()),
+                    f.source
+                        .as_deref()
+                        .map(fields::dotted)
+                        .unwrap_or_else(|| e.target.clone().unwrap_or_default()),
                     e.message
                 ),
                 None => format!("{}: {}", e.code.as_str(), e.message),

@@ -36,50 +36,36 @@ pub struct Conflict {
     pub source_value: Option<Json>,
 }
 
-/// What to do with a field changed on both sides since the last sync.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Strategy {
-    /// Report a conflict; the record is not written back (the default:
-    /// nothing is overwritten silently).
-    #[default]
-    Reject,
-    /// The target's value is written back.
-    TargetWins,
-    /// The original's value is kept.
-    SourceWins,
-}
-
-impl Strategy {
-    /// `reject`, `target` or `source`.
-    pub fn parse(text: &str) -> Option<Strategy> {
-        match text {
-            "reject" => Some(Strategy::Reject),
-            "target" => Some(Strategy::TargetWins),
-            "source" => Some(Strategy::SourceWins),
-            _ => None,
-        }
-    }
-}
+pub use crate::program::Strategy;
 
 /// The last sync's target record and the conflict strategy per target
 /// field, for [`Reverse::sync`](super::Reverse::sync).
+///
+/// A field's strategy is the one `fields` names for it, else the rule's
+/// own `on_conflict` in the mapping, else `default`: the mapping's choice
+/// stands against a blanket default, and only a field named here
+/// overrides it.
 #[derive(Clone, Debug, Default)]
 pub struct Sync<'a> {
     /// The target record as it was after the last sync.
     pub previous: Option<&'a Json>,
-    /// The strategy for fields not listed in `fields`.
+    /// The strategy for fields neither listed in `fields` nor given one
+    /// by the mapping (`on_conflict`).
     pub default: Strategy,
-    /// Target field (dotted) → its strategy.
+    /// Target field (dotted) → its strategy, over the mapping's.
     pub fields: Vec<(String, Strategy)>,
 }
 
 impl Sync<'_> {
-    fn strategy(&self, target: &str) -> Strategy {
+    /// The strategy for `field`: named here, else the mapping's, else the
+    /// default.
+    pub fn strategy(&self, field: &Field) -> Strategy {
         self.fields
             .iter()
-            .find(|(t, _)| t == target)
-            .map_or(self.default, |(_, s)| *s)
+            .find(|(t, _)| *t == field.target)
+            .map(|(_, s)| *s)
+            .or(field.on_conflict)
+            .unwrap_or(self.default)
     }
 }
 
@@ -132,7 +118,7 @@ pub(crate) fn put(
         if !field.kind.writes_back() {
             continue;
         }
-        if field.source.is_none() {
+        if field.source.is_none() && field.writes.is_empty() {
             continue;
         }
         let wanted = get(target, &field.target_path);
@@ -160,7 +146,7 @@ pub(crate) fn put(
         if let Some(previous) = sync.previous {
             let was = get(previous, &field.target_path);
             if had != was && wanted != was {
-                match sync.strategy(&field.target) {
+                match sync.strategy(field) {
                     Strategy::TargetWins => {}
                     Strategy::SourceWins => {
                         remove(&mut changed, &field.target_path);
@@ -186,6 +172,12 @@ pub(crate) fn put(
     let back = reverse.get_back(&changed)?;
     let mut out = original.clone();
     for field in write {
+        // the author's `reverse` block: every path it writes
+        for path in &field.writes {
+            if let Some(value) = get(&back, path) {
+                set(&mut out, path, value.clone());
+            }
+        }
         let Some(source) = &field.source else {
             continue;
         };
@@ -220,14 +212,29 @@ fn elements(
         return back.clone();
     };
     let at = |list: Option<&Json>, i: usize| list.and_then(|l| l.as_array()?.get(i)).cloned();
+    // the original's element a target element goes into: the same
+    // position, or with `key`, the first whose image has the same key
+    let pair = |i: usize, element: &Json| -> Option<usize> {
+        let Some(key) = &field.pair_key else {
+            return Some(i);
+        };
+        let value = get(element, key)?;
+        had?.as_array()?
+            .iter()
+            .position(|image| get(image, key) == Some(value))
+    };
     let mut out = Vec::with_capacity(wanted.len());
     for (i, element) in wanted.iter().enumerate() {
         let reversed = back.get(i).cloned().unwrap_or(Json::Null);
-        let Some(mut kept) = at(original, i).filter(Json::is_object) else {
+        let Some(j) = pair(i, element) else {
             out.push(reversed);
             continue;
         };
-        let image = at(had, i);
+        let Some(mut kept) = at(original, j).filter(Json::is_object) else {
+            out.push(reversed);
+            continue;
+        };
+        let image = at(had, j);
         for sub in field.elements.iter().filter(|f| f.kind.writes_back()) {
             let Some(source) = &sub.source else { continue };
             let w = get(element, &sub.target_path);

@@ -294,6 +294,18 @@ pub enum RuleOption {
     When(Expr),
     /// The written value must meet this, or the record fails.
     Constraint(Constraint),
+    /// `on_conflict target|source|reject`: what `apply --reverse
+    /// --previous` does with the field when it changed on both sides since
+    /// the last sync (the checker knows the strategies).
+    OnConflict(Ident),
+    /// `reverse { rules }`: the author's reverse of the rule, over the
+    /// derived one. Its rules write source paths and read the target
+    /// record from its root.
+    Reverse(Block),
+    /// `key FIELD` on a `for` rule: a target element written back is
+    /// paired with the original's element by this element field, not by
+    /// position.
+    Key(Target),
 }
 
 /// A constraint on a rule's written value: `max_length 80`.

@@ -219,7 +219,39 @@ impl Builder<'_, '_> {
     pub(super) fn rule(&mut self, pair: Pair<'_, Rule>) -> Option<Rule_> {
         let span = self.span(&pair);
         let mut it = children(pair);
-        let target_pair = it.next()?;
+        let target = self.target(it.next()?);
+        let value = self.expr(it.next()?);
+        let mut options = Vec::new();
+        for option in it {
+            let option_span = self.span(&option);
+            options.push(match option.as_rule() {
+                Rule::required => RuleOption::Required(option_span),
+                Rule::optional => RuleOption::Optional(option_span),
+                Rule::nullable => RuleOption::Nullable(option_span),
+                Rule::default => RuleOption::Default(self.expr(children(option).next()?)),
+                Rule::constraint => RuleOption::Constraint(self.constraint(option)?),
+                Rule::reverse_rules => RuleOption::Reverse(self.block(children(option).next()?)),
+                Rule::pair_key => RuleOption::Key(self.target(children(option).next()?)),
+                Rule::on_conflict => {
+                    let word = children(option).next()?;
+                    RuleOption::OnConflict(Ident {
+                        name: word.as_str().to_string(),
+                        span: self.span(&word),
+                    })
+                }
+                _ => RuleOption::When(self.expr(children(option).next()?)),
+            });
+        }
+        Some(Rule_ {
+            target,
+            value,
+            options,
+            span,
+        })
+    }
+
+    /// A target path: `a.b."c d"`.
+    pub(super) fn target(&mut self, target_pair: Pair<'_, Rule>) -> Target {
         let target_span = self.span(&target_pair);
         let keys = children(target_pair)
             .map(|key| {
@@ -236,28 +268,10 @@ impl Builder<'_, '_> {
                 }
             })
             .collect();
-        let value = self.expr(it.next()?);
-        let mut options = Vec::new();
-        for option in it {
-            let option_span = self.span(&option);
-            options.push(match option.as_rule() {
-                Rule::required => RuleOption::Required(option_span),
-                Rule::optional => RuleOption::Optional(option_span),
-                Rule::nullable => RuleOption::Nullable(option_span),
-                Rule::default => RuleOption::Default(self.expr(children(option).next()?)),
-                Rule::constraint => RuleOption::Constraint(self.constraint(option)?),
-                _ => RuleOption::When(self.expr(children(option).next()?)),
-            });
+        Target {
+            keys,
+            span: target_span,
         }
-        Some(Rule_ {
-            target: Target {
-                keys,
-                span: target_span,
-            },
-            value,
-            options,
-            span,
-        })
     }
 
     /// `max_length 80`, `matches "..."`, `between 0 and 100`, ...

@@ -230,6 +230,8 @@ fn is_keyword_rule(r: Rule) -> bool {
             | Rule::kw_between
             | Rule::kw_one_of
             | Rule::kw_is
+            | Rule::kw_on_conflict
+            | Rule::kw_reverse
             | Rule::kw_def
             | Rule::kw_default
             | Rule::kw_else

@@ -114,6 +114,9 @@ impl Display for Statement {
                         RuleOption::Default(e) => write!(f, " (:default {e})")?,
                         RuleOption::When(e) => write!(f, " (:when {e})")?,
                         RuleOption::Constraint(c) => write!(f, " (:{c})")?,
+                        RuleOption::OnConflict(s) => write!(f, " (:on_conflict {})", s.name)?,
+                        RuleOption::Reverse(b) => write!(f, " (:reverse {b})")?,
+                        RuleOption::Key(t) => write!(f, " (:key {})", target(t))?,
                     }
                 }
                 write!(f, ")")

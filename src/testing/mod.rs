@@ -11,6 +11,8 @@
 //! orders.tests/<case>/now.txt               optional: "now", RFC 3339 (2026-11-23T10:00:00Z);
 //!                                           without it, the caller's clock (`mapc test`: the real one)
 //! orders.tests/<case>/ignore.json           optional: paths not compared, ["$.imported_at", "$.lines[*].id"]
+//! orders.tests/<case>/round_trip.json       optional: `true` checks the lens laws on the case
+//!                                           (GetPut, and PutGet with the other cases; see [`round_trips`])
 //! ```
 //!
 //! A case passes when the record maps and the output equals `expected.json`
@@ -33,8 +35,10 @@
 //! ```
 
 mod diff;
+mod laws;
 
 pub use diff::{Difference, JsonPath, Step, diff};
+pub use laws::{RoundTripFailure, asks_for_round_trip, round_trips};
 
 use crate::env::Env;
 use crate::eval::{ApplyError, RuntimeError};
