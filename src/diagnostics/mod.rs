@@ -9,10 +9,12 @@ mod allow;
 mod codes;
 mod json;
 mod render;
+mod shorten;
 
 pub use allow::remove_allowed;
 pub use codes::Code;
 pub use render::{line_col, render, render_all};
+pub use shorten::shorten;
 
 use crate::syntax::Span;
 use std::sync::Arc;
