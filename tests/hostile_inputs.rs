@@ -6,24 +6,18 @@
 //! real groups, dates stay within years 0000 to 9999, and nesting depth is
 //! checked on the whole record. Library and CLI.
 
+mod common;
+
 use mapc::{Code, CompileError, Mapping, Options};
 use serde_json::{Value as Json, json};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A fresh folder `<scratch>/outside/inside`; returns `inside`.
 fn scratch() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!(
-            "mapc-hostile-inputs-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ))
+    let dir = common::scratch_dir("hostile-inputs")
         .join("outside")
         .join("inside");
-    let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("scratch folder");
     dir
 }

@@ -130,22 +130,22 @@ impl Walk<'_> {
 
     /// A path from the record (`.a.b`, `orders.lines` for a `let orders =
     /// .orders`), not from a loop's element.
-    fn from_record(&self, e: &Expr) -> bool {
+    fn is_record_path(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Root => true,
             ExprKind::Variable(name) => {
                 self.record_lets.contains(name) && !self.bound_in_loop(name)
             }
-            ExprKind::Access(base, _) | ExprKind::Group(base) => self.from_record(base),
+            ExprKind::Access(base, _) | ExprKind::Group(base) => self.is_record_path(base),
             _ => false,
         }
     }
 
     /// A path from a loop's element (`line.items`).
-    fn from_element(&self, e: &Expr) -> bool {
+    fn is_element_path(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Variable(name) => self.bound_in_loop(name),
-            ExprKind::Access(base, _) | ExprKind::Group(base) => self.from_element(base),
+            ExprKind::Access(base, _) | ExprKind::Group(base) => self.is_element_path(base),
             _ => false,
         }
     }
@@ -156,7 +156,7 @@ impl Walk<'_> {
         match &e.kind {
             ExprKind::Root => false,
             ExprKind::Access(..) | ExprKind::Variable(_) | ExprKind::Group(_) => {
-                self.from_record(e)
+                self.is_record_path(e)
             }
             ExprKind::Pipe(value, _) => self.record_list(value),
             ExprKind::Call(_, args) => match args.first().map(|a| &a.value) {
@@ -192,7 +192,7 @@ impl Walk<'_> {
         };
         // a path, not a call: `unique(compact(.xs))` scans `.xs` in
         // `compact`, where it is reported
-        if !self.from_record(list)
+        if !self.is_record_path(list)
             || matches!(list.kind, ExprKind::Root)
             || !self.reported.insert(list.span.start)
         {
@@ -215,7 +215,7 @@ impl Walk<'_> {
     }
 
     fn open(&mut self, list: &Expr) {
-        let data = self.record_list(list) || self.from_element(list);
+        let data = self.record_list(list) || self.is_element_path(list);
         self.loops.push(Loop {
             list: list.span,
             bound: Vec::new(),
