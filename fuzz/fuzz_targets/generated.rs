@@ -595,6 +595,10 @@ fn run(source: &str, record: &Value) {
 fuzz_target!(|input: Input| {
     let source = mapping_text(&input.ops);
     let record = record(&input.record);
+    // `MAPC_FUZZ_PRINT=1 .../generated artifact` shows what an input builds
+    if std::env::var_os("MAPC_FUZZ_PRINT").is_some() {
+        eprintln!("--- mapping\n{source}--- record\n{record}");
+    }
     std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || run(&source, &record))

@@ -455,7 +455,7 @@ fn calls(def: &syntax::Def) -> Vec<String> {
             out.push(name.name.clone());
         }
         e.for_each_child(|child| match child {
-            Child::Expr(inner) => walk(inner, out),
+            Child::Expr(inner) => crate::stack::guard(|| walk(inner, out)),
             Child::Block(block) => block_walk(block, out),
         });
     }
@@ -499,38 +499,50 @@ fn statement_exprs(statement: &Statement, visit: &mut dyn FnMut(&Expr)) {
     }
 }
 
-/// How many copies of its arguments each def's value may hold, in the
-/// order the defs are written (a def calls only defs before it, or the
-/// recursion check reports it; a def not yet known counts as 1).
+/// How many copies of its arguments each def's value may hold. Each def
+/// is computed once, after the defs it calls (where a cycle, which the
+/// recursion check reports, meets a def again, the call counts as a
+/// built-in's), so the work is linear in the size of the defs.
 fn def_growth(ast: &syntax::Ast) -> HashMap<String, u64> {
-    let defs: Vec<&syntax::Def> = ast
+    let defs: HashMap<&str, &syntax::Def> = ast
         .items
         .iter()
         .filter_map(|i| match i {
-            Item::Def(d) => Some(d),
+            Item::Def(d) => Some((d.name.name.as_str(), d)),
             _ => None,
         })
         .collect();
-    let mut growth = HashMap::new();
-    // a fixed point over the defs in any order; at most one pass per def
-    for _ in 0..defs.len().min(256) {
-        let mut changed = false;
-        for def in &defs {
-            let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
-            let g = match &def.body {
-                DefBody::Value(value) => growth_of(value, &growth, &params),
-                DefBody::Block(block) => block_growth(block, &growth, &params),
-            };
-            if growth.get(&def.name.name) != Some(&g) {
-                growth.insert(def.name.name.clone(), g);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
+    let mut memo = HashMap::new();
+    let mut busy = HashSet::new();
+    for item in &ast.items {
+        if let Item::Def(def) = item {
+            resolve(&def.name.name, &defs, &mut memo, &mut busy);
         }
     }
-    growth
+    memo
+}
+
+fn resolve(
+    name: &str,
+    defs: &HashMap<&str, &syntax::Def>,
+    memo: &mut HashMap<String, u64>,
+    busy: &mut HashSet<String>,
+) {
+    let Some(def) = defs.get(name) else {
+        return;
+    };
+    if memo.contains_key(name) || !busy.insert(name.to_string()) {
+        return;
+    }
+    for callee in calls(def) {
+        crate::stack::guard(|| resolve(&callee, defs, memo, busy));
+    }
+    let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
+    let g = match &def.body {
+        DefBody::Value(value) => growth_of(value, memo, &params),
+        DefBody::Block(block) => block_growth(block, memo, &params),
+    };
+    memo.insert(name.to_string(), g);
 }
 
 fn block_growth(block: &Block, growth: &HashMap<String, u64>, params: &[&str]) -> u64 {
