@@ -228,6 +228,23 @@ fn a_record_with_a_key_twice_is_refused() {
     );
 }
 
+/// The `apply` fuzz target's first find (2026-12-01,
+/// `artifacts/apply/crash-9e06c9c1…`): serde_json keeps a repeated key's
+/// last value, mapc refuses the record. Not a library bug, the target's
+/// oracle was stale; kept so that the projected read and the whole parse
+/// are seen to refuse it alike, even for a key the mapping does not read.
+#[test]
+fn the_fuzzed_record_with_a_key_twice_is_refused_by_both_reads() {
+    let text = r#"{"id": "b", "amount": 2, "amount": 20}"#;
+    let mapping = Mapping::compile("order_id = .id\n").expect("compiles");
+    assert!(read_error(&mapping, text).contains("duplicate key `amount`"));
+    assert!(mapc::parse_json(text).is_err());
+    assert!(
+        serde_json::from_str::<Json>(text).is_ok(),
+        "serde_json keeps the last"
+    );
+}
+
 #[test]
 fn a_replacement_naming_no_group_is_a_compile_error() {
     for (call, bad) in [
