@@ -54,7 +54,10 @@ fuzz_target!(|data: &[u8]| {
             // the record (E411, issue 10 §4), in the projection and the
             // whole parse alike
             Err(e) if e.to_string().starts_with("duplicate key") => {
-                assert!(mapc::parse_json(text).is_err(), "only the projection refuses");
+                assert!(
+                    mapc::parse_json(text).is_err(),
+                    "only the projection refuses"
+                );
                 return;
             }
             Err(e) => panic!("a text serde_json parses is a text the projection parses: {e}"),

@@ -21,8 +21,11 @@ use mapc::{Env, Mapping, Outcome};
 use serde_json::{Map, Value};
 
 /// Printed mappings stop growing at this size (a `Nest` inside a `Nest`
-/// would otherwise multiply).
-const MAX_TEXT: usize = 1 << 20;
+/// would otherwise multiply). 400 levels of nesting take a few kilobytes;
+/// a megabyte-long flat chain (`.a % .a % ...`) is only slow (linear, but
+/// five parses under the sanitizer pass libFuzzer's timeout), so the text
+/// stays well under the 1 MiB a mapping may have.
+const MAX_TEXT: usize = 64 << 10;
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Leaf {
@@ -169,15 +172,36 @@ struct Input {
 }
 
 const PATHS: &[&str] = &[
-    ".a", ".b.c", ".xs", ".items", ".items[*].sku", ".items[0].qty", ".s", ".n", ".deep",
-    ".\"odd key\"", ".xs[-1]", ".items[*].price",
+    ".a",
+    ".b.c",
+    ".xs",
+    ".items",
+    ".items[*].sku",
+    ".items[0].qty",
+    ".s",
+    ".n",
+    ".deep",
+    ".\"odd key\"",
+    ".xs[-1]",
+    ".items[*].price",
 ];
 const VARS: &[&str] = &["x", "y", "it", "v", "l0", "l1", "l2", "i"];
 const STRS: &[&str] = &[
-    "", "a", "Ab", " pad ", "&amp;&lt;", "2026-01-31", "x\\u{1F600}", "\\n\\t\\\"", "é", "10.50",
+    "",
+    "a",
+    "Ab",
+    " pad ",
+    "&amp;&lt;",
+    "2026-01-31",
+    "x\\u{1F600}",
+    "\\n\\t\\\"",
+    "é",
+    "10.50",
 ];
 const TARGETS: &[&str] = &["t0", "t1", "t2", "o.a", "o.b", "\"q r\"", "t0", "items"];
-const KEYS: &[&str] = &["a", "b", "c", "xs", "items", "s", "n", "deep", "odd key", "sku", "qty", "price"];
+const KEYS: &[&str] = &[
+    "a", "b", "c", "xs", "items", "s", "n", "deep", "odd key", "sku", "qty", "price",
+];
 
 fn pick<'a>(list: &[&'a str], i: u8) -> &'a str {
     list[usize::from(i) % list.len()]
@@ -382,8 +406,10 @@ impl Printer {
             }
             Op::ForRule(t, n) => {
                 let body = self.take_stmts(n);
-                self.stmts
-                    .push(format!("{} = for it in .items {{\n{body}\n}}", pick(TARGETS, t)));
+                self.stmts.push(format!(
+                    "{} = for it in .items {{\n{body}\n}}",
+                    pick(TARGETS, t)
+                ));
             }
             Op::DefValue(params) => {
                 let e = self.pop();
@@ -533,7 +559,12 @@ fn apply_both(mapping: &Mapping, record: &Value, text: &str) -> Result<Outcome<V
         env.set_param(param.name, serde_json::json!(2));
     }
     let whole = mapping.apply_all_with(record, &env);
-    for error in whole.as_ref().err().map(|e| e.errors.as_slice()).unwrap_or(&[]) {
+    for error in whole
+        .as_ref()
+        .err()
+        .map(|e| e.errors.as_slice())
+        .unwrap_or(&[])
+    {
         assert!(!error.to_string().is_empty());
     }
     if let (Ok(projected), Ok(bound)) = (mapping.read(text), mapping.bind(&env)) {
@@ -557,7 +588,12 @@ fn run(source: &str, record: &Value) {
     let compiled = Mapping::compile(source);
     let result = match &compiled {
         Ok(mapping) => {
-            assert!(mapping.warnings().iter().all(|w| !mapc::diagnostics::render(w).is_empty()));
+            assert!(
+                mapping
+                    .warnings()
+                    .iter()
+                    .all(|w| !mapc::diagnostics::render(w).is_empty())
+            );
             let description = mapping.describe();
             let _ = description.to_markdown();
             let _ = mapping.schema();
