@@ -40,7 +40,7 @@ impl InputError {
     pub fn new(code: Code, message: impl Into<String>, column: Option<usize>) -> Self {
         InputError {
             code,
-            message: message.into(),
+            message: crate::diagnostics::shorten_message(&message.into()),
             column,
         }
     }
@@ -93,7 +93,7 @@ pub fn read_line<'t>(mapping: &Mapping, text: &'t [u8]) -> Result<Record<'t>, In
         } else {
             Code::InvalidJson
         },
-        message: if e.is_data() {
+        message: crate::diagnostics::shorten_message(&if e.is_data() {
             let message = json_message(&e);
             match message.strip_prefix("duplicate key ") {
                 Some(key) => format!("input record has the key {key} twice"),
@@ -101,7 +101,7 @@ pub fn read_line<'t>(mapping: &Mapping, text: &'t [u8]) -> Result<Record<'t>, In
             }
         } else {
             format!("input is not valid JSON: {}", json_message(&e))
-        },
+        }),
         column: Some(e.column()),
     })
 }
@@ -134,10 +134,18 @@ pub fn json_message(error: &serde_json::Error) -> String {
 /// One entry of a reject's `errors`: `{"code", "message", "target",
 /// "source"}`, `target` and `source` `null` when the error has none.
 pub fn error_entry(code: Code, message: &str, target: Option<&str>, source: Option<&str>) -> Json {
-    let text = |s: Option<&str>| s.map_or(Json::Null, |s| Json::String(s.to_string()));
+    // what is shown is shortened (the entry's `input` keeps the record whole)
+    let text = |s: Option<&str>| {
+        s.map_or(Json::Null, |s| {
+            Json::String(crate::diagnostics::shorten_message(s))
+        })
+    };
     let mut entry = Map::new();
     entry.insert("code".into(), Json::String(code.as_str().into()));
-    entry.insert("message".into(), Json::String(message.into()));
+    entry.insert(
+        "message".into(),
+        Json::String(crate::diagnostics::shorten_message(message)),
+    );
     entry.insert("target".into(), text(target));
     entry.insert("source".into(), text(source));
     Json::Object(entry)

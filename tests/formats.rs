@@ -5,6 +5,8 @@
 //! every reject carrying its record), and the pipe latency: a record
 //! written slowly into a pipe comes out before the next one goes in.
 
+mod common;
+
 use base64::Engine as _;
 use mapc::{Mapping, Outcome};
 use proptest::prelude::*;
@@ -12,7 +14,6 @@ use serde_json::Value as Json;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const JSON_MAPPING: &str = r#"
@@ -33,36 +34,22 @@ total    = to_number(.amount)
 
 /// A fresh scratch folder with `mapping` in it as `m.map`.
 fn scratch(mapping: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "mapc-formats-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    std::fs::write(dir.join("m.map"), mapping).expect("mapping written");
+    let dir = common::scratch_dir("formats");
+    common::write(&dir, "m.map", mapping);
     dir
 }
 
 fn run(dir: &Path, input: &[u8], args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mapc"))
-        .current_dir(dir)
-        .args(["apply", "m.map", "-", "--quiet"])
-        .args(["--on-error", "reject=rejects.ndjson"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mapc runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("mapc finishes");
-    writer.join().expect("writer thread");
-    output
+    let mut all = vec![
+        "apply",
+        "m.map",
+        "-",
+        "--quiet",
+        "--on-error",
+        "reject=rejects.ndjson",
+    ];
+    all.extend_from_slice(args);
+    common::mapc_with_input(dir, &all, input)
 }
 
 fn rejects(dir: &Path) -> Vec<Json> {

@@ -6,24 +6,18 @@
 //! real groups, dates stay within years 0000 to 9999, and nesting depth is
 //! checked on the whole record. Library and CLI.
 
+mod common;
+
 use mapc::{Code, CompileError, Mapping, Options};
 use serde_json::{Value as Json, json};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A fresh folder `<scratch>/outside/inside`; returns `inside`.
 fn scratch() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!(
-            "mapc-hostile-inputs-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ))
+    let dir = common::scratch_dir("hostile-inputs")
         .join("outside")
         .join("inside");
-    let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("scratch folder");
     dir
 }
@@ -231,6 +225,23 @@ fn a_record_with_a_key_twice_is_refused() {
         mapping
             .read(r#"{"id": 1, "x": {"id": 2}, "y": [{"a": 1}, {"a": 2}]}"#)
             .is_ok()
+    );
+}
+
+/// The `apply` fuzz target's first find (2026-12-01,
+/// `artifacts/apply/crash-9e06c9c1…`): serde_json keeps a repeated key's
+/// last value, mapc refuses the record. Not a library bug, the target's
+/// oracle was stale; kept so that the projected read and the whole parse
+/// are seen to refuse it alike, even for a key the mapping does not read.
+#[test]
+fn the_fuzzed_record_with_a_key_twice_is_refused_by_both_reads() {
+    let text = r#"{"id": "b", "amount": 2, "amount": 20}"#;
+    let mapping = Mapping::compile("order_id = .id\n").expect("compiles");
+    assert!(read_error(&mapping, text).contains("duplicate key `amount`"));
+    assert!(mapc::parse_json(text).is_err());
+    assert!(
+        serde_json::from_str::<Json>(text).is_ok(),
+        "serde_json keeps the last"
     );
 }
 

@@ -4,11 +4,13 @@
 //! on errors and signals, keeps the rejects when the output fails, and
 //! refuses bad `--param` and `--jobs` values up front.
 
+mod common;
+
+use common::{mapc, stderr};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Command, Stdio};
 
 const MAPPING: &str = "order_id = .id required\ntotal = .amount * $rate\nparam rate: number = 1\n";
 const INPUT: &str =
@@ -16,30 +18,10 @@ const INPUT: &str =
 
 /// A fresh folder with `m.map` and `in.ndjson`.
 fn scratch() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "mapc-hostile-outputs-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("scratch folder");
-    fs::write(dir.join("m.map"), MAPPING).expect("mapping");
-    fs::write(dir.join("in.ndjson"), INPUT).expect("input");
+    let dir = common::scratch_dir("hostile-outputs");
+    common::write(&dir, "m.map", MAPPING);
+    common::write(&dir, "in.ndjson", INPUT);
     dir
-}
-
-fn mapc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mapc"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("mapc runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// The files in `dir`, hidden ones (temporary outputs) included.

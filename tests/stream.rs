@@ -4,6 +4,8 @@
 //! maps it alone (its own record, then one per tag that `emit` adds), in
 //! input order, and every reject carries its line byte for byte.
 
+mod common;
+
 use base64::Engine as _;
 use mapc::{Env, Mapping, Outcome};
 use proptest::prelude::*;
@@ -11,7 +13,6 @@ use serde_json::Value as Json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const MAPPING: &str = r#"
 skip if .status == "Skip"
@@ -26,41 +27,25 @@ emit for t in .tags where t.name != "" { order_id = .id  tag = t.name }
 
 /// A fresh scratch folder with the mapping in it.
 fn scratch() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "mapc-stream-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    std::fs::write(dir.join("m.map"), MAPPING).expect("mapping written");
+    let dir = common::scratch_dir("stream");
+    common::write(&dir, "m.map", MAPPING);
     dir
 }
 
 fn run(dir: &Path, input: &[u8], extra: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mapc"))
-        .current_dir(dir)
-        .args(["apply", "m.map", "-", "--ndjson", "--quiet"])
-        .args([
-            "--on-error",
-            "reject=rejects.ndjson",
-            "--stats",
-            "stats.json",
-        ])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mapc runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("mapc finishes");
-    writer.join().expect("writer thread");
-    output
+    let mut args = vec![
+        "apply",
+        "m.map",
+        "-",
+        "--ndjson",
+        "--quiet",
+        "--on-error",
+        "reject=rejects.ndjson",
+        "--stats",
+        "stats.json",
+    ];
+    args.extend_from_slice(extra);
+    common::mapc_with_input(dir, &args, input)
 }
 
 /// One line of a generated stream.

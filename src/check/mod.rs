@@ -12,6 +12,7 @@ mod constraints;
 mod csv_text;
 mod data;
 mod expr;
+mod growth;
 mod recursion;
 pub(crate) use expr::infer;
 mod modules;
@@ -114,6 +115,7 @@ fn check_nested(
     // (`$tenat` unknown, so `tenant` unused) would only repeat it
     if !checker.diagnostics.iter().any(Diagnostic::is_error) {
         checker.warnings(root, &ast);
+        checker.growth_warnings(root, &ast);
     }
     checker.check_recursion();
     checker.check_def_depth();

@@ -241,6 +241,10 @@ codes! {
     TargetTypeMismatch = "W212", "target field written with the wrong type";
     /// A target field the target schema requires, written by an `optional` rule.
     OptionalForRequired = "W213", "required target field written by an optional rule";
+    /// Growth the checker can see: a list from the record scanned inside a
+    /// loop over another (quadratic), or defs that copy their argument
+    /// called on each other's values (exponential).
+    Growth = "W220", "work or size grows faster than the record";
     /// `.x catch y`: a plain path raises no error when the field is missing
     /// or null, so `catch` is probably meant as `??` or `default`.
     CatchOnPath = "W250", "`catch` on a plain path, which missing and null do not trigger";

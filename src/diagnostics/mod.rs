@@ -9,10 +9,12 @@ mod allow;
 mod codes;
 mod json;
 mod render;
+mod shorten;
 
 pub use allow::remove_allowed;
 pub use codes::Code;
 pub use render::{line_col, render, render_all};
+pub use shorten::{shorten, shorten_message};
 
 use crate::span::Span;
 use std::sync::Arc;
@@ -111,7 +113,9 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: Severity::Error,
-            message: message.into(),
+            // a value quoted in a message is shortened: a 50 MB string
+            // must not be repeated whole in stderr or a JSON diagnostic
+            message: shorten_message(&message.into()),
             labels: Vec::new(),
             notes: Vec::new(),
             help: Vec::new(),
@@ -136,20 +140,20 @@ impl Diagnostic {
         self.labels.push(Label {
             file: Arc::clone(file),
             span,
-            message: message.into(),
+            message: shorten_message(&message.into()),
         });
         self
     }
 
     /// Adds a note.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.notes.push(shorten_message(&note.into()));
         self
     }
 
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help.push(help.into());
+        self.help.push(shorten_message(&help.into()));
         self
     }
 

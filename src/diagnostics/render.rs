@@ -20,6 +20,32 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// The longest source line shown under a diagnostic, in characters.
+const MAX_LINE: usize = 200;
+
+/// A line longer than [`MAX_LINE`] (a long literal, a minified mapping)
+/// shown as a window around the label's column, cut with `…` on either
+/// side; the column and the number of `^` marks moved and cut to match.
+fn window(line: &str, col: usize, marks: usize) -> (String, usize, usize) {
+    let count = line.chars().count();
+    if count <= MAX_LINE {
+        return (line.to_string(), col, marks);
+    }
+    let from = col.saturating_sub(1).saturating_sub(40).min(count);
+    let mut shown = String::new();
+    let mut col = col - from;
+    if from > 0 {
+        shown.push('…');
+        col += 1;
+    }
+    shown.extend(line.chars().skip(from).take(MAX_LINE));
+    if from + MAX_LINE < count {
+        shown.push('…');
+    }
+    let room = (from + MAX_LINE + 1).saturating_sub(col + from - usize::from(from > 0));
+    (shown, col, marks.min(room.max(1)))
+}
+
 /// Renders one diagnostic.
 pub fn render(diagnostic: &Diagnostic) -> String {
     let mut out = String::new();
@@ -62,6 +88,7 @@ pub fn render(diagnostic: &Diagnostic) -> String {
         let end = floor_char_boundary(text, label.span.end.clamp(label.span.start, line_end));
         let start = floor_char_boundary(text, label.span.start.min(line_end));
         let marks = text[start..end].chars().count().max(1);
+        let (source_line, col, marks) = window(&source_line, col, marks);
         let _ = writeln!(out, "{pad} |");
         let shown = format!("{line:>width$} | {source_line}");
         let _ = writeln!(out, "{}", shown.trim_end());

@@ -261,51 +261,10 @@ impl std::io::Write for Limited<'_> {
     }
 }
 
-/// The longest a quoted part of a message (between backticks or double
-/// quotes) is shown; longer ones are cut, and say how long they were.
-const MAX_QUOTED: usize = 100;
-/// The longest a whole message is shown.
-const MAX_MESSAGE: usize = 2_000;
-
-/// `message` with each long quoted part cut to [`MAX_QUOTED`] characters
-/// and its length given: `` `xxxx…` (1000000 characters) ``; then the
-/// whole cut to [`MAX_MESSAGE`] characters.
+/// `message` with each long quoted part cut (see
+/// [`crate::diagnostics::shorten_message`]).
 pub(crate) fn shorten_message(message: &str) -> String {
-    if message.len() <= MAX_QUOTED {
-        return message.to_string();
-    }
-    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE + 64));
-    let mut rest = message;
-    while let Some(open) = rest.find(['`', '"']) {
-        let quote = rest.as_bytes()[open] as char;
-        out.push_str(&rest[..=open]);
-        let inner = &rest[open + 1..];
-        let close = inner.find(quote).unwrap_or(inner.len());
-        let quoted = &inner[..close];
-        let count = quoted.chars().count();
-        if count > MAX_QUOTED {
-            out.extend(quoted.chars().take(MAX_QUOTED - 1));
-            out.push('…');
-            if close < inner.len() {
-                out.push(quote);
-            }
-            out.push_str(&format!(" ({count} characters)"));
-            rest = inner.get(close + 1..).unwrap_or("");
-        } else {
-            out.push_str(quoted);
-            if close < inner.len() {
-                out.push(quote);
-            }
-            rest = inner.get(close + 1..).unwrap_or("");
-        }
-    }
-    out.push_str(rest);
-    let total = out.chars().count();
-    if total > MAX_MESSAGE {
-        let cut: String = out.chars().take(MAX_MESSAGE).collect();
-        return format!("{cut}… (message cut: {total} characters)");
-    }
-    out
+    crate::diagnostics::shorten_message(message)
 }
 
 /// The error for an input record (or parameter, named by `what`) nested
@@ -401,6 +360,13 @@ impl<'a> Machine<'a> {
         }
         if let Some(value) = &error.value {
             error.value = Some(shorten_message(value));
+        }
+        if let Some(path) = &error.source_path {
+            // a path names the record's keys, which may be long too
+            error.source_path = Some(shorten_message(path));
+        }
+        for note in &mut error.notes {
+            *note = shorten_message(note);
         }
         if error.target.is_none() && !self.target.is_empty() {
             error.target = Some(self.target_path());

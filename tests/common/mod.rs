@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 /// the errors as `E3xx: message` lines (`E2xx: message` lines when the
 /// mapping fails to compile, as a constant setting every record would fail
 /// on does).
+#[allow(dead_code)]
 pub fn map_in(env: &Env, source: &str, record: Json) -> String {
     let mapping = match Mapping::compile(source) {
         Ok(m) => m,
@@ -102,4 +103,71 @@ pub fn assert_apply_to_agrees(name: &str, mapping: &Mapping, env: &Env, record: 
             panic!("{name}: apply_all gives {expected:?}, apply_record_all_to {streamed:?}")
         }
     }
+}
+
+/// A fresh, empty folder under the system's temporary folder, unique in
+/// this run: `<tmp>/mapc-<name>-<process>-<n>`. Shared by the tests that
+/// run the binary on files (hostile, formats, stream).
+#[allow(dead_code)]
+pub fn scratch_dir(name: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "mapc-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// Writes `contents` to `dir/name`.
+#[allow(dead_code)]
+pub fn write(dir: &std::path::Path, name: &str, contents: impl AsRef<[u8]>) {
+    std::fs::write(dir.join(name), contents).unwrap_or_else(|e| panic!("write {name}: {e}"));
+}
+
+/// Runs the `mapc` binary in `dir` with `args` and nothing on stdin.
+#[cfg(feature = "cli")]
+#[allow(dead_code)]
+pub fn mapc(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("mapc runs")
+}
+
+/// Runs the `mapc` binary in `dir` with `args`, writing `input` to its
+/// stdin from another thread (so a large input cannot block on a full
+/// stdout pipe).
+#[cfg(feature = "cli")]
+#[allow(dead_code)]
+pub fn mapc_with_input(dir: &std::path::Path, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mapc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("mapc finishes");
+    writer.join().expect("writer thread");
+    output
+}
+
+/// A run's stderr as text.
+#[allow(dead_code)]
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }

@@ -111,9 +111,10 @@ pub(crate) struct Args {
     /// (E462), resolved by `--on-conflict`
     #[arg(long, value_name = "FILE", requires = "onto")]
     previous: Option<PathBuf>,
-    /// With `--previous`: `STRATEGY` for every field or `FIELD=STRATEGY`
-    /// for one (repeatable); STRATEGY is `reject` (the default: the record
-    /// is rejected with both values), `target` (the target wins) or
+    /// With `--previous`: `STRATEGY` for every field the mapping gives no
+    /// `on_conflict`, or `FIELD=STRATEGY` for one field, over the
+    /// mapping's (repeatable); STRATEGY is `reject` (the default: the
+    /// record is rejected with both values), `target` (the target wins) or
     /// `source` (the original is kept)
     #[arg(long, value_name = "[FIELD=]STRATEGY", requires = "previous")]
     on_conflict: Vec<String>,
