@@ -10,7 +10,7 @@ use common::{mapc, stderr};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 const MAPPING: &str = "order_id = .id required\ntotal = .amount * $rate\nparam rate: number = 1\n";
 const INPUT: &str =
