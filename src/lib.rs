@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use mapc::{Env, Mapping};
-//! use serde_json::json;
+//! use mapc::json::json;
 //!
 //! let mapping = Mapping::compile(r#"
 //!     param tenant: string
@@ -44,6 +44,7 @@ pub mod diagnostics;
 mod env;
 mod eval;
 pub mod format;
+pub mod json;
 mod mapping;
 pub mod outline;
 mod program;

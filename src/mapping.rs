@@ -4,9 +4,9 @@ use crate::check::{self, Options};
 use crate::diagnostics::{Code, Diagnostic, SourceFile, render_all};
 use crate::env::Env;
 use crate::eval::{self, ApplyError, FieldEvent, Outcome, RuntimeError, Value};
+use crate::json::Value as Json;
 use crate::program::{ParamType, Program};
 use crate::projection::{self, Need, Tree};
-use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -130,7 +130,7 @@ impl Bound<'_> {
     ///
     /// ```
     /// # use mapc::{Mapping, Outcome};
-    /// # use serde_json::json;
+    /// # use mapc::json::json;
     /// let mapping = Mapping::compile(r#"
     ///     skip if .test
     ///     order = .id
@@ -255,7 +255,7 @@ impl Bound<'_> {
     }
 
     /// Maps one record and appends its output to `out` as compact JSON
-    /// text, without a newline: the bytes `serde_json::to_writer` writes
+    /// text, without a newline: the bytes `mapc::json::to_writer` writes
     /// for [`Bound::apply`]'s result, written without building that value.
     /// With `counts`, adds to them as [`Bound::apply_counting`] does.
     ///
@@ -265,7 +265,7 @@ impl Bound<'_> {
     /// let env = Env::default();
     /// let bound = mapping.bind(&env).unwrap();
     /// let mut out = Vec::new();
-    /// bound.apply_to(&serde_json::json!({"id": 7, "name": "ada"}), None, &mut out)?;
+    /// bound.apply_to(&mapc::json::json!({"id": 7, "name": "ada"}), None, &mut out)?;
     /// assert_eq!(out, br#"{"id":7,"name":"ADA"}"#);
     /// # Ok::<(), mapc::ApplyError>(())
     /// ```
@@ -638,7 +638,7 @@ impl Mapping {
     ///
     /// # Errors
     /// The text is not one valid JSON value.
-    pub fn parse_record(&self, text: &str) -> Result<Json, serde_json::Error> {
+    pub fn parse_record(&self, text: &str) -> Result<Json, crate::json::Error> {
         self.read(text).map(|record| record.to_json())
     }
 
@@ -649,7 +649,7 @@ impl Mapping {
     ///
     /// # Errors
     /// The text is not one valid JSON value.
-    pub fn read<'t>(&self, text: &'t str) -> Result<Record<'t>, serde_json::Error> {
+    pub fn read<'t>(&self, text: &'t str) -> Result<Record<'t>, crate::json::Error> {
         projection::read(text, &self.need).map(|tree| Record { tree })
     }
 
@@ -973,13 +973,13 @@ impl Mapping {
 
 /// Parses one JSON text whole, as mapc reads input: every number keeps its
 /// text exactly as written (`1E3` stays `1E3`, `2.50` stays `2.50`), where
-/// `serde_json::from_str` re-spells an exponent (`1e+3`). A number copied
+/// `mapc::json::from_str` re-spells an exponent (`1e+3`). A number copied
 /// from such a value to the output is written byte for byte as it was read.
 ///
 /// # Errors
 /// The text is not one valid JSON value (serde_json's error, which names
 /// the line and column).
-pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
+pub fn parse_json(text: &str) -> Result<Json, crate::json::Error> {
     projection::read(text, &Need::All).map(|tree| tree.to_json())
 }
 
@@ -998,6 +998,6 @@ pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
 /// # Errors
 /// The text is not one valid JSON value (serde_json's error, which names
 /// the line and column).
-pub fn parse_json_allowing_repeated_keys(text: &str) -> Result<Json, serde_json::Error> {
+pub fn parse_json_allowing_repeated_keys(text: &str) -> Result<Json, crate::json::Error> {
     projection::read_allowing_repeated_keys(text)
 }

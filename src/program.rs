@@ -5,9 +5,9 @@
 //! pipes are calls. Nothing is looked up by name or parsed per record.
 
 use crate::diagnostics::SourceFile;
+use crate::json::Value as Json;
 use crate::stdlib::{Function, ListOp, Ty};
 use crate::syntax::{BinaryOp, Span};
-use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::Arc;
 

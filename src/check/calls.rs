@@ -4,10 +4,10 @@
 use super::Checker;
 use super::statements::Scope;
 use crate::diagnostics::{Code, did_you_mean};
+use crate::json::Value as Json;
 use crate::program::{self, Loc, Node, NodeKind};
 use crate::stdlib::{self, Arity, Function, Implementation, Param, Ty};
 use crate::syntax::{BinaryOp, Expr, ExprKind, Ident};
-use serde_json::Value as Json;
 
 /// An argument before it is checked: the piped value is one too.
 pub(super) struct ArgIn<'e> {

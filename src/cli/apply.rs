@@ -10,8 +10,8 @@ use super::report::{Reporter, invalid_json};
 use super::stream::{Mapped, OnError, Settings, Totals, Worker, parse_on_error};
 use super::targets::{self, Target};
 use super::{Exit, Failure, load_mapping};
+use mapc::json::Value as Json;
 use mapc::{Bound, Env, Mapping, Outcome};
-use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
@@ -313,7 +313,7 @@ fn param_value(ty: Option<&str>, text: &str) -> Json {
     match ty {
         Some("string") => as_string(),
         Some("number") => text
-            .parse::<serde_json::Number>()
+            .parse::<mapc::json::Number>()
             .map_or_else(|_| as_string(), Json::Number),
         Some("bool") => match text {
             "true" => Json::Bool(true),
@@ -321,7 +321,7 @@ fn param_value(ty: Option<&str>, text: &str) -> Json {
             _ => as_string(),
         },
         // `any`, or not declared (the check reports that)
-        _ => serde_json::from_str(text).unwrap_or_else(|_| as_string()),
+        _ => mapc::json::from_str(text).unwrap_or_else(|_| as_string()),
     }
 }
 
@@ -349,7 +349,7 @@ fn apply_document(
     // a record with a key twice is rejected below, on its own (E411)
     let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => mapc::parse_json_allowing_repeated_keys(text),
-        Err(_) => serde_json::from_slice(bytes),
+        Err(_) => mapc::json::from_slice(bytes),
     };
     let document: Json = match parsed {
         Ok(document) => document,
@@ -488,13 +488,13 @@ fn apply_document(
 /// record itself, with every error.
 fn document_reject(index: usize, record: &Json, error: &mapc::ApplyError) -> Json {
     let errors = mapc::reject::apply_error_entries(error);
-    serde_json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
+    mapc::json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
 }
 
 /// A reject-file line for a record of a JSON document that failed before
 /// mapping (a key given twice): its index, the record as read, the error.
 fn input_reject(index: usize, record: &Json, diagnostic: &mapc::Diagnostic) -> Json {
-    serde_json::json!({
+    mapc::json::json!({
         "index": index,
         "record": record,
         "errors": [{

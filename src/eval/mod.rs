@@ -27,11 +27,11 @@ pub(crate) use value::Value;
 pub(crate) use value::too_deep;
 
 use crate::diagnostics::Code;
+use crate::json::Value as Json;
 use crate::program::{Absent, Block, Node, Program, Statement};
 use output::Object;
 use record::Emitted;
 pub(crate) use record::skipping_guard;
-use serde_json::Value as Json;
 
 /// Where a variable's value came from, to name source paths in errors.
 #[derive(Clone, Copy)]
@@ -154,7 +154,7 @@ pub(crate) fn apply<'a>(
 
 /// Applies `program` to `record` and appends its target records to `out`
 /// as compact JSON, `separator` between two: the bytes
-/// `serde_json::to_writer` writes for each of [`apply`]'s records.
+/// `mapc::json::to_writer` writes for each of [`apply`]'s records.
 /// Nothing is appended when the record fails or is skipped. Gives the
 /// number of records written.
 // the record, its bindings (parameters, supplied tables, "now" and zone)
@@ -195,8 +195,8 @@ pub(crate) fn apply_to<'a>(
             left: limit,
         };
         let written = match record {
-            Emitted::Object(object) => serde_json::to_writer(&mut writer, object),
-            Emitted::Json(json) => serde_json::to_writer(&mut writer, json),
+            Emitted::Object(object) => crate::json::to_writer(&mut writer, object),
+            Emitted::Json(json) => crate::json::to_writer(&mut writer, json),
         };
         if let Err(error) = written {
             // an output object holds no value without a JSON form, and a Vec

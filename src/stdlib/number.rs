@@ -90,7 +90,7 @@ builtin!(
                     && text
                         .trim_start_matches('-')
                         .starts_with(|c: char| c.is_ascii_digit())
-                    && serde_json::from_str::<serde_json::Number>(text).is_ok();
+                    && crate::json::is_json_number(text);
                 if !plain {
                     return Err(args.error(
                         0,

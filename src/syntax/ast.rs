@@ -5,7 +5,7 @@
 //! are strings, pipes are still pipes, so tools such as the formatter can
 //! print the file back as written.
 
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 
 /// A byte range in a mapping's source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
