@@ -56,6 +56,7 @@ mod stack;
 pub mod stdlib;
 pub mod syntax;
 pub mod testing;
+mod value;
 
 pub use check::Options;
 pub use chrono_tz::Tz;

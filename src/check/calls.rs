@@ -585,8 +585,8 @@ impl Checker {
             }
             _ => return,
         };
-        let mut values = vec![crate::eval::Value::Missing; i + 1];
-        values[i] = crate::eval::Value::from_json(&constant);
+        let mut values = vec![crate::value::Value::Missing; i + 1];
+        values[i] = crate::value::Value::from_json(&constant);
         let mut args = stdlib::args::Args {
             values,
             ambient: crate::env::Ambient::default(),

@@ -12,19 +12,20 @@ mod causes;
 mod constraints;
 mod error;
 mod expr;
-pub(crate) mod number;
 mod ops;
 mod output;
 mod paths;
 mod record;
-mod value;
 
 pub use error::{ApplyError, RuntimeError};
 
-pub(crate) use number::Num;
-pub use value::MAX_INPUT_DEPTH;
-pub(crate) use value::Value;
-pub(crate) use value::too_deep;
+// the runtime value lives below eval, program and stdlib (`crate::value`);
+// its old paths stay for code written against them
+pub use crate::value::MAX_INPUT_DEPTH;
+#[allow(unused_imports)]
+pub(crate) use crate::value::Num;
+pub(crate) use crate::value::number;
+pub(crate) use crate::value::{Value, too_deep};
 
 use crate::diagnostics::Code;
 use crate::json::Value as Json;

@@ -11,7 +11,7 @@ use super::args::{Args, FnError};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 

@@ -5,7 +5,7 @@ use super::args::{Args, FnError, choices_help, number};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one};
 use crate::diagnostics::Code;
-use crate::eval::{Value, number::parse_decimal};
+use crate::value::{Value, number::parse_decimal};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The rounding modes, by the name a mapping uses.

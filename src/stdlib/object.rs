@@ -4,8 +4,8 @@ use super::args::FnError;
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
 use crate::json::Value as Json;
+use crate::value::Value;
 
 fn object<'a>(
     args: &mut super::args::Args<'a>,

@@ -6,7 +6,7 @@ use super::args::{Args, FnError};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 use regex::Regex;
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 //! functions` prints the docs, and a test runs every example.
 
 use super::args::{Args, FnError};
-use crate::eval::Value;
+use crate::value::Value;
 use std::fmt;
 
 /// A set of value types, as a bit set (`STRING | NUMBER`).
