@@ -972,13 +972,15 @@ impl Mapping {
 }
 
 /// Parses one JSON text whole, as mapc reads input: every number keeps its
-/// text exactly as written (`1E3` stays `1E3`, `2.50` stays `2.50`), where
-/// `mapc::json::from_str` re-spells an exponent (`1e+3`). A number copied
-/// from such a value to the output is written byte for byte as it was read.
+/// text exactly as written (`1E3` stays `1E3`, `2.50` stays `2.50`, where
+/// serde_json's own parse would re-spell an exponent or read an `f64`). A
+/// number copied from such a value to the output is written byte for byte
+/// as it was read. An object that gives a key twice is refused (see
+/// [`parse_json_allowing_repeated_keys`] and [`json::from_str`](crate::json::from_str)).
 ///
 /// # Errors
-/// The text is not one valid JSON value (serde_json's error, which names
-/// the line and column).
+/// The text is not one valid JSON value: a [`json::Error`](crate::json::Error)
+/// that says what and names the line and column.
 pub fn parse_json(text: &str) -> Result<Json, crate::json::Error> {
     projection::read(text, &Need::All).map(|tree| tree.to_json())
 }
@@ -996,8 +998,8 @@ pub fn parse_json(text: &str) -> Result<Json, crate::json::Error> {
 /// ```
 ///
 /// # Errors
-/// The text is not one valid JSON value (serde_json's error, which names
-/// the line and column).
+/// The text is not one valid JSON value (the error names the line and
+/// column).
 pub fn parse_json_allowing_repeated_keys(text: &str) -> Result<Json, crate::json::Error> {
     projection::read_allowing_repeated_keys(text)
 }
