@@ -4,7 +4,7 @@
 //!   under 5 ms).
 //! * `apply/charges/*`: one Stripe-like record (`benches/charge.json`, as
 //!   made by the peer benchmark's generator) through `benches/charges.map`:
-//!   parsed whole into `serde_json::Value`, mapped and serialised (what a
+//!   parsed whole into `mapc::json::Value`, mapped and serialised (what a
 //!   caller with a `Value` in hand does), or read with `Mapping::read` and
 //!   written with `Bound::apply_record_to` (what `mapc apply` does per
 //!   NDJSON line); `eval_only` maps an already read record.
@@ -40,11 +40,11 @@ fn apply(c: &mut Criterion) {
     let mut out = Vec::with_capacity(1024);
     c.bench_function("apply/charges/full_parse", |b| {
         b.iter(|| {
-            let record: serde_json::Value =
-                serde_json::from_str(black_box(RECORD)).expect("valid JSON");
+            let record: mapc::json::Value =
+                mapc::json::from_str(black_box(RECORD)).expect("valid JSON");
             let value = bound.apply(&record).expect("maps");
             out.clear();
-            serde_json::to_writer(&mut out, &value).expect("serialises");
+            mapc::json::to_writer(&mut out, &value).expect("serialises");
         })
     });
     c.bench_function("apply/charges/read_and_write", |b| {

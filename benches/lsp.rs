@@ -5,7 +5,7 @@
 //! alternates between the mapping with a typo (one E200 error) and without.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdout, Command, Stdio};
 
@@ -36,7 +36,7 @@ fn receive(stdout: &mut BufReader<ChildStdout>) -> Json {
     }
     let mut body = vec![0; length];
     stdout.read_exact(&mut body).unwrap();
-    serde_json::from_slice(&body).unwrap()
+    mapc::json::from_slice(&body).unwrap()
 }
 
 fn diagnostics(stdout: &mut BufReader<ChildStdout>) -> usize {

@@ -2,9 +2,9 @@
 //! values, "now" and the default time zone. Nothing ambient is read: no
 //! clock, no local time zone, no environment variables.
 
+use crate::json::Value as Json;
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
-use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// ```
 /// use mapc::Env;
 /// let env = Env::new().with_param("tenant_id", "acme");
-/// assert_eq!(env.param("tenant_id"), Some(&serde_json::json!("acme")));
+/// assert_eq!(env.param("tenant_id"), Some(&mapc::json::json!("acme")));
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Env {
@@ -98,7 +98,7 @@ impl Env {
     ///
     /// ```
     /// use mapc::{Env, Mapping};
-    /// use serde_json::json;
+    /// use mapc::json::json;
     /// let mapping = Mapping::compile("table plans (supplied) { _ => \"FREE\" }\nplan = .plan | lookup(plans)").unwrap();
     /// let env = Env::new().with_table("plans", [(json!("p1"), json!("PRO"))]);
     /// assert_eq!(mapping.apply_with(&json!({"plan": "p1"}), &env).unwrap(), json!({"plan": "PRO"}));

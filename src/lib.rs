@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use mapc::{Env, Mapping};
-//! use serde_json::json;
+//! use mapc::json::json;
 //!
 //! let mapping = Mapping::compile(r#"
 //!     param tenant: string
@@ -104,7 +104,7 @@
 //!
 //! ```
 //! use mapc::{Code, Env, Mapping};
-//! use serde_json::json;
+//! use mapc::json::json;
 //!
 //! let bound = Mapping::compile("id = .id required\ntotal = .cents / 100")?.bind(&Env::new())?;
 //! let error = bound.map_json(r#"{"cents": "2.50"}"#).unwrap_err();
@@ -127,7 +127,7 @@
 //!
 //! ```
 //! use mapc::{Env, FieldCounts, Mapping};
-//! use serde_json::json;
+//! use mapc::json::json;
 //!
 //! let bound = Mapping::compile("id = .id\nemail = .email optional\nplan = .plan default \"free\"")?
 //!     .bind(&Env::new())?;
@@ -166,6 +166,7 @@ pub mod diagnostics;
 mod env;
 mod eval;
 pub mod format;
+pub mod json;
 mod mapping;
 #[doc(hidden)]
 pub mod outline;
@@ -182,6 +183,7 @@ pub mod stdlib;
 pub mod syntax;
 #[doc(hidden)]
 pub mod testing;
+mod value;
 
 pub use check::Options;
 pub use chrono_tz::Tz;

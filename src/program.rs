@@ -5,9 +5,9 @@
 //! pipes are calls. Nothing is looked up by name or parsed per record.
 
 use crate::diagnostics::SourceFile;
+use crate::json::Value as Json;
 use crate::stdlib::{Function, ListOp, Ty};
 use crate::syntax::{BinaryOp, Span};
-use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -452,8 +452,8 @@ impl Table {
     }
 
     /// Can `value` be a key (a string, number, boolean or null)?
-    pub(crate) fn can_hold(value: &crate::eval::Value<'_>) -> bool {
-        use crate::eval::Value;
+    pub(crate) fn can_hold(value: &crate::value::Value<'_>) -> bool {
+        use crate::value::Value;
         matches!(
             value,
             Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
@@ -461,8 +461,8 @@ impl Table {
     }
 
     /// The value for a key; `None` when it is not there (or not a scalar).
-    pub(crate) fn get(&self, key: &crate::eval::Value<'_>) -> Option<&Json> {
-        use crate::eval::Value;
+    pub(crate) fn get(&self, key: &crate::value::Value<'_>) -> Option<&Json> {
+        use crate::value::Value;
         match key {
             Value::String(s) if self.ignore_case => {
                 self.strings.get(&crate::stdlib::unicode::caseless_key(s))
@@ -475,7 +475,7 @@ impl Table {
     /// Adds a key, unless it is there already: then the value it has.
     /// `Err` when the key is not a scalar.
     pub(crate) fn insert(&mut self, key: Json, value: Json) -> Result<Option<&Json>, ()> {
-        use crate::eval::Value;
+        use crate::value::Value;
         let (map, normalised) = match Value::from_json(&key) {
             Value::String(s) if self.ignore_case => {
                 (&mut self.strings, crate::stdlib::unicode::caseless_key(&s))
@@ -489,7 +489,7 @@ impl Table {
         map.insert(normalised, value);
         if let Some(d) = key
             .as_str()
-            .and_then(|k| crate::eval::number::parse_decimal(k.trim()))
+            .and_then(|k| crate::value::number::parse_decimal(k.trim()))
         {
             self.numeric_strings.insert(d.normalize().to_string());
         }
@@ -505,8 +505,8 @@ impl Table {
 
 /// The key a table uses for a non-string scalar: numbers by value, so that
 /// `1.0` and `1` are the same key.
-fn scalar_key(value: &crate::eval::Value<'_>) -> Option<String> {
-    use crate::eval::Value;
+fn scalar_key(value: &crate::value::Value<'_>) -> Option<String> {
+    use crate::value::Value;
     Some(match value {
         Value::Number(n) => match n.to_decimal() {
             Some(d) => format!("n:{}", d.normalize()),

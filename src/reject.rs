@@ -19,9 +19,9 @@
 
 use crate::diagnostics::Code;
 use crate::eval::ApplyError;
+use crate::json::{Map, Value as Json};
 use crate::mapping::{Mapping, Record};
 use base64::Engine as _;
-use serde_json::{Map, Value as Json};
 
 /// Why an input line is not a record: not UTF-8, or not JSON.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,15 +120,10 @@ pub fn full_report(bound: &crate::BoundMapping, text: &str, projected: ApplyErro
     }
 }
 
-/// serde_json's message without its ` at line 1 column 5` suffix (mapc
-/// says the position its own way).
-pub fn json_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    match text.strip_suffix(&suffix) {
-        Some(message) => message.to_string(),
-        None => text,
-    }
+/// A JSON parse error's message without its ` at line 1 column 5` suffix
+/// (mapc says the position its own way).
+pub fn json_message(error: &crate::json::Error) -> String {
+    error.message().to_string()
 }
 
 /// One entry of a reject's `errors`: `{"code", "message", "target",
@@ -227,7 +222,7 @@ mod tests {
 
     #[test]
     fn json_messages_lose_the_position() {
-        let error = serde_json::from_str::<Json>("{\"a\" 1}").unwrap_err();
+        let error = crate::json::from_str("{\"a\" 1}").unwrap_err();
         assert_eq!(json_message(&error), "expected `:`");
     }
 

@@ -15,6 +15,15 @@ if cargo tree --no-default-features -e normal --prefix none | grep -E '^(clap|in
   exit 1
 fi
 
+echo "== a host crate: depending on mapc leaves the host's own serde_json as it is"
+# alone (-p): a workspace-wide build also compiles mapc's dev-dependencies,
+# whose jsonschema turns serde_json's arbitrary_precision on for that build
+cargo test --quiet -p mapc-host-check
+if cargo tree -p mapc --no-default-features -e normal,features -i serde_json 2>/dev/null | grep -E 'serde_json feature "(arbitrary_precision|preserve_order)"'; then
+  echo "the library turns on a serde_json feature that changes its host's JSON" >&2
+  exit 1
+fi
+
 echo "== Python: the mapc package (mapc-py, PyO3 + maturin) and its Spark module"
 # Installs what the suite needs only when it is missing (pip into the
 # machine's Python; a Java runtime from Debian for Spark), and builds the

@@ -4,7 +4,7 @@
 mod common;
 
 use common::map;
-use serde_json::json;
+use mapc::json::json;
 
 #[test]
 fn booleans_from_the_usual_spellings_only() {

@@ -5,8 +5,8 @@
 mod common;
 
 use common::map_in;
+use mapc::json::{Value as Json, json};
 use mapc::{Env, Tz};
-use serde_json::{Value as Json, json};
 
 fn env() -> Env {
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-01T06:30:00Z").expect("now");

@@ -4,7 +4,7 @@
 mod common;
 
 use common::map;
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 
 fn one(source: &str, value: Json) -> String {
     map(source, json!({ "v": value }))

@@ -5,10 +5,10 @@
 mod common;
 
 use common::map;
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 
 fn json(text: &str) -> Json {
-    serde_json::from_str(text).expect("test JSON")
+    mapc::json::from_str(text).expect("test JSON")
 }
 
 #[test]

@@ -47,7 +47,7 @@ fn markdown() {
 fn json() {
     for path in fixtures() {
         let description = compile(&path).describe();
-        let text = serde_json::to_string_pretty(&description.to_json()).expect("JSON");
+        let text = mapc::json::to_string_pretty(&description.to_json()).expect("JSON");
         insta::assert_snapshot!(format!("{}_json", stem(&path)), text);
     }
 }

@@ -2,12 +2,12 @@
 //! its word lists cannot drift from the language (the grammar's keywords,
 //! the table of built-ins).
 
-use serde_json::Value as Json;
+use mapc::json::Value as Json;
 use std::collections::BTreeSet;
 
 fn textmate() -> Json {
     let text = include_str!("../editors/textmate/mapc.tmLanguage.json");
-    serde_json::from_str(text).expect("editors/textmate/mapc.tmLanguage.json is valid JSON")
+    mapc::json::from_str(text).expect("editors/textmate/mapc.tmLanguage.json is valid JSON")
 }
 
 /// The words of a `\b(?:a|b|c)\b` pattern.

@@ -2,9 +2,9 @@
 //! state, one way from text to text and one from value to value, and every
 //! failed record as data in the shape of `mapc apply`'s reject file.
 
+use mapc::json::{Value as Json, json};
 use mapc::reject::InputError;
 use mapc::{BoundMapping, Code, CompileError, Env, Mapping, RecordError};
-use serde_json::{Value as Json, json};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -114,7 +114,7 @@ fn mapc_apply(input: &[u8], extra: &[&str]) -> (Vec<String>, Vec<Json>) {
     let entries = std::fs::read_to_string(&rejects)
         .unwrap()
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
+        .map(|line| mapc::json::from_str(line).unwrap())
         .collect();
     std::fs::remove_dir_all(&dir).unwrap();
     (stdout.lines().map(str::to_string).collect(), entries)
@@ -167,7 +167,7 @@ fn map_gives_a_value_and_its_errors_are_the_reject_entries_of_an_array() {
         json!({"id": 4, "test": true}),
     ];
     let (written, rejects) = mapc_apply(
-        serde_json::to_string(&records).unwrap().as_bytes(),
+        mapc::json::to_string(&records).unwrap().as_bytes(),
         &["--pretty"],
     );
     let mut mapped = Vec::new();
@@ -181,7 +181,7 @@ fn map_gives_a_value_and_its_errors_are_the_reject_entries_of_an_array() {
             }
         }
     }
-    let written: Json = serde_json::from_str(&written.join("\n")).unwrap();
+    let written: Json = mapc::json::from_str(&written.join("\n")).unwrap();
     assert_eq!(Json::Array(mapped), written);
     assert_eq!(failed, rejects);
     assert_eq!(
@@ -292,7 +292,7 @@ fn codes_print_and_serialize_as_their_name() {
     assert_eq!(format!("{}", Code::InvalidJson), "E400");
     assert_eq!(
         serde_json::to_value(Code::RequiredMissing).unwrap(),
-        json!("E300")
+        serde_json::json!("E300")
     );
     assert_eq!(
         serde_json::to_string(&[Code::NotAnObject, Code::Rejected]).unwrap(),

@@ -121,8 +121,8 @@ fn check_fixtures() {
 /// An apply fixture, split into its sections.
 struct ApplyCase {
     mapping: String,
-    params: Option<serde_json::Value>,
-    inputs: Vec<serde_json::Value>,
+    params: Option<mapc::json::Value>,
+    inputs: Vec<mapc::json::Value>,
 }
 
 fn split_apply_case(name: &str, text: &str) -> ApplyCase {
@@ -143,7 +143,7 @@ fn split_apply_case(name: &str, text: &str) -> ApplyCase {
         inputs: Vec::new(),
     };
     for (header, body) in sections {
-        let json: serde_json::Value = mapc::parse_json(&body)
+        let json: mapc::json::Value = mapc::parse_json(&body)
             .unwrap_or_else(|e| panic!("{name}: section `--- {header}` is not JSON: {e}"));
         match header.as_str() {
             "input" => case.inputs.push(json),
@@ -215,7 +215,7 @@ fn apply_fixtures() {
                         if mapping.emits() {
                             out.push_str(&format!("--- target record {}\n", r + 1));
                         }
-                        out.push_str(&serde_json::to_string_pretty(json).unwrap());
+                        out.push_str(&mapc::json::to_string_pretty(json).unwrap());
                         out.push('\n');
                     }
                 }

@@ -8,9 +8,9 @@
 mod common;
 
 use base64::Engine as _;
+use mapc::json::Value as Json;
 use mapc::{Mapping, Outcome};
 use proptest::prelude::*;
-use serde_json::Value as Json;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -56,7 +56,7 @@ fn rejects(dir: &Path) -> Vec<Json> {
     let text = std::fs::read(dir.join("rejects.ndjson")).expect("rejects written");
     text.split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).expect("a reject line is JSON"))
+        .map(|l| mapc::json::from_slice(l).expect("a reject line is JSON"))
         .collect()
 }
 
@@ -64,7 +64,7 @@ fn rejects(dir: &Path) -> Vec<Json> {
 /// skipped.
 fn counts(dir: &Path) -> [u64; 4] {
     let text = std::fs::read(dir.join("stats.json")).expect("stats written");
-    let stats: Json = serde_json::from_slice(&text).expect("stats are JSON");
+    let stats: Json = mapc::json::from_slice(&text).expect("stats are JSON");
     let records = &stats["records"];
     ["read", "written", "rejected", "skipped"].map(|key| {
         records[key]
@@ -183,7 +183,7 @@ fn check_csv(rows: &[Row], crlf: bool, final_newline: bool, jobs: &str) {
         match row {
             Row::Good(cells, _) => {
                 let record =
-                    serde_json::json!({"id": cells[0], "email": cells[1], "amount": cells[2]});
+                    mapc::json::json!({"id": cells[0], "email": cells[1], "amount": cells[2]});
                 match mapping.apply_all_with(&record, &env) {
                     Ok(Outcome::Mapped(values)) => {
                         expected_out.extend(values.iter().map(Json::to_string));
@@ -259,17 +259,17 @@ fn record() -> impl Strategy<Value = Json> {
         prop::collection::vec("[a-z\"\\\\]{0,5}", 0..3),
     )
         .prop_map(|(id, amount, email, tags)| {
-            let mut object = serde_json::Map::new();
+            let mut object = mapc::json::Map::new();
             if let Some(id) = id {
                 object.insert("id".into(), Json::from(id));
             }
             object.insert("amount_cents".into(), amount);
             if let Some(email) = email {
-                object.insert("customer".into(), serde_json::json!({"email": email}));
+                object.insert("customer".into(), mapc::json::json!({"email": email}));
             }
             let tags: Vec<Json> = tags
                 .into_iter()
-                .map(|t| serde_json::json!({"name": t}))
+                .map(|t| mapc::json::json!({"name": t}))
                 .collect();
             object.insert("tags".into(), Json::Array(tags));
             Json::Object(object)
@@ -292,7 +292,7 @@ fn element() -> impl Strategy<Value = Element> {
 
 fn element_text(element: &Element, pretty: bool) -> String {
     match element {
-        Element::Good(r) if pretty => serde_json::to_string_pretty(r).expect("JSON"),
+        Element::Good(r) if pretty => mapc::json::to_string_pretty(r).expect("JSON"),
         Element::Good(r) => r.to_string(),
         Element::Invalid(text) => (*text).to_string(),
         Element::NotObject => "[1, 2]".to_string(),
@@ -312,7 +312,7 @@ fn check_array(elements: &[Element], pretty: bool, separator: &str, jobs: &str) 
     let mut expected_rejects = Vec::new();
     let mut skipped = 0;
     for (index, text) in texts.iter().enumerate() {
-        let mapped = serde_json::from_str::<Json>(text)
+        let mapped = mapc::json::from_str(text)
             .ok()
             .and_then(|record| mapping.apply_all_with(&record, &env).ok());
         match mapped {
@@ -334,7 +334,7 @@ fn check_array(elements: &[Element], pretty: bool, separator: &str, jobs: &str) 
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected_code = if expected_rejects.is_empty() { 0 } else { 1 };
     assert_eq!(output.status.code(), Some(expected_code), "{stderr}");
-    let out: Json = serde_json::from_slice(&output.stdout).expect("the output is one JSON array");
+    let out: Json = mapc::json::from_slice(&output.stdout).expect("the output is one JSON array");
     let written = expected_out.len() as u64;
     assert_eq!(
         out,
@@ -563,10 +563,10 @@ fn check_xml(orders: &[Order], jobs: &str) {
                         "<Line sku=\"{}\"><Qty>{qty}</Qty></Line>",
                         escape(sku)
                     ));
-                    items.push(serde_json::json!({"@sku": sku, "Qty": qty}));
+                    items.push(mapc::json::json!({"@sku": sku, "Qty": qty}));
                 }
                 text.push_str("</Lines>\n</Order>");
-                let record = serde_json::json!({
+                let record = mapc::json::json!({
                     "@id": id, "Customer": customer, "Lines": {"Line": items},
                 });
                 match mapping.apply(&record) {

@@ -4,8 +4,8 @@
 //! before its fix. The stack tests run on a 2 MiB thread, the stack a
 //! library user's thread (and `mapc apply`'s NDJSON workers) has.
 
+use mapc::json::{Value as Json, json};
 use mapc::{Env, Mapping};
-use serde_json::{Value as Json, json};
 
 /// Runs `f` on a thread with a 2 MiB stack, as a library user's thread has.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -171,7 +171,7 @@ fn nested_arrays(depth: usize, inner: Json) -> Json {
 
 /// `{key: value}`, built without `json!` (which serializes, recursively).
 fn object_with(key: &str, value: Json) -> Json {
-    let mut map = serde_json::Map::new();
+    let mut map = mapc::json::Map::new();
     map.insert(key.to_string(), value);
     Json::Object(map)
 }

@@ -7,8 +7,8 @@
 //! nightly toolchain).
 
 use mapc::Mapping;
+use mapc::json::json;
 use proptest::prelude::*;
-use serde_json::json;
 
 /// An expression as text, from a generated tree.
 fn expr() -> impl Strategy<Value = String> {

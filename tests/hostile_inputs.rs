@@ -8,8 +8,8 @@
 
 mod common;
 
+use mapc::json::{Value as Json, json};
 use mapc::{Code, CompileError, Mapping, Options};
-use serde_json::{Value as Json, json};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -305,6 +305,6 @@ fn nesting_depth_counts_on_the_whole_record() {
     assert!(mapping.read(&deep(127)).is_ok());
     let message = read_error(&mapping, &deep(128));
     assert!(message.contains("recursion limit exceeded"), "{message}");
-    let whole: Result<Json, _> = serde_json::from_str(&deep(128));
+    let whole: Result<Json, _> = mapc::json::from_str(&deep(128));
     assert!(whole.is_err(), "serde_json refuses it too");
 }

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{mapc, stderr};
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 
 const MAPPING: &str = r#"table codes { "alpha" => 1  "beta" => 2 }
 id  = .id
@@ -100,7 +100,7 @@ fn long_values_are_shortened_in_stderr_and_rejects_but_the_record_is_kept_whole(
     let rejects = std::fs::read_to_string(dir.join("rejects.ndjson")).expect("rejects");
     let entries: Vec<Json> = rejects
         .lines()
-        .map(|l| serde_json::from_str(l).expect("a reject entry is JSON"))
+        .map(|l| mapc::json::from_str(l).expect("a reject entry is JSON"))
         .collect();
     assert_eq!(entries.len(), lines.len());
     for (entry, line) in entries.iter().zip(&lines) {
@@ -154,7 +154,7 @@ fn the_library_shortens_every_field_of_a_runtime_error() {
         "num = to_number(.s)\nc = lookup(.s, codes)\nk = to_number(first(keys(.x)))\ntable codes { \"a\" => 1 }\n",
     )
     .expect("compiles");
-    let mut key = serde_json::Map::new();
+    let mut key = mapc::json::Map::new();
     key.insert(text.clone(), json!(1));
     let error = mapping
         .apply(&json!({"s": text, "x": key}))

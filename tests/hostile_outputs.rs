@@ -293,7 +293,7 @@ fn a_full_output_keeps_the_rejects() {
     let rejects = fs::read_to_string(dir.join("rejects.ndjson")).expect("rejects kept");
     let codes: Vec<(u64, String)> = rejects
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .map(|l| mapc::json::from_str(l).expect("JSON"))
         .map(|r| {
             (
                 r["line"].as_u64().expect("line"),
@@ -343,11 +343,11 @@ fn a_stopped_array_says_nothing_was_written() {
             .contains("3 records read, 0 written, 1 rejected (E300: 1), 2 mapped but not written"),
         "{report}"
     );
-    let stats: serde_json::Value =
-        serde_json::from_slice(&fs::read(dir.join("stats.json")).expect("stats")).expect("JSON");
+    let stats: mapc::json::Value =
+        mapc::json::from_slice(&fs::read(dir.join("stats.json")).expect("stats")).expect("JSON");
     assert_eq!(
         stats["records"],
-        serde_json::json!({"read": 3, "written": 0, "rejected": 1, "skipped": 0, "output": 0, "not_written": 2})
+        mapc::json::json!({"read": 3, "written": 0, "rejected": 1, "skipped": 0, "output": 0, "not_written": 2})
     );
     let _ = fs::remove_dir_all(&dir);
 }

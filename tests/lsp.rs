@@ -2,7 +2,7 @@
 //! as an editor drives it (JSON-RPC messages with `Content-Length` headers
 //! on stdin and stdout).
 
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -47,7 +47,7 @@ impl Server {
                 }
                 let mut body = vec![0; length.expect("a Content-Length header")];
                 stdout.read_exact(&mut body).unwrap();
-                if sender.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                if sender.send(mapc::json::from_slice(&body).unwrap()).is_err() {
                     return;
                 }
             }

@@ -3,14 +3,14 @@
 //! every argument position, and must answer with a value or an error.
 
 use mapc::Mapping;
+use mapc::json::{Value as Json, json};
 use mapc::stdlib::{FUNCTIONS, Ty};
-use serde_json::{Value as Json, json};
 
 fn samples() -> Vec<Json> {
-    let big: Json = serde_json::from_str("79228162514264337593543950335").expect("big");
-    let bigger: Json = serde_json::from_str("123456789012345678901234567890123").expect("bigger");
-    let tiny: Json = serde_json::from_str("0.0000000000000000000000000001").expect("tiny");
-    let negative_zero: Json = serde_json::from_str("-0").expect("-0");
+    let big: Json = mapc::json::from_str("79228162514264337593543950335").expect("big");
+    let bigger: Json = mapc::json::from_str("123456789012345678901234567890123").expect("bigger");
+    let tiny: Json = mapc::json::from_str("0.0000000000000000000000000001").expect("tiny");
+    let negative_zero: Json = mapc::json::from_str("-0").expect("-0");
     vec![
         json!(""),
         json!(" "),
@@ -86,7 +86,7 @@ fn no_builtin_panics_on_awkward_values() {
             // each position through every sample, the others random
             for position in 0..count.max(1) {
                 for sample in &samples {
-                    let mut record = serde_json::Map::new();
+                    let mut record = mapc::json::Map::new();
                     for i in 0..count {
                         let value = if i == position {
                             sample.clone()

@@ -5,7 +5,7 @@
 //! mapping with a mistake, sees the diagnostic at its line and column,
 //! fixes it, sees the output and saves.
 
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,7 @@ impl Play {
     fn post(&self, path: &str, body: &Json) -> (u16, Json) {
         let headers = [("Content-Type", "application/json")];
         let (status, text) = self.http("POST", path, &headers, &body.to_string());
-        (status, serde_json::from_str(&text).unwrap())
+        (status, mapc::json::from_str(&text).unwrap())
     }
 }
 
@@ -114,7 +114,7 @@ fn the_endpoints_check_apply_and_save() {
     assert_eq!(status, 200);
     assert!(page.contains("<title>mapc playground</title>"));
     let (_, state) = play.http("GET", "/state", &[], "");
-    let state: Json = serde_json::from_str(&state).unwrap();
+    let state: Json = mapc::json::from_str(&state).unwrap();
     assert_eq!(state["mapping"], MAPPING);
     assert_eq!(state["sample"], SAMPLE);
 
@@ -139,7 +139,7 @@ fn the_endpoints_check_apply_and_save() {
     // valid: the output, the doc and the schema
     let (_, answer) = play.post("/run", &json!({"mapping": MAPPING, "sample": SAMPLE}));
     assert_eq!(answer["problems"], json!([]));
-    let output: Json = serde_json::from_str(answer["output"].as_str().unwrap()).unwrap();
+    let output: Json = mapc::json::from_str(answer["output"].as_str().unwrap()).unwrap();
     assert_eq!(output, json!({"id": 7, "name": "Zoë"}));
     assert!(
         answer["doc"]
@@ -164,7 +164,7 @@ fn the_endpoints_check_apply_and_save() {
             .unwrap()
             .starts_with("record 2")
     );
-    let output: Json = serde_json::from_str(answer["output"].as_str().unwrap()).unwrap();
+    let output: Json = mapc::json::from_str(answer["output"].as_str().unwrap()).unwrap();
     assert_eq!(output, json!([{"id": 1, "name": null}, null]));
 
     // save writes the mapping back
@@ -270,7 +270,7 @@ impl Browser {
             let Ok(text) = message.to_text() else {
                 continue;
             };
-            let Ok(reply) = serde_json::from_str::<Json>(text) else {
+            let Ok(reply) = mapc::json::from_str(text) else {
                 continue;
             };
             if reply["id"] == id {
@@ -355,7 +355,7 @@ fn in_a_real_browser() {
     browser.type_into("mapping", &fixed);
     browser.wait_for("document.querySelector('#problems li.ok') !== null");
     browser.wait_for("document.getElementById('output').textContent.includes('\"Zoë\"')");
-    let output: Json = serde_json::from_str(
+    let output: Json = mapc::json::from_str(
         browser
             .eval("document.getElementById('output').textContent")
             .as_str()

@@ -7,8 +7,8 @@
 
 mod common;
 
+use mapc::json::Value;
 use mapc::{Code, Env, Mapping};
-use serde_json::Value;
 
 const README: &str = include_str!("../README.md");
 
@@ -72,7 +72,7 @@ fn examples() -> Vec<Example> {
                 return None;
             }
             Some(
-                serde_json::from_str(&next.body)
+                mapc::json::from_str(&next.body)
                     .unwrap_or_else(|e| panic!("README line {}: bad JSON: {e}", next.line)),
             )
         };
@@ -86,7 +86,7 @@ fn examples() -> Vec<Example> {
             params: block
                 .params
                 .as_ref()
-                .map(|p| serde_json::from_str(p).expect("params comment is JSON")),
+                .map(|p| mapc::json::from_str(p).expect("params comment is JSON")),
             input,
             output,
         });

@@ -6,10 +6,10 @@
 //! `put(get(s), s) == s`, and PutGet `get(put(v, s)) == v` on every field
 //! that writes back, for views `v` that are the image of another source.
 
+use mapc::json::{Value as Json, json};
 use mapc::reverse::{self, Kind, Reverse};
 use mapc::{Env, Mapping};
 use proptest::prelude::*;
-use serde_json::{Value as Json, json};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -214,7 +214,7 @@ fn the_webform_profile_syncs_both_ways() {
     let reverse = Reverse::new(&mapping).unwrap();
     let read = |path: &Path| -> Option<Json> {
         let text = std::fs::read_to_string(path).ok()?;
-        Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        Some(mapc::json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
     };
     let mut cases = 0;
     for case in std::fs::read_dir(dir.join("profile.reverse")).unwrap() {
@@ -414,7 +414,7 @@ fn the_laws_hold_on_the_shipped_mappings() {
                     continue;
                 }
                 let text = std::fs::read_to_string(case.join("input.json")).unwrap();
-                let input: Json = serde_json::from_str(&text).unwrap();
+                let input: Json = mapc::json::from_str(&text).unwrap();
                 let now = std::fs::read_to_string(case.join("now.txt")).ok();
                 let mut env = Env::new();
                 if let Some(now) = &now {
@@ -509,7 +509,7 @@ fn every_apply_fixture_reverses_and_get_put_holds() {
         let mut inputs = Vec::new();
         for section in rest.split("--- ").filter(|s| !s.is_empty()) {
             let (header, body) = section.split_once('\n').unwrap_or((section, ""));
-            let Ok(json) = serde_json::from_str::<Json>(body) else {
+            let Ok(json) = mapc::json::from_str(body) else {
                 continue;
             };
             match header.trim() {
@@ -644,7 +644,7 @@ fn a_currency_from_the_record_reverses_through_its_target_field() {
 fn same(a: &Json, b: &Json) -> bool {
     match (a, b) {
         (Json::Number(x), Json::Number(y)) => {
-            let d = |n: &serde_json::Number| {
+            let d = |n: &mapc::json::Number| {
                 rust_decimal::Decimal::from_str(&n.to_string()).map(|d| d.normalize())
             };
             match (d(x), d(y)) {
@@ -714,8 +714,8 @@ prop_compose! {
             "pr": "c",
             "price_minor": price_minor,
             "price_currency": price_currency,
-            "amount": Json::Number(serde_json::Number::from_str(&format!("{}.{:02}", amount.0, amount.1)).unwrap()),
-            "lb": Json::Number(serde_json::Number::from_str(&format!("{}.{:03}", lb.0, lb.1)).unwrap()),
+            "amount": Json::Number(mapc::json::Number::from_str(&format!("{}.{:02}", amount.0, amount.1)).unwrap()),
+            "lb": Json::Number(mapc::json::Number::from_str(&format!("{}.{:03}", lb.0, lb.1)).unwrap()),
             "lb2": lb2,
             "at": format!("2026-03-29T{hour:02}:30:00Z"),
             "tags": tags.join(","),

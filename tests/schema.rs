@@ -2,7 +2,7 @@
 //! mappings in `tests/fixtures/describe/`, and the rules behind them.
 
 use mapc::Mapping;
-use serde_json::json;
+use mapc::json::json;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -27,7 +27,7 @@ fn snapshots() {
         let mapping = Mapping::compile_with("mappings/x/fixture.map", &text, &options)
             .expect("fixture compiles");
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
-        let text = serde_json::to_string_pretty(&mapping.schema()).expect("JSON");
+        let text = mapc::json::to_string_pretty(&mapping.schema()).expect("JSON");
         insta::assert_snapshot!(name, text);
     }
 }
@@ -70,13 +70,18 @@ fn required_nullable_optional_and_enum() {
 
 /// Validates `value` against `schema` with a real JSON Schema validator
 /// (draft 2020-12, formats checked); the first violation.
-fn validate(schema: &serde_json::Value, value: &serde_json::Value, at: &str) -> Result<(), String> {
+/// The validator reads serde_json's values: converted, numbers exact as
+/// far as serde_json holds them (the dev-dependency's `arbitrary-precision`
+/// keeps their text in this test build).
+fn validate(schema: &mapc::json::Value, value: &mapc::json::Value, at: &str) -> Result<(), String> {
+    let schema = schema.to_serde_json().map_err(|e| e.to_string())?;
+    let value = value.to_serde_json().map_err(|e| e.to_string())?;
     let validator = jsonschema::options()
         .should_validate_formats(true)
-        .build(schema)
+        .build(&schema)
         .map_err(|e| format!("the schema itself is invalid: {e}"))?;
     validator
-        .validate(value)
+        .validate(&value)
         .map_err(|e| format!("{at}{}: {e}", e.instance_path()))
 }
 
@@ -112,7 +117,7 @@ fn readme_outputs_validate_against_their_schema() {
             continue;
         }
         let mapping = Mapping::compile(body).expect("README mapping compiles");
-        let mut output: serde_json::Value = serde_json::from_str(output).expect("README output");
+        let mut output: mapc::json::Value = mapc::json::from_str(output).expect("README output");
         if mapping.emits() {
             // the schema is the rules' record's, the first of the records
             output = output[0].clone();
@@ -187,10 +192,10 @@ fn shipped_outputs_validate_against_their_schema() {
                 let Ok(input) = std::fs::read_to_string(case.join("input.json")) else {
                     continue;
                 };
-                let input: serde_json::Value = serde_json::from_str(&input).expect("input");
+                let input: mapc::json::Value = mapc::json::from_str(&input).expect("input");
                 let mut env = mapc::Env::new();
                 if let Ok(params) = std::fs::read_to_string(case.join("params.json")) {
-                    let params: serde_json::Value = serde_json::from_str(&params).expect("params");
+                    let params: mapc::json::Value = mapc::json::from_str(&params).expect("params");
                     for (k, v) in params.as_object().into_iter().flatten() {
                         env = env.with_param(k, v.clone());
                     }

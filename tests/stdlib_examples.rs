@@ -3,9 +3,9 @@
 //! `mapc::stdlib::EXAMPLE_NOW`, the default zone `EXAMPLE_TIME_ZONE`), and
 //! the output is compared with the example's result, digit for digit.
 
+use mapc::json::json;
 use mapc::stdlib::FUNCTIONS;
 use mapc::{Env, Mapping};
-use serde_json::{Value as Json, json};
 
 const PRELUDE: &str = "table example_status { \"paid\" => \"PAID\" }\npolicy missing = omit\n";
 
@@ -63,7 +63,7 @@ fn every_builtin_has_an_example_and_every_example_holds() {
             let got = run(example.call);
             let expected = match example.result {
                 r if r == "(missing)" || r.starts_with("error[") => r.to_string(),
-                r => match serde_json::from_str::<Json>(r) {
+                r => match mapc::json::from_str(r) {
                     Ok(j) => j.to_string(),
                     Err(e) => format!("bad expected JSON {r}: {e}"),
                 },

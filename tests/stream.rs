@@ -7,9 +7,9 @@
 mod common;
 
 use base64::Engine as _;
+use mapc::json::Value as Json;
 use mapc::{Env, Mapping, Outcome};
 use proptest::prelude::*;
-use serde_json::Value as Json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -76,7 +76,7 @@ fn record() -> impl Strategy<Value = Json> {
         "[a-z ]{0,20}",
     )
         .prop_map(|(id, amount, email, status, tags, unused)| {
-            let mut object = serde_json::Map::new();
+            let mut object = mapc::json::Map::new();
             if let Some(id) = id {
                 object.insert("id".into(), Json::from(id));
             }
@@ -84,7 +84,7 @@ fn record() -> impl Strategy<Value = Json> {
             if let Some(email) = email {
                 object.insert(
                     "customer".into(),
-                    serde_json::json!({"email": email, "x": 1}),
+                    mapc::json::json!({"email": email, "x": 1}),
                 );
             }
             if let Some(status) = status {
@@ -92,12 +92,12 @@ fn record() -> impl Strategy<Value = Json> {
             }
             let tags: Vec<Json> = tags
                 .into_iter()
-                .map(|t| serde_json::json!({"name": t, "n": 1}))
+                .map(|t| mapc::json::json!({"name": t, "n": 1}))
                 .collect();
             object.insert("tags".into(), Json::Array(tags));
             object.insert(
                 "unused".into(),
-                serde_json::json!({"text": unused, "list": [1, 2]}),
+                mapc::json::json!({"text": unused, "list": [1, 2]}),
             );
             Json::Object(object)
         })
@@ -175,7 +175,7 @@ fn check_stream(lines: &[Line], crlf: bool, final_newline: bool, jobs: &str) {
         if body.trim_ascii().is_empty() {
             continue;
         }
-        let mapped = serde_json::from_slice::<Json>(body.trim_ascii())
+        let mapped = mapc::json::from_slice(body.trim_ascii())
             .ok()
             .and_then(|record| mapping.apply_all_with(&record, &Env::new()).ok());
         match mapped {
@@ -192,7 +192,7 @@ fn check_stream(lines: &[Line], crlf: bool, final_newline: bool, jobs: &str) {
     let output = run(&dir, &input, &["--jobs", jobs]);
     let code = output.status.code();
     let stats: Json =
-        serde_json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats written"))
+        mapc::json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats written"))
             .expect("stats are JSON");
     let rejects_text = std::fs::read(dir.join("rejects.ndjson")).expect("rejects written");
     let _ = std::fs::remove_dir_all(&dir);
@@ -230,7 +230,7 @@ fn check_stream(lines: &[Line], crlf: bool, final_newline: bool, jobs: &str) {
     let rejects: Vec<Json> = rejects_text
         .split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).expect("a reject line is JSON"))
+        .map(|l| mapc::json::from_slice(l).expect("a reject line is JSON"))
         .collect();
     assert_eq!(rejects.len() as u64, rejected);
     for (reject, (number, text)) in rejects.iter().zip(&expected_rejects) {
@@ -302,7 +302,7 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
         if body.trim_ascii().is_empty() {
             continue;
         }
-        let mapped = serde_json::from_slice::<Json>(body.trim_ascii())
+        let mapped = mapc::json::from_slice(body.trim_ascii())
             .ok()
             .and_then(|record| mapping.apply_all_with(&record, &Env::new()).ok());
         records.push((i as u64 + 1, text, mapped));
@@ -336,7 +336,7 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
     let output = run(&dir, &input, &["--jobs", jobs, "-o", target]);
     let received = reader.map(|r| r.join().expect("the reader ends"));
     let stats: Json =
-        serde_json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats written"))
+        mapc::json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats written"))
             .expect("stats are JSON");
     let rejects_text = std::fs::read(dir.join("rejects.ndjson")).expect("rejects written");
     let _ = std::fs::remove_dir_all(&dir);
@@ -362,7 +362,7 @@ fn check_failing_output(lines: &[Line], jobs: &str, reader_takes: Option<usize>)
         .split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
     {
-        let reject: Json = serde_json::from_slice(line).expect("a reject line is JSON");
+        let reject: Json = mapc::json::from_slice(line).expect("a reject line is JSON");
         let number = reject["line"].as_u64().expect("a line number");
         assert!(rejects.insert(number, reject).is_none(), "rejected once");
     }
@@ -474,7 +474,7 @@ fn a_fifo_closed_in_the_middle_of_a_long_stream_loses_no_record() {
     for i in 0..6000 {
         lines.push(match i % 50 {
             7 => Line::NotObject,
-            _ => Line::Good(serde_json::json!({"id": format!("r{i}"), "amount_cents": i})),
+            _ => Line::Good(mapc::json::json!({"id": format!("r{i}"), "amount_cents": i})),
         });
     }
     for jobs in ["1", "3"] {
@@ -485,15 +485,15 @@ fn a_fifo_closed_in_the_middle_of_a_long_stream_loses_no_record() {
 
 #[test]
 fn a_ten_megabyte_line_is_mapped_or_rejected_at_the_limit() {
-    let big = serde_json::json!({"id": "big", "amount_cents": 1, "unused": "x".repeat(10 << 20)});
+    let big = mapc::json::json!({"id": "big", "amount_cents": 1, "unused": "x".repeat(10 << 20)});
     let mut input = b"{\"id\": \"a\"}\n".to_vec();
     input.extend(big.to_string().bytes());
     input.extend(b"\n{\"id\": \"b\"}\n");
     check_stream(
         &[
-            Line::Good(serde_json::json!({"id": "a"})),
+            Line::Good(mapc::json::json!({"id": "a"})),
             Line::Good(big.clone()),
-            Line::Good(serde_json::json!({"id": "b"})),
+            Line::Good(mapc::json::json!({"id": "b"})),
         ],
         false,
         true,
@@ -505,7 +505,7 @@ fn a_ten_megabyte_line_is_mapped_or_rejected_at_the_limit() {
     assert_eq!(output.status.code(), Some(1));
     let rejects = std::fs::read_to_string(dir.join("rejects.ndjson")).expect("rejects");
     let _ = std::fs::remove_dir_all(&dir);
-    let reject: Json = serde_json::from_str(rejects.trim()).expect("one reject");
+    let reject: Json = mapc::json::from_str(rejects.trim()).expect("one reject");
     assert_eq!(reject["line"], 2);
     assert_eq!(reject["errors"][0]["code"], "E312");
     assert_eq!(
@@ -523,20 +523,20 @@ fn stats_count_rejects_and_fields() {
     let output = run(&dir, input, &[]);
     assert_eq!(output.status.code(), Some(1));
     let stats: Json =
-        serde_json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats"))
+        mapc::json::from_slice(&std::fs::read(dir.join("stats.json")).expect("stats"))
             .expect("JSON");
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         stats["records"],
-        serde_json::json!({"read": 3, "written": 2, "rejected": 1, "skipped": 0, "output": 2, "not_written": 0})
+        mapc::json::json!({"read": 3, "written": 2, "rejected": 1, "skipped": 0, "output": 2, "not_written": 0})
     );
     assert_eq!(
         stats["rejected_by_code"],
-        serde_json::json!({"E300": 1, "E301": 1})
+        mapc::json::json!({"E300": 1, "E301": 1})
     );
     assert_eq!(
         stats["rejected_by_target"],
-        serde_json::json!({"order_id": 1, "total": 1})
+        mapc::json::json!({"order_id": 1, "total": 1})
     );
     assert_eq!(stats["fields"]["status"]["defaulted"], 1);
     assert_eq!(stats["fields"]["email"]["null"], 2);

@@ -2,7 +2,7 @@
 //! with E321 naming the field, the constraint and the value.
 
 use mapc::Mapping;
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 
 const SOURCE: &str = r#"
 name     = .name | trim          required  max_length 10  min_length 2

@@ -26,10 +26,10 @@ fn mappings() -> &'static [(Mapping, Env)] {
                 let mut env = Env::new();
                 for param in mapping.params() {
                     let value = match param.ty {
-                        "string" => serde_json::json!("t"),
-                        "number" => serde_json::json!(2),
-                        "bool" => serde_json::json!(true),
-                        _ => serde_json::json!(null),
+                        "string" => mapc::json::json!("t"),
+                        "number" => mapc::json::json!(2),
+                        "bool" => mapc::json::json!(true),
+                        _ => mapc::json::json!(null),
                     };
                     env.set_param(param.name, value);
                 }
@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(full) = serde_json::from_str::<serde_json::Value>(text) else {
+    let Ok(full) = mapc::json::from_str(text) else {
         return;
     };
     for (mapping, env) in mappings() {
@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
         match (&part, bound.apply_record_to(&record, None, &mut written)) {
             (Ok(json), Ok(())) => assert_eq!(
                 written,
-                serde_json::to_vec(json).expect("serialises"),
+                mapc::json::to_vec(json).expect("serialises"),
                 "apply_record_to wrote other bytes"
             ),
             (Err(_), Err(_)) => assert!(written.is_empty(), "a failed record wrote output"),

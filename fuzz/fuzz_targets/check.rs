@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         match mapc::Mapping::compile(text) {
             Ok(mapping) => {
-                let _ = mapping.apply(&serde_json::json!({}));
+                let _ = mapping.apply(&mapc::json::json!({}));
             }
             Err(error) => {
                 let _ = mapc::diagnostics::render_all(error.diagnostics());

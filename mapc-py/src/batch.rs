@@ -3,11 +3,11 @@
 //! Lines are read and rejected with the library's `reject` functions, so
 //! a reject here says what the CLI's reject file says.
 
+use mapc::json::Value as Json;
 use mapc::reject::{self, InputError};
 use mapc::{BoundMapping, Mapping};
 use pyo3::PyResult;
 use pyo3::exceptions::PyValueError;
-use serde_json::Value as Json;
 
 /// Below this many lines per thread, more threads cost more than they save.
 const LINES_PER_JOB: usize = 256;

@@ -3,11 +3,11 @@
 //! `int` when it is an integer, else as a `Decimal` (a `float` only when
 //! the caller asks).
 
+use mapc::json::{Map, Number, Value as Json};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
-use serde_json::{Map, Number, Value as Json};
 
 /// Deeper nesting than this is refused (a dict that contains itself would
 /// otherwise never end).

@@ -13,11 +13,11 @@ mod convert;
 mod errors;
 
 use batch::{Lines, Mapped};
+use mapc::json::Value as Json;
 use mapc::{Env, Options, Tz};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
-use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 
 /// A compiled mapping, with its parameters, "now" and default time zone.
@@ -104,7 +104,7 @@ fn options(
     time_zone: Option<String>,
 ) -> PyResult<(Json, Option<String>, Option<String>)> {
     let params = match params {
-        None => Json::Object(serde_json::Map::new()),
+        None => Json::Object(mapc::json::Map::new()),
         Some(params) => {
             let params = params.cast::<PyDict>().map_err(|_| {
                 PyTypeError::new_err("`params` must be a dict of parameter names to values")

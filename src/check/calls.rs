@@ -4,10 +4,10 @@
 use super::Checker;
 use super::statements::Scope;
 use crate::diagnostics::{Code, did_you_mean};
+use crate::json::Value as Json;
 use crate::program::{self, Loc, Node, NodeKind};
 use crate::stdlib::{self, Arity, Function, Implementation, Param, Ty};
 use crate::syntax::{BinaryOp, Expr, ExprKind, Ident};
-use serde_json::Value as Json;
 
 /// An argument before it is checked: the piped value is one too.
 pub(super) struct ArgIn<'e> {
@@ -583,8 +583,8 @@ impl Checker {
         {
             self.patterns.compile(pattern);
         }
-        let mut values = vec![crate::eval::Value::Missing; i + 1];
-        values[i] = crate::eval::Value::from_json(&constant);
+        let mut values = vec![crate::value::Value::Missing; i + 1];
+        values[i] = crate::value::Value::from_json(&constant);
         let mut args = stdlib::args::Args {
             values,
             ambient: crate::env::Ambient::default(),

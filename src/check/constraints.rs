@@ -3,9 +3,9 @@
 
 use super::Checker;
 use crate::diagnostics::Code;
-use crate::eval::number::parse_decimal;
 use crate::program::{Check, Constraint, TypeCheck};
 use crate::syntax::{self, ConstraintKind};
+use crate::value::number::parse_decimal;
 
 impl Checker {
     /// The checked constraint, or `None` (with a diagnostic).

@@ -28,12 +28,12 @@
 //! parameters.
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile, did_you_mean};
+use crate::json::Value as Json;
 use crate::mapping::Mapping;
 use crate::stdlib::{self, Ty};
 use crate::syntax::{
     self, ArgumentValue, Block, Child, DefBody, Else, Expr, ExprKind, Item, Span, Statement,
 };
-use serde_json::Value as Json;
 use std::sync::Arc;
 
 /// One step of a source or target path.
@@ -76,7 +76,7 @@ const MOST_SCHEMA_DEPTH: usize = 24;
 /// plain `properties`, `items`, `type` and `additionalProperties`.
 fn normalize_schema(root: &Json, node: &Json, depth: usize) -> Json {
     if depth > MOST_SCHEMA_DEPTH {
-        return Json::Object(serde_json::Map::new());
+        return Json::Object(crate::json::Map::new());
     }
     let mut node = node;
     let mut hops = 0;
@@ -90,10 +90,10 @@ fn normalize_schema(root: &Json, node: &Json, depth: usize) -> Json {
                 hops += 1;
             }
             // an outside or broken reference says nothing
-            _ => return Json::Object(serde_json::Map::new()),
+            _ => return Json::Object(crate::json::Map::new()),
         }
     }
-    let mut out = serde_json::Map::new();
+    let mut out = crate::json::Map::new();
     if let Some(ty) = node.get("type") {
         out.insert("type".into(), ty.clone());
     }
@@ -102,7 +102,7 @@ fn normalize_schema(root: &Json, node: &Json, depth: usize) -> Json {
         .and_then(Json::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut properties = serde_json::Map::new();
+    let mut properties = crate::json::Map::new();
     let mut open = matches!(
         node.get("additionalProperties"),
         Some(Json::Bool(true) | Json::Object(_))
@@ -234,7 +234,7 @@ fn merge_sample(a: Json, b: Json) -> Json {
         }
         (Json::Null, Json::Array(b)) => merge_sample(Json::Array(Vec::new()), Json::Array(b)),
         (Json::Null, Json::Object(b)) => {
-            merge_sample(Json::Object(serde_json::Map::new()), Json::Object(b))
+            merge_sample(Json::Object(crate::json::Map::new()), Json::Object(b))
         }
         (Json::Null, b) => b,
         (a, _) => a,

@@ -5,10 +5,10 @@ use super::Checker;
 use super::calls::{ArgIn, ArgRef};
 use super::statements::Scope;
 use crate::diagnostics::{Code, did_you_mean};
+use crate::json::Value as Json;
 use crate::program::{Loc, Node, NodeKind, Step};
 use crate::stdlib::{self, Ty};
 use crate::syntax::{Accessor, ArgumentValue, BinaryOp, Expr, ExprKind, Ident, UnaryOp};
-use serde_json::Value as Json;
 
 impl Checker {
     pub(super) fn expr(&mut self, scope: &mut Scope<'_>, e: &Expr) -> Node {

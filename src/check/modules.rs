@@ -84,7 +84,7 @@ impl Checker {
                                 program::DefBody::Block(program::Block::default())
                             }
                             syntax::DefBody::Value(_) => program::DefBody::Value(program::Node {
-                                kind: program::NodeKind::Const(serde_json::Value::Null),
+                                kind: program::NodeKind::Const(crate::json::Value::Null),
                                 loc,
                             }),
                         },
@@ -340,7 +340,7 @@ impl Checker {
     }
 }
 
-pub(crate) fn param_type_accepts(ty: ParamType, value: &serde_json::Value) -> bool {
+pub(crate) fn param_type_accepts(ty: ParamType, value: &crate::json::Value) -> bool {
     match ty {
         ParamType::Any => true,
         ParamType::String => value.is_string(),

@@ -5,8 +5,8 @@
 
 use super::Checker;
 use crate::diagnostics::Code;
+use crate::json::Value as Json;
 use crate::program::{Node, NodeKind};
-use serde_json::Value as Json;
 
 impl Checker {
     /// Error E231 for a `regex_replace` call whose constant replacement

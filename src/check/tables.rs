@@ -2,9 +2,9 @@
 
 use super::Checker;
 use crate::diagnostics::{Code, did_you_mean};
+use crate::json::Value as Json;
 use crate::program::{self, Loc};
 use crate::syntax;
-use serde_json::Value as Json;
 use std::path::Path;
 
 impl Checker {

@@ -5,8 +5,8 @@
 use super::Exit;
 use super::emit::raise;
 use super::report::{Reporter, io_message, json_message};
+use mapc::json::{Value as Json, json};
 use mapc::{CompileError, Diagnostic, Mapping};
-use serde_json::{Value as Json, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -105,7 +105,7 @@ pub(crate) fn run(args: &Args) -> Exit {
             .map(|(path, verdict)| report_json(path, verdict))
             .collect();
         let document = json!({ "mappings": mappings });
-        let text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| document.to_string());
+        let text = mapc::json::to_string_pretty(&document).unwrap_or_else(|_| document.to_string());
         status(&text);
     }
     exit
@@ -116,7 +116,7 @@ pub(crate) fn run(args: &Args) -> Exit {
 fn read_json(path: &Path, lines_allowed: bool) -> Result<Vec<Json>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_message(&e)))?;
-    let whole = serde_json::from_str(&text);
+    let whole = mapc::json::from_str(&text);
     if whole.is_err() && lines_allowed && text.lines().filter(|l| !l.trim().is_empty()).count() > 1
     {
         // an NDJSON sample: every line at once
@@ -125,7 +125,7 @@ fn read_json(path: &Path, lines_allowed: bool) -> Result<Vec<Json>, String> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: Json = serde_json::from_str(line).map_err(|e| {
+            let value: Json = mapc::json::from_str(line).map_err(|e| {
                 format!(
                     "`{}` is neither JSON nor NDJSON: line {}: {} at column {}",
                     path.display(),

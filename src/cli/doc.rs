@@ -31,7 +31,7 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let description = load_mapping(&args.mapping)?.describe();
     let mut text = match args.format {
         Format::Markdown => description.to_markdown(),
-        Format::Json => serde_json::to_string_pretty(&description.to_json())
+        Format::Json => mapc::json::to_string_pretty(&description.to_json())
             .map_err(|e| Failure::usage(format_args!("cannot write JSON: {e}")))?,
         Format::Html => description.to_html(),
     };

@@ -8,7 +8,7 @@
 use super::Failure;
 use super::cleanup;
 use super::report::io_message;
-use serde_json::Value as Json;
+use mapc::json::Value as Json;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -129,9 +129,9 @@ impl Output {
     /// The output cannot be written.
     pub(crate) fn write(&mut self, value: &Json) -> Result<(), Failure> {
         let mut text = if self.pretty {
-            serde_json::to_vec_pretty(value)
+            mapc::json::to_vec_pretty(value)
         } else {
-            serde_json::to_vec(value)
+            mapc::json::to_vec(value)
         }
         .unwrap_or_default();
         text.push(b'\n');

@@ -14,8 +14,8 @@
 use super::Failure;
 use super::report::{io_message, json_message};
 use mapc::Env;
+use mapc::json::{Map, Value as Json};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -62,7 +62,7 @@ impl ReferenceArgs {
                 )));
             }
             let bytes = read(path)?;
-            let value: Json = serde_json::from_slice(&bytes).map_err(|e| {
+            let value: Json = mapc::json::from_slice(&bytes).map_err(|e| {
                 Failure::usage(format_args!(
                     "`{}` is not valid JSON: {} at line {}, column {}",
                     path.display(),
@@ -186,6 +186,7 @@ impl<'de> Deserialize<'de> for Entries {
 fn json_entries(path: &Path) -> Result<Vec<(Json, Json)>, Failure> {
     let bytes = read(path)?;
     let Entries(entries) = serde_json::from_slice(&bytes).map_err(|e| {
+        let e = mapc::json::Error::from(e);
         Failure::usage(format_args!(
             "`{}` is not a JSON object of keys and values: {} at line {}, column {}",
             path.display(),

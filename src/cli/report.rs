@@ -66,7 +66,7 @@ impl Reporter {
 
 /// Error E400 for input that is not valid JSON. `context` says where the
 /// text came from (a file, or a line of it); the position is serde_json's.
-pub(crate) fn invalid_json(error: &serde_json::Error, context: &str) -> Diagnostic {
+pub(crate) fn invalid_json(error: &mapc::json::Error, context: &str) -> Diagnostic {
     Diagnostic::error(
         Code::InvalidJson,
         format!("input is not valid JSON: {}", json_message(error)),

@@ -6,9 +6,9 @@ use super::input::Source;
 use super::output::Output;
 use super::stream::OnError;
 use super::{Exit, Failure, load_mapping, report};
+use mapc::json::Value as Json;
 use mapc::reverse::{self, PutError, Reverse, Strategy, Sync};
 use mapc::{Env, Mapping};
-use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -83,7 +83,7 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     if args.format == "json" {
         println!(
             "{}",
-            serde_json::to_string_pretty(&analysis.to_json()).unwrap_or_default()
+            mapc::json::to_string_pretty(&analysis.to_json()).unwrap_or_default()
         );
     } else {
         print!("{}", analysis.to_text());
@@ -210,7 +210,7 @@ fn records(path: Option<&Path>) -> Result<(Vec<Json>, Shape), Failure> {
     let source = Source::new(path);
     let bytes = source.read_all()?;
     let name = path.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
-    match serde_json::from_slice::<Json>(&bytes) {
+    match mapc::json::from_slice(&bytes) {
         Ok(Json::Array(items)) => Ok((items, Shape::Array)),
         Ok(one) => Ok((vec![one], Shape::One)),
         Err(whole) => {
@@ -219,7 +219,7 @@ fn records(path: Option<&Path>) -> Result<(Vec<Json>, Shape), Failure> {
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                let item = serde_json::from_slice::<Json>(line).map_err(|e| {
+                let item = mapc::json::from_slice(line).map_err(|e| {
                     Failure::usage(format_args!(
                         "`{name}` is not a JSON object, array or NDJSON: {whole}; line {}: {e}",
                         n + 1
@@ -327,7 +327,7 @@ pub(crate) fn apply_back(back: &Back<'_>) -> Result<Exit, Failure> {
                             key.map_or_else(|| "(missing)".to_string(), Json::to_string)
                         );
                         rejects.push_str(
-                            &serde_json::json!({
+                            &mapc::json::json!({
                                 "record": i + 1,
                                 "target": target,
                                 "errors": [{"code": "E460", "message": message}],
@@ -391,7 +391,7 @@ fn reject_line(record: usize, target: &Json, code: &str, error: &PutError) -> St
         PutError::Conflict(conflicts) => conflicts
             .iter()
             .map(|c| {
-                serde_json::json!({
+                mapc::json::json!({
                     "code": code,
                     "field": c.target,
                     "previous": c.previous,
@@ -400,9 +400,9 @@ fn reject_line(record: usize, target: &Json, code: &str, error: &PutError) -> St
                 })
             })
             .collect(),
-        other => vec![serde_json::json!({"code": code, "message": other.to_string()})],
+        other => vec![mapc::json::json!({"code": code, "message": other.to_string()})],
     };
-    serde_json::json!({"record": record, "target": target, "errors": errors}).to_string()
+    mapc::json::json!({"record": record, "target": target, "errors": errors}).to_string()
 }
 
 fn lookup<'j>(json: &'j Json, path: &[String]) -> Option<&'j Json> {

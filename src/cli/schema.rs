@@ -17,7 +17,7 @@ pub(crate) struct Args {
 /// Runs `mapc schema`.
 pub(crate) fn run(args: &Args) -> Result<Exit, Failure> {
     let schema = load_mapping(&args.mapping)?.schema();
-    let mut text = serde_json::to_string_pretty(&schema)
+    let mut text = mapc::json::to_string_pretty(&schema)
         .map_err(|e| Failure::usage(format_args!("cannot write JSON: {e}")))?;
     text.push('\n');
     write_text(args.output.as_deref(), &text)

@@ -4,7 +4,7 @@
 use super::Failure;
 use super::report::io_message;
 use super::stream::Totals;
-use serde_json::{Map, Value as Json, json};
+use mapc::json::{Map, Value as Json, json};
 use std::path::Path;
 
 /// The figures of a run, as written to the stats file.
@@ -75,7 +75,7 @@ pub(crate) fn write(
     elapsed: f64,
     jobs: usize,
 ) -> Result<(), Failure> {
-    let mut text = serde_json::to_string_pretty(&figures(totals, elapsed, jobs))
+    let mut text = mapc::json::to_string_pretty(&figures(totals, elapsed, jobs))
         .unwrap_or_else(|_| "{}".to_string());
     text.push('\n');
     std::fs::write(path, text).map_err(|e| {

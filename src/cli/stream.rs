@@ -8,9 +8,9 @@ use super::formats::{
     Chunk, Content, InputProblem, Mappable, RawRecord, RecordWriter, Unit, WriteError,
 };
 use mapc::diagnostics::render;
+use mapc::json::Value as Json;
 use mapc::reject::{self, InputError};
 use mapc::{ApplyError, Bound, Code, Diagnostic, FieldCounts, Mapping, Outcome};
-use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
 /// What to do with a record that fails.

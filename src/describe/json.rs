@@ -1,7 +1,7 @@
 //! The description as JSON, for other tools.
 
 use super::{Description, Field, Presence, Shape, TableDoc};
-use serde_json::{Value as Json, json};
+use crate::json::{Value as Json, json};
 
 fn field(f: &Field) -> Json {
     let default = match &f.presence {

@@ -2,7 +2,7 @@
 //! HTML page.
 
 use super::{Description, Field, Presence, Shape, TableDoc};
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 use std::fmt::Write;
 
 /// The column headings of a field table.

@@ -29,8 +29,8 @@ mod sources;
 mod walk;
 mod words;
 
+use crate::json::Value as Json;
 use crate::mapping::Mapping;
-use serde_json::Value as Json;
 
 /// What a mapping produces, field by field, and the tables it uses.
 #[derive(Clone, Debug, PartialEq)]
@@ -199,7 +199,7 @@ pub struct Field {
     /// What the rule's constraints (`max_length`, `matches`, `between`,
     /// `one_of`, `is`) and its value's built-in guarantee, as JSON Schema
     /// keywords (`minLength`, `pattern`, `minimum`, `enum`, `format`, ...).
-    pub limits: serde_json::Map<String, serde_json::Value>,
+    pub limits: crate::json::Map<String, crate::json::Value>,
     /// The comment lines right above the rule, as its description.
     pub comment: Option<String>,
     /// Every branch of the `if`s around the rule writes this field (as

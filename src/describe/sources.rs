@@ -4,9 +4,9 @@
 
 use super::walk::{Binding, Walker};
 use super::words::Words;
+use crate::json::Value as Json;
 use crate::program::{Node, NodeKind, Step};
 use crate::stdlib::ListOp;
-use serde_json::Value as Json;
 
 impl Walker<'_> {
     /// Binds the element variable of every list function's lambda in

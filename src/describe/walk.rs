@@ -6,9 +6,9 @@ use super::{
 };
 use crate::check::infer;
 use crate::eval::Value;
+use crate::json::Value as Json;
 use crate::program::{self, Absent, Block, DefBody, Node, NodeKind, ParamType, Program, Statement};
 use crate::stdlib::Ty;
-use serde_json::Value as Json;
 use std::collections::HashMap;
 
 /// How deep defs may call defs before the walk stops (the checker already
@@ -369,7 +369,7 @@ impl Walker<'_> {
         if let Some(n) = max_length {
             constraints.push(format!("at most {n} characters"));
         }
-        let mut limits = serde_json::Map::new();
+        let mut limits = crate::json::Map::new();
         if let Some(format) = date_format(&rule.value) {
             limits.insert("format".into(), Json::String(format.into()));
         }
@@ -524,7 +524,7 @@ fn date_format(node: &Node) -> Option<&'static str> {
 /// narrows the types.
 fn constraint_limits(
     check: &crate::program::Check,
-    limits: &mut serde_json::Map<String, Json>,
+    limits: &mut crate::json::Map<String, Json>,
     types: &mut Vec<&'static str>,
 ) {
     use crate::program::{Check, TypeCheck};
@@ -549,7 +549,7 @@ fn constraint_limits(
         }
         Check::Between(low, high) => {
             for (key, d) in [("minimum", low), ("maximum", high)] {
-                if let Ok(n) = serde_json::from_str::<Json>(&d.to_string()) {
+                if let Ok(n) = crate::json::from_str(&d.to_string()) {
                     limits.insert(key.into(), n);
                 }
             }

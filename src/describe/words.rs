@@ -2,8 +2,8 @@
 //! table `status``, `constant "Web"`, `if ... then ... else ...`.
 
 use super::walk::Walker;
+use crate::json::Value as Json;
 use crate::program::{DefBody, Node, NodeKind};
-use serde_json::Value as Json;
 
 /// Plain words for what a node does to its input.
 pub(super) trait Words {

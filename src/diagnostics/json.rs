@@ -1,7 +1,7 @@
 //! Diagnostics as JSON, for editors and CI (`mapc check --format json`).
 
 use super::{Diagnostic, Label, Severity};
-use serde_json::{Value as Json, json};
+use crate::json::{Value as Json, json};
 
 fn label_json(label: &Label) -> Json {
     let (line, column) = label.file.line_col(label.span.start);

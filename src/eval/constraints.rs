@@ -4,8 +4,8 @@
 
 use super::{Flow, Machine, Result, Value};
 use crate::diagnostics::Code;
+use crate::json::Value as Json;
 use crate::program::{Check, Rule, TypeCheck};
-use serde_json::Value as Json;
 
 /// Why `value` breaks `check`, if it does.
 fn broken(check: &Check, value: &Value<'_>) -> Option<String> {

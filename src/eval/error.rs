@@ -2,8 +2,8 @@
 //! field, at which source path, with which value, and where in the mapping.
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
+use crate::json::Value as Json;
 use crate::syntax::Span;
-use serde_json::Value as Json;
 use std::fmt;
 use std::sync::Arc;
 
@@ -49,7 +49,7 @@ impl RuntimeError {
     ///
     /// ```
     /// # use mapc::Mapping;
-    /// # use serde_json::json;
+    /// # use mapc::json::json;
     /// let mapping = Mapping::compile("amount = .amount / 100")?;
     /// let error = mapping.apply(&json!({"amount": "12.50"})).unwrap_err();
     /// assert_eq!(error.errors[0].value_json(), Some(json!("12.50")));
@@ -87,7 +87,7 @@ impl RuntimeError {
     ///
     /// ```
     /// # use mapc::Mapping;
-    /// # use serde_json::json;
+    /// # use mapc::json::json;
     /// let mapping = Mapping::compile("id = .id required")?;
     /// let error = mapping.apply(&json!({})).unwrap_err();
     /// assert_eq!(error.errors[0].to_json(), json!({

@@ -2,11 +2,11 @@
 
 use super::{Flow, Machine, Object, Origin, Result, RuntimeError, TargetStep, Value};
 use crate::diagnostics::{Code, did_you_mean};
+use crate::json::{Map, Value as Json};
 use crate::program::{Block, DefBody, Node, NodeKind};
 use crate::stdlib::args::Args;
 use crate::stdlib::{Absent, Function, Implementation, ListOp, sort_keyed};
 use rust_decimal::Decimal;
-use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
 
 impl<'a> Machine<'a> {

@@ -12,26 +12,27 @@ mod causes;
 mod constraints;
 mod error;
 mod expr;
-pub(crate) mod number;
 mod ops;
 mod output;
 mod paths;
 mod record;
-mod value;
 
 pub use error::{ApplyError, RuntimeError};
 
-pub(crate) use number::Num;
-pub use value::MAX_INPUT_DEPTH;
-pub(crate) use value::Value;
-pub(crate) use value::too_deep;
+// the runtime value lives below eval, program and stdlib (`crate::value`);
+// its old paths stay for code written against them
+pub use crate::value::MAX_INPUT_DEPTH;
+#[allow(unused_imports)]
+pub(crate) use crate::value::Num;
+pub(crate) use crate::value::number;
+pub(crate) use crate::value::{Value, too_deep};
 
 use crate::diagnostics::Code;
+use crate::json::Value as Json;
 use crate::program::{Absent, Block, Node, Program, Statement};
 use output::Object;
 use record::Emitted;
 pub(crate) use record::skipping_guard;
-use serde_json::Value as Json;
 
 /// Where a variable's value came from, to name source paths in errors.
 #[derive(Clone, Copy)]
@@ -198,8 +199,8 @@ fn write(
             left: limit,
         };
         let written = match record {
-            Emitted::Object(object) => serde_json::to_writer(&mut writer, object),
-            Emitted::Json(json) => serde_json::to_writer(&mut writer, json),
+            Emitted::Object(object) => crate::json::to_writer(&mut writer, object),
+            Emitted::Json(json) => crate::json::to_writer(&mut writer, json),
         };
         if let Err(error) = written {
             // an output object holds no value without a JSON form, and a Vec

@@ -5,13 +5,8 @@
 //! for [`Object::into_json`]'s result), or converted for the library API.
 
 use super::Value;
-use serde::ser::{Error as _, Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
-use serde_json::{Map, Value as Json};
-
-/// The struct name (and field name) under which serde_json's
-/// `arbitrary_precision` serialiser writes a number's text as it is: how
-/// `serde_json::Number` serialises itself.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+use crate::json::{Map, Value as Json};
+use serde::ser::{Error as _, Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// An output object: fields in the order they were written.
 #[derive(Debug, Default)]
@@ -121,11 +116,8 @@ impl Serialize for Value<'_> {
             Value::Missing => Err(S::Error::custom("a missing value has no JSON form")),
             Value::Null => serializer.serialize_unit(),
             Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::Number(n) => {
-                let mut number = serializer.serialize_struct(NUMBER_TOKEN, 1)?;
-                number.serialize_field(NUMBER_TOKEN, &*n.text())?;
-                number.end()
-            }
+            // its text as it is, as `json::Number` serialises itself
+            Value::Number(n) => crate::json::serialize_number_text(&n.text(), serializer),
             Value::String(s) => serializer.serialize_str(s),
             Value::List(items) => {
                 let mut list = serializer.serialize_seq(None)?;
@@ -154,7 +146,7 @@ mod tests {
 
     /// The bytes written equal serde_json's for the converted value.
     fn same_bytes(object: Object<'_>) -> String {
-        let text = serde_json::to_string(&object).expect("serialises");
+        let text = crate::json::to_string(&object).expect("serialises");
         assert_eq!(text, object.into_json().to_string());
         text
     }
@@ -194,7 +186,7 @@ mod tests {
     fn values_write_like_into_json() {
         let key = path(&["v"]);
         let json: Json =
-            serde_json::from_str(r#"{"a":[1,{"b":"\u0000é\n"}],"n":1e400}"#).expect("valid JSON");
+            crate::json::from_str(r#"{"a":[1,{"b":"\u0000é\n"}],"n":1e400}"#).expect("valid JSON");
         let values = [
             Value::Null,
             Value::Bool(false),
@@ -221,6 +213,6 @@ mod tests {
 
     #[test]
     fn a_missing_value_is_an_error() {
-        assert!(serde_json::to_string(&Value::Missing).is_err());
+        assert!(crate::json::to_string(&Value::Missing).is_err());
     }
 }

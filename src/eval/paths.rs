@@ -187,7 +187,10 @@ pub(super) fn push_step(path: &mut String, step: &Step) {
                 path.push('.');
                 path.push_str(key);
             } else {
-                path.push_str(&format!("[{}]", serde_json::Value::String(key.to_string())));
+                path.push_str(&format!(
+                    "[{}]",
+                    crate::json::Value::String(key.to_string())
+                ));
             }
         }
         Step::Index(i) => path.push_str(&format!("[{i}]")),

@@ -5,7 +5,7 @@
 use super::output::Object;
 use super::{ApplyError, Machine, RuntimeError, TargetStep, Value};
 use crate::diagnostics::Code;
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 
 /// One target record: the rules' own, or one that `emit` gave.
 pub(super) enum Emitted<'a> {

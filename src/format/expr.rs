@@ -4,10 +4,10 @@
 
 use super::Printer;
 use super::layout::{Entry, Row, RowKind, render};
+use crate::json::Value as Json;
 use crate::syntax::{
     Accessor, ArgumentValue, BinaryOp, Constant, Expr, ExprKind, ForLoop, MatchArm, Span, UnaryOp,
 };
-use serde_json::Value as Json;
 use std::fmt::Write;
 
 /// Binding strength, low to high: `catch`, `??`, `or`, `and`, `not`,

@@ -5,8 +5,8 @@ use super::Mapping;
 use crate::diagnostics::Code;
 use crate::env::Env;
 use crate::eval::{self, ApplyError, RuntimeError};
+use crate::json::Value as Json;
 use crate::program::ParamType;
-use serde_json::Value as Json;
 use std::sync::Arc;
 
 impl Mapping {

@@ -8,8 +8,8 @@ use super::record_error::RecordError;
 use crate::diagnostics::Code;
 use crate::env::{Ambient, Env};
 use crate::eval::{self, ApplyError, Bindings, Outcome, Output, RuntimeError, Value};
+use crate::json::Value as Json;
 use crate::program::{Program, Table};
-use serde_json::Value as Json;
 use std::sync::Arc;
 
 /// A mapping with its environment bound: parameter values, `supplied`
@@ -24,7 +24,7 @@ use std::sync::Arc;
 /// * [`BoundMapping::map_json`]: JSON text in (an NDJSON line, a request
 ///   body), JSON text out. The fast path: only what the mapping reads is
 ///   parsed, and the output is written without building a value.
-/// * [`BoundMapping::map`]: a `serde_json::Value` in, a value out.
+/// * [`BoundMapping::map`]: a `mapc::json::Value` in, a value out.
 ///
 /// Both give the target record (an array of target records for a mapping
 /// with `emit`), or a [`RecordError`] that carries the record and every
@@ -82,7 +82,7 @@ impl Mapping {
     /// ```
     /// use chrono::DateTime;
     /// use mapc::{Env, Mapping};
-    /// use serde_json::json;
+    /// use mapc::json::json;
     ///
     /// let mapping = Mapping::compile(r#"
     ///     param tenant: string
@@ -199,7 +199,7 @@ impl BoundMapping {
     ///
     /// ```
     /// # use mapc::{Env, Mapping};
-    /// # use serde_json::json;
+    /// # use mapc::json::json;
     /// let bound = Mapping::compile("total = .amount_cents / 100")?.bind(&Env::new())?;
     /// assert_eq!(bound.map(&json!({"amount_cents": 1999}))?, json!({"total": 19.99}));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -233,7 +233,7 @@ impl BoundMapping {
     ///
     /// ```
     /// # use mapc::{Mapping, Outcome};
-    /// # use serde_json::json;
+    /// # use mapc::json::json;
     /// let mapping = Mapping::compile(r#"
     ///     skip if .test
     ///     order = .id
@@ -282,7 +282,7 @@ impl BoundMapping {
     ///
     /// ```
     /// # use mapc::{Env, FieldCounts, Mapping};
-    /// # use serde_json::json;
+    /// # use mapc::json::json;
     /// let mapping = Mapping::compile("id = .id\nemail = .email optional\nplan = .plan default \"free\"")?;
     /// let bound = mapping.bind(&Env::new())?;
     /// let mut counts = FieldCounts::default();
@@ -340,7 +340,7 @@ impl BoundMapping {
     }
 
     /// Maps one record and appends its output to `out` as compact JSON
-    /// text, without a newline: the bytes `serde_json::to_writer` writes
+    /// text, without a newline: the bytes `mapc::json::to_writer` writes
     /// for [`BoundMapping::apply`]'s result, written without building that
     /// value. With `counts`, adds to them as [`BoundMapping::apply_counting`]
     /// does.
@@ -351,7 +351,7 @@ impl BoundMapping {
     /// let env = Env::default();
     /// let bound = mapping.bind(&env).unwrap();
     /// let mut out = Vec::new();
-    /// bound.apply_to(&serde_json::json!({"id": 7, "name": "ada"}), None, &mut out)?;
+    /// bound.apply_to(&mapc::json::json!({"id": 7, "name": "ada"}), None, &mut out)?;
     /// assert_eq!(out, br#"{"id":7,"name":"ADA"}"#);
     /// # Ok::<(), mapc::ApplyError>(())
     /// ```

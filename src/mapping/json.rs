@@ -1,8 +1,8 @@
 //! JSON text in: records read whole ([`parse_json`]) or only in the parts
 //! a mapping reads ([`Mapping::read`](super::Mapping::read) → [`Record`]).
 
+use crate::json::Value as Json;
 use crate::projection::{self, Need, Tree};
-use serde_json::Value as Json;
 
 /// One record's JSON text as [`Mapping::read`](crate::Mapping::read) read it: only the parts
 /// the mapping reads, borrowing the text.
@@ -20,14 +20,16 @@ impl Record<'_> {
 }
 
 /// Parses one JSON text whole, as mapc reads input: every number keeps its
-/// text exactly as written (`1E3` stays `1E3`, `2.50` stays `2.50`), where
-/// `serde_json::from_str` re-spells an exponent (`1e+3`). A number copied
-/// from such a value to the output is written byte for byte as it was read.
+/// text exactly as written (`1E3` stays `1E3`, `2.50` stays `2.50`, where
+/// serde_json's own parse would re-spell an exponent or read an `f64`). A
+/// number copied from such a value to the output is written byte for byte
+/// as it was read. An object that gives a key twice is refused (see
+/// [`parse_json_allowing_repeated_keys`] and [`json::from_str`](crate::json::from_str)).
 ///
 /// # Errors
-/// The text is not one valid JSON value (serde_json's error, which names
-/// the line and column).
-pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
+/// The text is not one valid JSON value: a [`json::Error`](crate::json::Error)
+/// that says what and names the line and column.
+pub fn parse_json(text: &str) -> Result<Json, crate::json::Error> {
     projection::read(text, &Need::All).map(|tree| tree.to_json())
 }
 
@@ -44,8 +46,8 @@ pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
 /// ```
 ///
 /// # Errors
-/// The text is not one valid JSON value (serde_json's error, which names
-/// the line and column).
-pub fn parse_json_allowing_repeated_keys(text: &str) -> Result<Json, serde_json::Error> {
+/// The text is not one valid JSON value (the error names the line and
+/// column).
+pub fn parse_json_allowing_repeated_keys(text: &str) -> Result<Json, crate::json::Error> {
     projection::read_allowing_repeated_keys(text)
 }

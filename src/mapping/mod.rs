@@ -24,9 +24,9 @@ pub use record_error::RecordError;
 use crate::diagnostics::Diagnostic;
 use crate::env::Env;
 use crate::eval::{ApplyError, Outcome};
+use crate::json::Value as Json;
 use crate::program::Program;
 use crate::projection::{self, Need};
-use serde_json::Value as Json;
 use std::sync::Arc;
 
 /// A compiled mapping: checked, immutable, `Send + Sync`, cheap to clone
@@ -82,7 +82,7 @@ impl Mapping {
     ///
     /// # Errors
     /// The text is not one valid JSON value.
-    pub fn parse_record(&self, text: &str) -> Result<Json, serde_json::Error> {
+    pub fn parse_record(&self, text: &str) -> Result<Json, crate::json::Error> {
         self.read(text).map(|record| record.to_json())
     }
 
@@ -93,7 +93,7 @@ impl Mapping {
     ///
     /// # Errors
     /// The text is not one valid JSON value.
-    pub fn read<'t>(&self, text: &'t str) -> Result<Record<'t>, serde_json::Error> {
+    pub fn read<'t>(&self, text: &'t str) -> Result<Record<'t>, crate::json::Error> {
         projection::read(text, &self.need).map(|tree| Record { tree })
     }
 

@@ -3,8 +3,8 @@
 
 use crate::diagnostics::Code;
 use crate::eval::{ApplyError, RuntimeError};
+use crate::json::Value as Json;
 use crate::reject::{self, Carried, InputError};
-use serde_json::Value as Json;
 use std::fmt;
 
 /// Why one record did not map, with the record: what
@@ -18,7 +18,7 @@ use std::fmt;
 ///
 /// ```
 /// use mapc::{Code, Env, Mapping};
-/// use serde_json::json;
+/// use mapc::json::json;
 ///
 /// let bound = Mapping::compile("id = .id required\ntotal = .amount / 100")?.bind(&Env::new())?;
 ///

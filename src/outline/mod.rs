@@ -281,9 +281,9 @@ pub fn outline(source: &str) -> Outline {
 }
 
 /// A table key or pattern as an author would read it: strings unquoted.
-fn constant_text(value: &serde_json::Value) -> String {
+fn constant_text(value: &crate::json::Value) -> String {
     match value {
-        serde_json::Value::String(s) => s.clone(),
+        crate::json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
 }

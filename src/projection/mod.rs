@@ -2,7 +2,7 @@
 //!
 //! A checked program knows every source path it can read. [`analyse`] turns
 //! them into a [`Need`] tree at compile time; [`parse`] then reads a record's
-//! JSON text into a `serde_json::Value` that holds only those paths (the
+//! JSON text into a [`Tree`] that holds only those paths (the
 //! rest is skipped by the parser without building anything). Applying the
 //! program to the projected record gives exactly what applying it to the
 //! whole record gives: a value used as a whole (written to the output,
@@ -13,6 +13,8 @@ mod parse;
 mod scan;
 mod tree;
 
+use crate::json::{self, Value as Json};
+
 pub(crate) use analysis::analyse;
 pub(crate) use tree::Tree;
 
@@ -21,7 +23,7 @@ pub(crate) use tree::Tree;
 #[cfg(feature = "fuzzing")]
 pub(crate) fn scanner_agrees(text: &str, need: &Need) -> Result<(), String> {
     match (scan::project(text, need), parse::parse(text, need)) {
-        (Ok(tree), Ok(json)) if serde_spelling(tree.to_json()) == json => Ok(()),
+        (Ok(tree), Ok(json)) if serde_spelling(tree.to_json()) == serde_spelling(json) => Ok(()),
         (Err(_), Err(_)) => Ok(()),
         (fast, serde) => Err(format!(
             "the scanner gives {:?}, serde_json {serde:?}",
@@ -30,26 +32,20 @@ pub(crate) fn scanner_agrees(text: &str, need: &Need) -> Result<(), String> {
     }
 }
 
-/// `json` with its numbers spelled as serde_json's own parse spells them
-/// (an exponent as `e` with a sign: `1E5` → `1e+5`), to compare the
-/// scanner, which keeps numbers as written, with serde_json.
+/// `json` with every number replaced by the shortest text of its nearest
+/// `f64`, to compare the scanner, which keeps numbers as written, with
+/// serde_json's parse, which (without `arbitrary_precision`) reads a
+/// number with a fraction or exponent as an `f64`. The scanner's exact
+/// texts are tested on their own.
 #[cfg(any(test, feature = "fuzzing"))]
-pub(crate) fn serde_spelling(json: serde_json::Value) -> serde_json::Value {
-    use serde_json::{Number, Value as Json};
+pub(crate) fn serde_spelling(json: Json) -> Json {
     match json {
-        Json::Number(n) => {
-            let text = n.as_str();
-            let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
-                return Json::Number(n);
-            };
-            let exponent = match exponent.as_bytes().first() {
-                Some(b'+' | b'-') => exponent.to_string(),
-                _ => format!("+{exponent}"),
-            };
-            Json::Number(Number::from_string_unchecked(format!(
-                "{mantissa}e{exponent}"
-            )))
-        }
+        Json::Number(n) => n
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .and_then(json::Number::from_f64)
+            .map_or(Json::Null, Json::Number),
         Json::Array(items) => Json::Array(items.into_iter().map(serde_spelling).collect()),
         Json::Object(map) => Json::Object(
             map.into_iter()
@@ -62,26 +58,42 @@ pub(crate) fn serde_spelling(json: serde_json::Value) -> serde_json::Value {
 
 /// Parses one JSON text whole, its numbers as written, where an object
 /// may give a key twice (its last value kept, as serde_json keeps it), for
-/// a caller that reports repeated keys itself. What the scanner rejects is
-/// parsed by serde_json, which names the error.
-pub(crate) fn read_allowing_repeated_keys(
-    text: &str,
-) -> Result<serde_json::Value, serde_json::Error> {
+/// a caller that reports repeated keys itself.
+pub(crate) fn read_allowing_repeated_keys(text: &str) -> Result<Json, json::Error> {
     match scan::whole_allowing_repeats(text) {
         Ok(json) => Ok(json),
-        Err(scan::Rejected) => serde_json::from_str(text),
+        Err(scan::Rejected) => Err(error_of(text, true)),
     }
 }
 
 /// Parses one JSON text, keeping only what `need` asks for. The fast
-/// scanner reads nearly every record; what it rejects is parsed again by
-/// serde_json, which names the error (or, should the two ever disagree,
-/// reads the record after all).
-pub(crate) fn read<'t>(text: &'t str, need: &Need) -> Result<Tree<'t>, serde_json::Error> {
+/// scanner reads every valid record; what it rejects is parsed again by
+/// serde_json, which names the error and its position (one source of JSON
+/// error messages).
+pub(crate) fn read<'t>(text: &'t str, need: &Need) -> Result<Tree<'t>, json::Error> {
     match scan::project(text, need) {
         Ok(tree) => Ok(tree),
-        Err(scan::Rejected) => parse::parse(text, need).map(Tree::Whole),
+        Err(scan::Rejected) => Err(error_of(text, false)),
     }
+}
+
+/// What is wrong with a text the scanner rejected, as serde_json names it
+/// (refusing a key twice unless `repeats_allowed`). The scanner accepts
+/// exactly what serde_json accepts (a differential test holds it to that);
+/// should the two ever disagree, the record is still refused, never read
+/// differently.
+fn error_of(text: &str, repeats_allowed: bool) -> json::Error {
+    let named = if repeats_allowed {
+        // serde_json's own value (not `IgnoredAny`, which skips nesting
+        // without its depth limit): last value wins, as in the scanner
+        serde_json::from_str::<serde_json::Value>(text).err()
+    } else {
+        parse::parse(text, &Need::All).err()
+    };
+    named.map_or_else(
+        || json::Error::syntax("JSON that mapc's parser cannot read", 1, 1),
+        json::Error::from,
+    )
 }
 
 /// What of a JSON value the program needs. Arrays are transparent: the
@@ -152,9 +164,9 @@ impl Need {
 #[cfg(test)]
 mod tests {
     use crate::Mapping;
-    use serde_json::json;
+    use crate::json::json;
 
-    fn projected(mapping: &str, input: serde_json::Value) -> serde_json::Value {
+    fn projected(mapping: &str, input: crate::json::Value) -> crate::json::Value {
         let mapping = Mapping::compile(mapping).expect("compiles");
         mapping.parse_record(&input.to_string()).expect("parses")
     }

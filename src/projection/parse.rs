@@ -1,11 +1,13 @@
-//! A JSON parser that builds only what a [`Need`] asks for and skips the
-//! rest (still checking that it is valid JSON, that no object has a key
+//! serde_json's parse of a record, building only what a [`Need`] asks for
+//! and skipping the rest (still checking that it is valid JSON, that no object has a key
 //! twice, and that it nests no deeper than serde_json's limit, skipped
-//! parts included).
+//! parts included). It names the error of a text the fast scanner
+//! rejects, and is the scanner's reference in the differential tests; its
+//! numbers are serde_json's (an `f64` for a fraction), never mapc's.
 
 use super::Need;
+use crate::json::{Map, Number, Value as Json};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value as Json};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
@@ -18,7 +20,9 @@ pub(crate) fn parse(text: &str, need: &Need) -> Result<Json, serde_json::Error> 
     Ok(value)
 }
 
-/// serde_json's private marker for a number's text under `arbitrary_precision`.
+/// serde_json's private marker for a number's text, should a build turn on
+/// its `arbitrary_precision` (mapc does not; a dev-dependency's feature
+/// can, in mapc's own test build).
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 #[derive(Clone, Copy)]

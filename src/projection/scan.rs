@@ -11,7 +11,7 @@
 
 use super::Need;
 use super::tree::Tree;
-use serde_json::{Map, Number, Value as Json};
+use crate::json::{Map, Number, Value as Json};
 use std::borrow::Cow;
 
 /// serde_json's nesting limit: the 128th level of objects and arrays is
@@ -551,10 +551,9 @@ impl<'t> Scanner<'t> {
 #[cfg(test)]
 mod tests {
     //! The scanner against serde_json: on any text, either both accept it
-    //! and build the same projected value (number texts included, once the
-    //! scanner's exponents are spelled as serde_json spells them: the
-    //! scanner keeps `1E5` as written, serde_json makes it `1e+5`), or both
-    //! reject it.
+    //! and build the same projected value (numbers compared as the `f64`s
+    //! serde_json reads them as; their exact texts are tested apart), or
+    //! both reject it.
 
     use super::super::{Need, parse::parse, serde_spelling};
     use super::project;
@@ -670,7 +669,12 @@ mod tests {
         let serde = parse(text, need);
         match (fast, serde) {
             (Ok(tree), Ok(json)) => {
-                prop_assert_eq!(serde_spelling(tree.to_json()), json, "text {:?}", text)
+                prop_assert_eq!(
+                    serde_spelling(tree.to_json()),
+                    serde_spelling(json),
+                    "text {:?}",
+                    text
+                )
             }
             (Err(_), Err(_)) => {}
             (fast, serde) => prop_assert!(
@@ -693,14 +697,7 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_text() {
-        for (text, serde) in [
-            ("1E5", "1e+5"),
-            ("1e5", "1e+5"),
-            ("-2.5E-3", "-2.5e-3"),
-            ("1e+5", "1e+5"),
-            ("2.50", "2.50"),
-            ("-0", "-0"),
-        ] {
+        for text in ["1E5", "1e5", "-2.5E-3", "1e+5", "2.50", "-0"] {
             let tree = project(text, &Need::All).expect("a number");
             assert_eq!(tree.to_json().to_string(), text);
             // inside a value kept whole too
@@ -708,10 +705,6 @@ mod tests {
             let tree = project(&whole, &Need::All).expect("an object");
             let compact = format!("{{\"a\":[{text},{{\"b\":{text}}}]}}");
             assert_eq!(tree.to_json().to_string(), compact);
-            assert_eq!(
-                serde_spelling(tree.to_json()).to_string(),
-                compact.replace(text, serde)
-            );
             agree(text, &Need::All).expect("serde_json agrees");
         }
     }

@@ -1,7 +1,7 @@
 //! A projected record: the parts of one JSON text that a mapping reads,
 //! borrowing the text wherever it can.
 
-use serde_json::{Map, Number, Value as Json};
+use crate::json::{Map, Number, Value as Json};
 use std::borrow::Cow;
 
 /// One value of a projected record. Strings without escapes and number

@@ -11,12 +11,12 @@ pub use super::constructs::Construct;
 use super::constructs::{AGGREGATE, LOSSY};
 use super::fields::{dotted, quote_key, resolve_currencies, settle_shared_paths};
 use super::{Field, Kind, Strategy};
+use crate::json::Value as Json;
 use crate::program::{Program, Table};
 use crate::syntax::{
     self, Accessor, ArgumentValue, Ast, BinaryOp, Block, DefBody, Expr, ExprKind, Item, RuleOption,
     Statement, UnaryOp,
 };
-use serde_json::Value as Json;
 use std::collections::HashMap;
 
 /// The first key of a path read from a `for` loop's element.

@@ -4,7 +4,7 @@
 use super::analysis::{HOLE, reverse_table_name};
 use super::fields::{dotted, quote_key};
 use super::{Analysis, Field};
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 use std::fmt::Write;
 
 /// The reverse mapping's text. It reads a target record and writes the

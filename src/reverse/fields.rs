@@ -4,7 +4,7 @@
 
 use super::analysis::{CURRENCY, HOLE, SEPARATOR, dotted_source};
 use super::{Construct, Field, Kind};
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 
 /// Two fields that write back the same source path (or one inside the
 /// other) cannot both: the exact one wins, then the first written; the

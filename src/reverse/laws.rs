@@ -4,7 +4,7 @@
 
 use super::Reverse;
 use crate::env::Env;
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 
 /// A record the laws are checked on: a name for reports, the source
 /// record and the environment it maps in.

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use mapc::{Env, Mapping};
-//! use serde_json::json;
+//! use mapc::json::json;
 //!
 //! let mapping = Mapping::compile(r#"
 //!     name  = .customer.name | trim
@@ -37,8 +37,8 @@ pub use constructs::Construct;
 pub use laws::{LawCase, LawFailure, check_laws};
 pub use put::{Conflict, PutError, Strategy, Sync};
 
+use crate::json::{Value as Json, json};
 use crate::mapping::{CompileError, Mapping};
-use serde_json::{Value as Json, json};
 
 /// How a target field maps back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

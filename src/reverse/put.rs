@@ -2,7 +2,7 @@
 
 use super::{Field, Reverse};
 use crate::eval::ApplyError;
-use serde_json::{Map, Value as Json};
+use crate::json::{Map, Value as Json};
 use std::fmt;
 
 /// Why a target record could not be written back.

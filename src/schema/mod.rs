@@ -19,14 +19,14 @@
 //!     email = .email | lower    optional
 //! "#)?;
 //! let schema = mapping.schema();
-//! assert_eq!(schema["required"], serde_json::json!(["id"]));
+//! assert_eq!(schema["required"], mapc::json::json!(["id"]));
 //! assert_eq!(schema["properties"]["email"]["type"], "string");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use crate::describe::{Description, Field, PathKey, Presence, Shape};
+use crate::json::{Map, Value as Json, json};
 use crate::mapping::Mapping;
-use serde_json::{Map, Value as Json, json};
 
 /// The `$schema` of the schemas mapc writes.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -137,7 +137,7 @@ fn enum_values(description: &Description, field: &Field) -> Option<Vec<Json>> {
     }
     let mut values = table.values();
     if let Presence::Default(text) = &field.presence {
-        let default: Json = serde_json::from_str(text).ok()?;
+        let default: Json = crate::json::from_str(text).ok()?;
         if !values.contains(&default) {
             values.push(default);
         }

@@ -2,7 +2,7 @@
 //! name the argument, its value and what was expected.
 
 use crate::diagnostics::Code;
-use crate::eval::{Num, Value};
+use crate::value::{Num, Value};
 use rust_decimal::Decimal;
 
 /// An error from a built-in; the evaluator adds the mapping location, the

@@ -5,7 +5,7 @@ use super::args::FnError;
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 
 /// The accepted spellings (compared trimmed and case-insensitively).
 const TRUE_WORDS: &[&str] = &["true", "yes", "y", "on", "1"];

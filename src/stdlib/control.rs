@@ -4,7 +4,7 @@ use super::args::FnError;
 use super::signature::{Absent, Category, Example, Function, Implementation, Ty};
 use super::{builtin, one};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 
 pub(crate) static LOOKUP: Function = Function {
     name: "lookup",

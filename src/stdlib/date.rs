@@ -31,7 +31,7 @@ pub(crate) use super::date_read::{
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
 use crate::diagnostics::{Code, did_you_mean};
-use crate::eval::Value;
+use crate::value::Value;
 use chrono::{
     DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, Offset, SecondsFormat,
     TimeDelta, TimeZone, Timelike,

@@ -12,7 +12,7 @@ use super::unix_time::epoch_nanos;
 use super::{builtin, one, opt};
 use crate::diagnostics::Code;
 use crate::diagnostics::did_you_mean;
-use crate::eval::Value;
+use crate::value::Value;
 use chrono::format::{Item, Numeric, Pad};
 use chrono::{
     DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, TimeZone,

@@ -5,7 +5,7 @@
 
 use super::args::{Args, FnError};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 use chrono::format::Parsed;
 use chrono::{
     DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,

@@ -18,7 +18,7 @@ pub(crate) enum ArgShape<'a> {
     /// Not given (or a literal `null`, which means the same).
     Absent,
     /// A literal.
-    Const(&'a serde_json::Value),
+    Const(&'a crate::json::Value),
     /// Computed per record.
     Computed,
 }
@@ -44,7 +44,7 @@ pub(crate) fn uses_default_zone(name: &str, args: &[ArgShape<'_>]) -> bool {
     }
     match name {
         "parse_datetime" => {
-            let offset_format = |f: &serde_json::Value| {
+            let offset_format = |f: &crate::json::Value| {
                 f.as_str().is_some_and(|f| {
                     matches!(f, "rfc3339" | "rfc3339_strict" | "rfc2822")
                         || ["%z", "%:z", "%::z", "%#z", "%+", "%s"]
@@ -53,7 +53,7 @@ pub(crate) fn uses_default_zone(name: &str, args: &[ArgShape<'_>]) -> bool {
                 })
             };
             match arg(1) {
-                ArgShape::Const(serde_json::Value::Array(formats)) => {
+                ArgShape::Const(crate::json::Value::Array(formats)) => {
                     formats.is_empty() || !formats.iter().all(offset_format)
                 }
                 ArgShape::Const(format) => !offset_format(format),
@@ -61,12 +61,12 @@ pub(crate) fn uses_default_zone(name: &str, args: &[ArgShape<'_>]) -> bool {
             }
         }
         "add_duration" => match (arg(0), arg(1)) {
-            (ArgShape::Const(serde_json::Value::String(date)), _)
+            (ArgShape::Const(crate::json::Value::String(date)), _)
                 if NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_ok() =>
             {
                 false
             }
-            (_, ArgShape::Const(serde_json::Value::String(duration))) => {
+            (_, ArgShape::Const(crate::json::Value::String(duration))) => {
                 parse_duration(duration).is_none_or(|d| d.months != 0 || d.days != 0)
             }
             _ => true,

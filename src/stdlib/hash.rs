@@ -11,7 +11,7 @@ use super::args::{Args, FnError};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -25,8 +25,9 @@ fn key_bytes(args: &Args<'_>, from: usize) -> Result<Option<Vec<u8>>, FnError> {
     if let [Value::String(s)] = parts {
         return Ok(Some(s.as_bytes().to_vec()));
     }
-    let json: Vec<serde_json::Value> = parts.iter().filter_map(|v| v.clone().into_json()).collect();
-    serde_json::to_vec(&json)
+    let json: Vec<crate::json::Value> =
+        parts.iter().filter_map(|v| v.clone().into_json()).collect();
+    crate::json::to_vec(&json)
         .map(Some)
         .map_err(|e| FnError::new(Code::InvalidArgument, format!("cannot encode the key: {e}")))
 }

@@ -7,7 +7,7 @@ use super::money::currency;
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 
 builtin!(
     Identifier,

@@ -5,7 +5,7 @@ use super::args::{FnError, number};
 use super::signature::{Absent, Category, Example, Function, Implementation, ListOp, Ty};
 use super::{builtin, one};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 use rust_decimal::Decimal;
 
 builtin!(
@@ -92,7 +92,7 @@ builtin!(
                             ),
                         )
                     })?;
-                    total = crate::eval::number::exact_add(total, d).ok_or_else(|| {
+                    total = crate::value::number::exact_add(total, d).ok_or_else(|| {
                         FnError::new(
                             Code::Overflow,
                             "the sum overflows exact arithmetic (28 digits)",

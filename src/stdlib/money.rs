@@ -355,7 +355,7 @@ builtin!(
         },
     ],
     |args| {
-        if let crate::eval::Value::Number(_) = args.get(0) {
+        if let crate::value::Value::Number(_) = args.get(0) {
             return Ok(args.take(0));
         }
         let mark = decimal_mark(args, 1)?;
@@ -429,7 +429,7 @@ builtin!(
     ],
     |args| {
         let c = currency(args, 1)?;
-        if let crate::eval::Value::Number(_) = args.get(0) {
+        if let crate::value::Value::Number(_) = args.get(0) {
             return Ok(args.take(0));
         }
         let mark = decimal_mark(args, 2)?;
@@ -523,7 +523,7 @@ builtin!(
                 .with_help(format!("the ranges are {}", names.join(", "))));
         };
         let text = match args.get(0) {
-            crate::eval::Value::Number(n) => n.text().into_owned(),
+            crate::value::Value::Number(n) => n.text().into_owned(),
             _ => args.str(0)?.trim().to_string(),
         };
         let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);

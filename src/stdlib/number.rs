@@ -5,7 +5,7 @@ use super::args::{Args, FnError, choices_help, number};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one};
 use crate::diagnostics::Code;
-use crate::eval::{Value, number::parse_decimal};
+use crate::value::{Value, number::parse_decimal};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The rounding modes, by the name a mapping uses.
@@ -90,7 +90,7 @@ builtin!(
                     && text
                         .trim_start_matches('-')
                         .starts_with(|c: char| c.is_ascii_digit())
-                    && serde_json::from_str::<serde_json::Number>(text).is_ok();
+                    && crate::json::is_json_number(text);
                 if !plain {
                     return Err(args.error(
                         0,

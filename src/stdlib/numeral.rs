@@ -50,7 +50,7 @@ pub(crate) fn parse_numeral(text: &str, mark: Option<char>) -> Result<Decimal, N
     let negative = sign == Some(true);
     parse_unsigned(body, mark).and_then(|d| {
         let text = if negative { format!("-{d}") } else { d };
-        crate::eval::number::parse_decimal(&text)
+        crate::value::number::parse_decimal(&text)
             .map(|d| if d.is_zero() { d.abs() } else { d })
             .ok_or(NumeralError::TooLarge)
     })

@@ -4,13 +4,13 @@ use super::args::FnError;
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
-use serde_json::Value as Json;
+use crate::json::Value as Json;
+use crate::value::Value;
 
 fn object<'a>(
     args: &mut super::args::Args<'a>,
     i: usize,
-) -> Result<serde_json::Map<String, Json>, FnError> {
+) -> Result<crate::json::Map<String, Json>, FnError> {
     match args.get(i) {
         Value::Json(j) if j.is_object() => match args.take(i).into_json() {
             Some(Json::Object(map)) => Ok(map),
@@ -73,7 +73,7 @@ builtin!(
         result: r#"{"a":1,"b":2}"#
     }],
     |args| {
-        let mut out = serde_json::Map::new();
+        let mut out = crate::json::Map::new();
         for i in 0..args.len() {
             if matches!(args.get(i), Value::Missing | Value::Null) {
                 continue;
@@ -123,7 +123,7 @@ builtin!(
     |args| {
         let key_field = args.opt_str(1)?.unwrap_or("key").to_string();
         let value_field = args.opt_str(2)?.unwrap_or("value").to_string();
-        let mut out = serde_json::Map::new();
+        let mut out = crate::json::Map::new();
         for entry in args.list(0)? {
             let key = match entry.field(&key_field) {
                 Ok(Value::String(k)) => k.into_owned(),

@@ -6,7 +6,7 @@ use super::args::{Args, FnError};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 use regex::Regex;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -302,8 +302,8 @@ builtin!(
 #[cfg(test)]
 mod tests {
     use super::BUILT;
+    use crate::json::json;
     use crate::{Env, Mapping};
-    use serde_json::json;
 
     fn built() -> usize {
         BUILT.with(std::cell::Cell::get)

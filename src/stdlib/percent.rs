@@ -8,7 +8,7 @@ use super::numeral::{NumeralError, parse_numeral};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 use rust_decimal::Decimal;
 
 /// `d × 10^places` (`places` < 0 divides), moving the decimal point so the

@@ -3,7 +3,7 @@
 
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one};
-use crate::eval::Value;
+use crate::value::Value;
 
 builtin!(
     Presence,

@@ -3,7 +3,7 @@
 //! functions` prints the docs, and a test runs every example.
 
 use super::args::{Args, FnError};
-use crate::eval::Value;
+use crate::value::Value;
 use std::fmt;
 
 /// A set of value types, as a bit set (`STRING | NUMBER`).
@@ -34,8 +34,8 @@ impl Ty {
 
     /// The one type a JSON value has (literals in the checker, table
     /// values in the docs).
-    pub(crate) fn of_json(value: &serde_json::Value) -> Ty {
-        use serde_json::Value as Json;
+    pub(crate) fn of_json(value: &crate::json::Value) -> Ty {
+        use crate::json::Value as Json;
         match value {
             Json::Null => Ty::NULL,
             Json::Bool(_) => Ty::BOOL,

@@ -5,7 +5,7 @@ use super::args::{Args, FnError};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, many, one, opt};
 use crate::diagnostics::Code;
-use crate::eval::Value;
+use crate::value::Value;
 
 builtin!(
     String,

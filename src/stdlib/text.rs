@@ -3,7 +3,7 @@
 
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one};
-use crate::eval::Value;
+use crate::value::Value;
 use unicode_normalization::UnicodeNormalization;
 
 builtin!(

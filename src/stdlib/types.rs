@@ -7,8 +7,8 @@ use super::args::{Args, FnError};
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one};
 use crate::diagnostics::Code;
-use crate::eval::Value;
 use crate::program::TypeCheck;
+use crate::value::Value;
 
 fn test<'a>(args: &Args<'a>, ty: TypeCheck) -> Result<Value<'a>, FnError> {
     Ok(Value::Bool(ty.accepts(args.get(0))))

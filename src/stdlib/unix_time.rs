@@ -7,7 +7,7 @@ use super::percent::shift;
 use super::signature::{Absent, Example, Ty};
 use super::{builtin, one};
 use crate::diagnostics::Code;
-use crate::eval::{Value, number::parse_decimal};
+use crate::value::{Value, number::parse_decimal};
 use chrono::{DateTime, TimeZone};
 use rust_decimal::Decimal;
 

@@ -5,8 +5,8 @@
 //! are strings, pipes are still pipes, so tools such as the formatter can
 //! print the file back as written.
 
+use crate::json::Value as Json;
 pub use crate::span::Span;
-use serde_json::Value as Json;
 
 /// A parsed mapping file.
 #[derive(Clone, Debug, Default)]

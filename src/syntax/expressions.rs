@@ -6,8 +6,8 @@ use super::parser::{Builder, Rule, children};
 use super::parser::{MAX_DEPTH, PRATT};
 use crate::diagnostics::Code;
 use crate::diagnostics::Diagnostic;
+use crate::json::Value as Json;
 use pest::iterators::{Pair, Pairs};
-use serde_json::Value as Json;
 
 impl Builder<'_, '_> {
     pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {

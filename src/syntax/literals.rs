@@ -3,8 +3,8 @@
 use super::ast::*;
 use super::parser::{Builder, Rule, children};
 use crate::diagnostics::Code;
+use crate::json::Value as Json;
 use pest::iterators::Pair;
-use serde_json::Value as Json;
 
 impl Builder<'_, '_> {
     pub(super) fn text(&mut self, pair: Pair<'_, Rule>) -> Text {
@@ -42,7 +42,7 @@ impl Builder<'_, '_> {
                 Json::Array(children(pair).map(|p| self.constant(p).value).collect())
             }
             Rule::constant_object => {
-                let mut map = serde_json::Map::new();
+                let mut map = crate::json::Map::new();
                 for entry in children(pair) {
                     let mut it = children(entry);
                     let (Some(key), Some(value)) = (it.next(), it.next()) else {
@@ -73,7 +73,7 @@ impl Builder<'_, '_> {
             Rule::null_lit => Json::Null,
             _ => {
                 let span = self.span(&pair);
-                match pair.as_str().parse::<serde_json::Number>() {
+                match pair.as_str().parse::<crate::json::Number>() {
                     Ok(n) => Json::Number(n),
                     Err(_) => {
                         self.error(

@@ -5,7 +5,7 @@
 //! the receiving system may well care (a fixed number of decimals for an
 //! amount). Object keys compare as sets: their order is not a difference.
 
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 use std::fmt;
 
 /// One step of a JSON path.
@@ -183,7 +183,7 @@ pub fn diff(expected: &Json, actual: &Json, ignore: &[JsonPath]) -> Vec<Differen
 }
 
 fn compact(value: &Json) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
+    crate::json::to_string(value).unwrap_or_else(|_| value.to_string())
 }
 
 fn walk(
@@ -238,7 +238,7 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     fn shown(e: &Json, a: &Json, ignore: &[&str]) -> Vec<String> {
         let ignore: Vec<JsonPath> = ignore.iter().map(|p| JsonPath::parse(p).unwrap()).collect();
@@ -251,9 +251,9 @@ mod tests {
     #[test]
     fn numbers_compare_by_their_text() {
         let e: Json =
-            serde_json::from_str(r#"{"lines": [{"total": 1}, {"total": 12.50}]}"#).unwrap();
+            crate::json::from_str(r#"{"lines": [{"total": 1}, {"total": 12.50}]}"#).unwrap();
         let a: Json =
-            serde_json::from_str(r#"{"lines": [{"total": 1}, {"total": 12.5}]}"#).unwrap();
+            crate::json::from_str(r#"{"lines": [{"total": 1}, {"total": 12.5}]}"#).unwrap();
         assert_eq!(
             shown(&e, &a, &[]),
             [

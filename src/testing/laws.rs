@@ -32,7 +32,7 @@ pub fn asks_for_round_trip(dir: &Path) -> Result<bool, String> {
     let path = dir.join("round_trip.json");
     match super::read_optional(&path)? {
         None => Ok(false),
-        Some(serde_json::Value::Bool(on)) => Ok(on),
+        Some(crate::json::Value::Bool(on)) => Ok(on),
         Some(_) => Err(format!("`{}` must hold `true` or `false`", path.display())),
     }
 }

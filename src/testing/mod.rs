@@ -28,7 +28,7 @@
 //!
 //! ```
 //! use mapc::testing::{diff, JsonPath};
-//! use serde_json::json;
+//! use mapc::json::json;
 //! let ignore = [JsonPath::parse("$.at").unwrap()];
 //! let differences = diff(&json!({"a": 1, "at": 1}), &json!({"a": 2, "at": 2}), &ignore);
 //! assert_eq!(differences[0].to_string(), "$.a: expected 1, got 2");
@@ -42,9 +42,9 @@ pub use laws::{RoundTripFailure, asks_for_round_trip, round_trips};
 
 use crate::env::Env;
 use crate::eval::{ApplyError, RuntimeError};
+use crate::json::{Value as Json, json};
 use crate::mapping::Mapping;
 use chrono::{DateTime, FixedOffset};
-use serde_json::{Value as Json, json};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -519,7 +519,7 @@ pub fn expectation_file(actual: &Result<Json, ApplyError>) -> (&'static str, Str
             ("expected_error.json", Json::Array(errors))
         }
     };
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+    let mut text = crate::json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
     text.push('\n');
     (name, text)
 }
@@ -548,7 +548,7 @@ pub fn bless(dir: &Path, actual: &Result<Json, ApplyError>) -> std::io::Result<P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     fn case(expectation: Option<Expectation>) -> Case {
         Case {

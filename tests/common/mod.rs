@@ -1,7 +1,7 @@
 //! Helpers shared by the test files.
 
+use mapc::json::Value as Json;
 use mapc::{Env, FieldCounts, Mapping, Outcome};
-use serde_json::Value as Json;
 
 /// Applies `source` to `record` in `env`: the output as compact JSON text, or
 /// the errors as `E3xx: message` lines (`E2xx: message` lines when the
@@ -37,7 +37,7 @@ pub fn map(source: &str, record: Json) -> String {
     map_in(&Env::new(), source, record)
 }
 
-/// `Bound::apply_to` appends exactly the bytes `serde_json::to_vec` gives
+/// `Bound::apply_to` appends exactly the bytes `mapc::json::to_vec` gives
 /// for `Mapping::apply_with`'s output (and nothing when the record fails),
 /// and counts the fields as `Bound::apply_counting` does.
 #[allow(dead_code)]
@@ -64,7 +64,7 @@ pub fn assert_apply_to_agrees(name: &str, mapping: &Mapping, env: &Env, record: 
         let written = out.strip_prefix(BEFORE).expect("earlier output kept");
         match (&expected, result) {
             (Ok(json), Ok(())) => {
-                let json = serde_json::to_vec(json).expect("serialises");
+                let json = mapc::json::to_vec(json).expect("serialises");
                 assert_eq!(
                     String::from_utf8_lossy(written),
                     String::from_utf8_lossy(&json),

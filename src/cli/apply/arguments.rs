@@ -8,8 +8,8 @@ use crate::cli::input::Source;
 use crate::cli::stream::OnError;
 use crate::cli::targets::{self, Target};
 use crate::cli::{Exit, Failure};
+use mapc::json::Value as Json;
 use mapc::{Bound, Env, Mapping};
-use serde_json::Value as Json;
 
 /// `name=value`, split at the first `=`.
 pub(super) fn parse_param(text: &str) -> Result<(String, String), String> {
@@ -119,7 +119,7 @@ fn param_value(ty: Option<&str>, text: &str) -> Json {
     match ty {
         Some("string") => as_string(),
         Some("number") => text
-            .parse::<serde_json::Number>()
+            .parse::<mapc::json::Number>()
             .map_or_else(|_| as_string(), Json::Number),
         Some("bool") => match text {
             "true" => Json::Bool(true),
@@ -127,7 +127,7 @@ fn param_value(ty: Option<&str>, text: &str) -> Json {
             _ => as_string(),
         },
         // `any`, or not declared (the check reports that)
-        _ => serde_json::from_str(text).unwrap_or_else(|_| as_string()),
+        _ => mapc::json::from_str(text).unwrap_or_else(|_| as_string()),
     }
 }
 

@@ -9,8 +9,8 @@ use crate::cli::output::Output;
 use crate::cli::report::{Reporter, invalid_json};
 use crate::cli::stream::{OnError, Totals};
 use crate::cli::{Exit, Failure};
+use mapc::json::Value as Json;
 use mapc::{Bound, Env, Mapping, Outcome};
-use serde_json::Value as Json;
 use std::time::Instant;
 
 /// One JSON document: an object (or any single value) or, with
@@ -37,7 +37,7 @@ pub(super) fn apply_document(
     // a record with a key twice is rejected below, on its own (E411)
     let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => mapc::parse_json_allowing_repeated_keys(text),
-        Err(_) => serde_json::from_slice(bytes),
+        Err(_) => mapc::json::from_slice(bytes),
     };
     let document: Json = match parsed {
         Ok(document) => document,
@@ -176,13 +176,13 @@ pub(super) fn apply_document(
 /// record itself, with every error.
 fn document_reject(index: usize, record: &Json, error: &mapc::ApplyError) -> Json {
     let errors = mapc::reject::apply_error_entries(error);
-    serde_json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
+    mapc::json::json!({"index": index, "record": record, "errors": Json::Array(errors)})
 }
 
 /// A reject-file line for a record of a JSON document that failed before
 /// mapping (a key given twice): its index, the record as read, the error.
 fn input_reject(index: usize, record: &Json, diagnostic: &mapc::Diagnostic) -> Json {
-    serde_json::json!({
+    mapc::json::json!({
         "index": index,
         "record": record,
         "errors": [{

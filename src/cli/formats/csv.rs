@@ -19,8 +19,8 @@ use super::{
 };
 use csv_core::ReadRecordResult;
 use mapc::describe::Shape;
+use mapc::json::{Map, Value as Json};
 use mapc::{Bound, Code, FieldCounts, Mapping, Outcome};
-use serde_json::{Map, Value as Json};
 use std::io::{self, BufRead};
 
 /// How CSV is read and written.

@@ -17,8 +17,8 @@ pub(crate) mod ndjson;
 pub(crate) mod options;
 pub(crate) mod xml;
 
+use mapc::json::Value as Json;
 use mapc::{ApplyError, Bound, Code, FieldCounts, Outcome, Record};
-use serde_json::Value as Json;
 use std::io::{self, BufRead, BufReader, Read};
 
 /// The formats `--from` and `--to` name.

@@ -16,7 +16,7 @@
 mod run;
 
 use super::{Exit, Failure};
-use serde_json::{Value as Json, json};
+use mapc::json::{Value as Json, json};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use tiny_http::{Header, Method, Request, Response, Server};
@@ -138,7 +138,7 @@ fn answer(state: &State, host: &str, mut request: Request) -> (Request, Reply) {
                 .take(16 << 20)
                 .read_to_string(&mut body)
                 .ok()
-                .and_then(|_| serde_json::from_str::<Json>(&body).ok());
+                .and_then(|_| mapc::json::from_str(&body).ok());
             let Some(body) = parsed else {
                 let reply = json_reply(400, &json!({"error": "the body is not JSON"}));
                 return (request, reply);

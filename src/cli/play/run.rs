@@ -2,8 +2,8 @@
 //! mapping and sample, as one JSON answer.
 
 use mapc::diagnostics::render;
+use mapc::json::{Value as Json, json};
 use mapc::{Diagnostic, Env, Mapping, Options};
-use serde_json::{Value as Json, json};
 use std::path::Path;
 
 /// A diagnostic for the page: its JSON form (code, severity, message,
@@ -19,7 +19,7 @@ fn records(sample: &str) -> Result<(Vec<Json>, bool), String> {
     if sample.trim().is_empty() {
         return Ok((Vec::new(), false));
     }
-    match serde_json::from_str::<Json>(sample) {
+    match mapc::json::from_str(sample) {
         Ok(Json::Array(items)) => Ok((items, true)),
         Ok(one) => Ok((vec![one], false)),
         Err(whole) => {
@@ -28,7 +28,7 @@ fn records(sample: &str) -> Result<(Vec<Json>, bool), String> {
                 if line.trim().is_empty() {
                     continue;
                 }
-                match serde_json::from_str(line) {
+                match mapc::json::from_str(line) {
                     Ok(record) => out.push(record),
                     // one line that is not JSON: the text is not NDJSON either
                     Err(_) if out.is_empty() && i == 0 => {
@@ -68,11 +68,11 @@ pub(super) fn run(path: Option<&Path>, text: &str, sample: &str, params: &str) -
     let mut answer = json!({
         "valid": true,
         "doc": doc.to_html(),
-        "schema": serde_json::to_string_pretty(&mapping.schema()).unwrap_or_default(),
+        "schema": mapc::json::to_string_pretty(&mapping.schema()).unwrap_or_default(),
     });
     let mut env = Env::new().with_now(chrono::Utc::now().fixed_offset());
     if !params.trim().is_empty() {
-        match serde_json::from_str::<Json>(params) {
+        match mapc::json::from_str(params) {
             Ok(Json::Object(values)) => {
                 for (key, value) in values {
                     env.set_param(key, value);
@@ -102,7 +102,7 @@ pub(super) fn run(path: Option<&Path>, text: &str, sample: &str, params: &str) -
             } else {
                 outputs.pop().unwrap_or(Json::Null)
             };
-            answer["output"] = json!(serde_json::to_string_pretty(&shown).unwrap_or_default());
+            answer["output"] = json!(mapc::json::to_string_pretty(&shown).unwrap_or_default());
         }
     }
     answer["problems"] = Json::Array(problems);

@@ -28,9 +28,9 @@ pub(crate) use write::XmlWriter;
 
 use super::{Chunk, Content, Input, InputProblem, RawRecord, RecordReader, Unit};
 use mapc::describe::Shape;
+use mapc::json::{Map, Value as Json};
 use mapc::{Code, Mapping};
 use quick_xml::events::{BytesStart, Event};
-use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};
 

@@ -2,8 +2,8 @@
 //! reader documents (see the parent module).
 
 use super::super::{Mappable, RecordWriter, WriteError, Written, mapped_values};
+use mapc::json::Value as Json;
 use mapc::{Bound, Code, FieldCounts, Outcome};
-use serde_json::Value as Json;
 
 /// Is `name` an XML name mapc writes: a letter or `_` first, then
 /// letters, digits, `_`, `-`, `.`, and `:` for a prefix?

@@ -3,8 +3,8 @@
 //! of its own, distinct from JSON `null`.
 
 use super::number::Num;
+use crate::json::Value as Json;
 use crate::projection::Tree;
-use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
@@ -305,7 +305,7 @@ impl<'a> Value<'a> {
 
 /// A key of an object. Small objects (most of a projected record) are
 /// scanned: comparing a few short keys is cheaper than hashing one.
-fn get<'m>(map: &'m serde_json::Map<String, Json>, key: &str) -> Option<&'m Json> {
+fn get<'m>(map: &'m crate::json::Map<String, Json>, key: &str) -> Option<&'m Json> {
     const SCAN: usize = 8;
     if map.len() <= SCAN {
         map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
@@ -331,7 +331,7 @@ fn json_equals(a: &Json, b: &Json) -> bool {
     }
 }
 
-/// How deeply an input value (a record given as a `serde_json::Value`, or a
+/// How deeply an input value (a record given as a `mapc::json::Value`, or a
 /// parameter) may nest: serde_json's own limit when it parses text, so a
 /// value read from text and one built in code are treated alike. Deeper
 /// values are refused before anything recurses on them (cloning, writing

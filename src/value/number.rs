@@ -50,8 +50,8 @@ impl Num<'_> {
     }
 
     /// The value as a JSON number.
-    pub(crate) fn to_json(&self) -> serde_json::Number {
-        serde_json::Number::from_string_unchecked(self.text().into_owned())
+    pub(crate) fn to_json(&self) -> crate::json::Number {
+        crate::json::Number::from_string_unchecked(self.text().into_owned())
     }
 }
 
