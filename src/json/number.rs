@@ -27,12 +27,13 @@ impl Number {
         Number { text }
     }
 
-    /// A number from an `f64`, written as its shortest text that reads back
-    /// as the same `f64` (`0.1`, `1e20`); `None` for NaN and the infinities.
+    /// A number from an `f64`, written as serde_json writes it: its
+    /// shortest text that reads back as the same `f64` (`0.1`, `1e+20`);
+    /// `None` for NaN and the infinities.
     #[must_use]
     pub fn from_f64(value: f64) -> Option<Number> {
-        value.is_finite().then(|| Number {
-            text: ryu::Buffer::new().format_finite(value).to_string(),
+        serde_json::Number::from_f64(value).map(|n| Number {
+            text: n.to_string(),
         })
     }
 
