@@ -194,6 +194,6 @@ pub use env::{Budget, Env};
 pub use eval::{ApplyError, MAX_INPUT_DEPTH, Outcome, RuntimeError};
 pub use format::format;
 pub use mapping::{
-    Bound, BoundMapping, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping,
-    ParamInfo, Record, RecordError, parse_json, parse_json_allowing_repeated_keys,
+    BoundMapping, CompileError, FieldCount, FieldCounts, MAX_MAPPING_BYTES, Mapping, ParamInfo,
+    Record, RecordError, parse_json, parse_json_allowing_repeated_keys,
 };

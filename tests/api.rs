@@ -353,7 +353,7 @@ fn catch_drops_the_field_counts_of_the_part_that_failed() {
 }
 
 /// A number copied from the input is written as it was read, on both paths:
-/// the record read from text (`Mapping::read`, `Bound::apply_record_to`)
+/// the record read from text (`Mapping::read`, `BoundMapping::apply_record_to`)
 /// and the record parsed with `mapc::parse_json` (`Mapping::apply_with`).
 /// `mapc::json::from_str` keeps the texts as well (serde_json's own parse
 /// would re-spell an exponent or, with its default features, read an `f64`).

@@ -550,7 +550,7 @@ fn stats_count_rejects_and_fields() {
 fn bound_mappings_can_be_shared_between_threads() {
     fn shared<T: Send + Sync>() {}
     shared::<mapc::Mapping>();
-    shared::<mapc::Bound<'static>>();
+    shared::<mapc::BoundMapping>();
 }
 
 /// `--on-error fail` on many threads stops early without waiting forever

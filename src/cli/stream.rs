@@ -10,7 +10,7 @@ use super::formats::{
 use mapc::diagnostics::render;
 use mapc::json::Value as Json;
 use mapc::reject::{self, InputError};
-use mapc::{ApplyError, Bound, Code, Diagnostic, FieldCounts, Mapping, Outcome};
+use mapc::{ApplyError, BoundMapping, Code, Diagnostic, FieldCounts, Mapping, Outcome};
 use std::collections::BTreeMap;
 
 /// What to do with a record that fails.
@@ -179,7 +179,7 @@ enum Problem {
 /// Maps chunks of records; one per thread.
 pub(crate) struct Worker<'a> {
     pub(crate) mapping: &'a Mapping,
-    pub(crate) bound: Bound<'a>,
+    pub(crate) bound: BoundMapping,
     pub(crate) settings: &'a Settings,
 }
 

@@ -66,12 +66,6 @@ struct Inner {
     ambient: Ambient,
 }
 
-/// The former name of [`BoundMapping`], which borrowed its mapping and
-/// environment; it borrows nothing now (the lifetime is unused), and is
-/// kept so that code written for it compiles.
-#[doc(hidden)]
-pub type Bound<'a> = BoundMapping;
-
 impl Mapping {
     /// Binds `env` once, for mapping many records: its parameters (checked
     /// against the declarations, defaults filled in), its `supplied` tables

@@ -15,7 +15,7 @@ mod counts;
 mod json;
 mod record_error;
 
-pub use bound::{Bound, BoundMapping};
+pub use bound::BoundMapping;
 pub use compile::{CompileError, MAX_MAPPING_BYTES};
 pub use counts::{FieldCount, FieldCounts};
 pub use json::{Record, parse_json, parse_json_allowing_repeated_keys};

@@ -37,9 +37,9 @@ pub fn map(source: &str, record: Json) -> String {
     map_in(&Env::new(), source, record)
 }
 
-/// `Bound::apply_to` appends exactly the bytes `mapc::json::to_vec` gives
+/// `BoundMapping::apply_to` appends exactly the bytes `mapc::json::to_vec` gives
 /// for `Mapping::apply_with`'s output (and nothing when the record fails),
-/// and counts the fields as `Bound::apply_counting` does.
+/// and counts the fields as `BoundMapping::apply_counting` does.
 #[allow(dead_code)]
 pub fn assert_apply_to_agrees(name: &str, mapping: &Mapping, env: &Env, record: &Json) {
     let expected = mapping.apply_with(record, env);

@@ -9,7 +9,7 @@ use crate::cli::stream::OnError;
 use crate::cli::targets::{self, Target};
 use crate::cli::{Exit, Failure};
 use mapc::json::Value as Json;
-use mapc::{Bound, Env, Mapping};
+use mapc::{BoundMapping, Env, Mapping};
 
 /// `name=value`, split at the first `=`.
 pub(super) fn parse_param(text: &str) -> Result<(String, String), String> {
@@ -131,7 +131,7 @@ fn param_value(ty: Option<&str>, text: &str) -> Json {
     }
 }
 
-pub(super) fn bind<'a>(mapping: &'a Mapping, env: &'a Env) -> Result<Bound<'a>, Failure> {
+pub(super) fn bind(mapping: &Mapping, env: &Env) -> Result<BoundMapping, Failure> {
     // `environment` checked the parameters already
     mapping
         .bind(env)

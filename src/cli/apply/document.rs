@@ -10,7 +10,7 @@ use crate::cli::report::{Reporter, invalid_json};
 use crate::cli::stream::{OnError, Totals};
 use crate::cli::{Exit, Failure};
 use mapc::json::Value as Json;
-use mapc::{Bound, Env, Mapping, Outcome};
+use mapc::{BoundMapping, Env, Mapping, Outcome};
 use std::time::Instant;
 
 /// One JSON document: an object (or any single value) or, with
@@ -215,7 +215,7 @@ impl Records {
     /// when they are not the first).
     fn add(
         &mut self,
-        bound: &Bound<'_>,
+        bound: &BoundMapping,
         record: &Json,
     ) -> Result<Outcome<usize>, mapc::ApplyError> {
         match self {

@@ -13,7 +13,7 @@ use crate::cli::report::Reporter;
 use crate::cli::spool::Spool;
 use crate::cli::stream::{Mapped, OnError, Settings, Totals, Worker};
 use crate::cli::{Exit, Failure};
-use mapc::{Bound, Env, Mapping};
+use mapc::{BoundMapping, Env, Mapping};
 use std::collections::BTreeMap;
 use std::io;
 use std::time::Instant;
@@ -277,7 +277,7 @@ fn run_parallel(
     reader: &mut dyn RecordReader,
     sink: &mut Sink<'_>,
     mapping: &Mapping,
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     settings: &Settings,
     jobs: usize,
 ) -> Result<(), Stop> {

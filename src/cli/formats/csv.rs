@@ -20,7 +20,7 @@ use super::{
 use csv_core::ReadRecordResult;
 use mapc::describe::Shape;
 use mapc::json::{Map, Value as Json};
-use mapc::{Bound, Code, FieldCounts, Mapping, Outcome};
+use mapc::{BoundMapping, Code, FieldCounts, Mapping, Outcome};
 use std::io::{self, BufRead};
 
 /// How CSV is read and written.
@@ -571,7 +571,7 @@ impl RecordWriter for CsvWriter {
 
     fn record(
         &self,
-        bound: &Bound<'_>,
+        bound: &BoundMapping,
         record: Mappable<'_, '_>,
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,

@@ -5,7 +5,7 @@ use super::{
     Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
     WriteError, Written, fill,
 };
-use mapc::{Bound, Code, FieldCounts, Outcome};
+use mapc::{BoundMapping, Code, FieldCounts, Outcome};
 use std::io::{self, BufRead};
 
 /// Where the reader is in the array.
@@ -318,7 +318,7 @@ impl RecordReader for ArrayReader {
 /// Maps a record to compact JSON text, appended to `out`: its target
 /// records, `separator` between two.
 pub(crate) fn write_compact(
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     record: Mappable<'_, '_>,
     counts: Option<&mut FieldCounts>,
     separator: u8,
@@ -362,7 +362,7 @@ impl RecordWriter for ArrayWriter {
 
     fn record(
         &self,
-        bound: &Bound<'_>,
+        bound: &BoundMapping,
         record: Mappable<'_, '_>,
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,

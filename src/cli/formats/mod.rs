@@ -18,7 +18,7 @@ pub(crate) mod options;
 pub(crate) mod xml;
 
 use mapc::json::Value as Json;
-use mapc::{ApplyError, Bound, Code, FieldCounts, Outcome, Record};
+use mapc::{ApplyError, BoundMapping, Code, FieldCounts, Outcome, Record};
 use std::io::{self, BufRead, BufReader, Read};
 
 /// The formats `--from` and `--to` name.
@@ -246,7 +246,7 @@ pub(crate) trait RecordWriter: Send + Sync {
     /// The mapping fails, or its result does not fit the format.
     fn record(
         &self,
-        bound: &Bound<'_>,
+        bound: &BoundMapping,
         record: Mappable<'_, '_>,
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,
@@ -282,7 +282,7 @@ impl Written {
 /// Maps a record to its target records' JSON values, for the writers that
 /// encode values; `Skipped` when a guard leaves it out.
 pub(crate) fn mapped_values(
-    bound: &Bound<'_>,
+    bound: &BoundMapping,
     record: Mappable<'_, '_>,
     counts: Option<&mut FieldCounts>,
 ) -> Result<Outcome<Vec<Json>>, ApplyError> {

@@ -5,7 +5,7 @@ use super::{
     Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
     WriteError, Written, fill,
 };
-use mapc::{Bound, Code, FieldCounts, Outcome};
+use mapc::{BoundMapping, Code, FieldCounts, Outcome};
 use std::io::{self, BufRead};
 
 /// Reads NDJSON as bytes, in chunks of whole lines. Blank lines are skipped
@@ -124,7 +124,7 @@ impl RecordWriter for NdjsonWriter {
 
     fn record(
         &self,
-        bound: &Bound<'_>,
+        bound: &BoundMapping,
         record: Mappable<'_, '_>,
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,

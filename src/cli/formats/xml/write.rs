@@ -3,7 +3,7 @@
 
 use super::super::{Mappable, RecordWriter, WriteError, Written, mapped_values};
 use mapc::json::Value as Json;
-use mapc::{Bound, Code, FieldCounts, Outcome};
+use mapc::{BoundMapping, Code, FieldCounts, Outcome};
 
 /// Is `name` an XML name mapc writes: a letter or `_` first, then
 /// letters, digits, `_`, `-`, `.`, and `:` for a prefix?
@@ -146,7 +146,7 @@ impl RecordWriter for XmlWriter {
 
     fn record(
         &self,
-        bound: &Bound<'_>,
+        bound: &BoundMapping,
         record: Mappable<'_, '_>,
         counts: Option<&mut FieldCounts>,
         out: &mut Vec<u8>,
