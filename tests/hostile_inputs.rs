@@ -245,6 +245,29 @@ fn the_fuzzed_record_with_a_key_twice_is_refused_by_both_reads() {
     );
 }
 
+/// The `apply` fuzz target's second find (2026-12-01,
+/// `artifacts/apply/crash-d68d58a0…`): a number whose exponent overflows
+/// is copied as written by the projected read and the whole parse alike
+/// (serde_json's own parse re-spells it `26666e+666…`, so the target now
+/// compares with `mapc::parse_json`).
+#[test]
+fn a_huge_exponent_is_copied_as_written_by_both_reads() {
+    let text = r#"{"id":26666E666666666666666666666666666660173563218}"#;
+    let mapping = Mapping::compile("id = .id\n").expect("compiles");
+    let whole = mapping
+        .apply(&mapc::parse_json(text).expect("parses"))
+        .expect("maps");
+    let env = mapc::Env::new();
+    let bound = mapping.bind(&env).expect("binds");
+    let read = mapping.read(text).expect("reads");
+    let projected = bound.apply_record(&read).expect("maps");
+    assert_eq!(whole, projected);
+    assert_eq!(
+        projected.to_string(),
+        r#"{"id":26666E666666666666666666666666666660173563218}"#
+    );
+}
+
 #[test]
 fn a_replacement_naming_no_group_is_a_compile_error() {
     for (call, bad) in [

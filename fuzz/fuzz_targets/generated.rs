@@ -18,7 +18,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use mapc::{Env, Mapping, Outcome};
-use serde_json::{Map, Value};
+use mapc::json::{Map, Value};
 
 /// Printed mappings stop growing at this size (a `Nest` inside a `Nest`
 /// would otherwise multiply). 400 levels of nesting take a few kilobytes;
@@ -499,7 +499,7 @@ fn mapping_text(ops: &[Op]) -> String {
 }
 
 fn number(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
+    mapc::json::from_str(text).unwrap_or(Value::Null)
 }
 
 /// A record from its own small stack machine; `Deep` nests lists past
@@ -539,7 +539,7 @@ fn record(ops: &[RecOp]) -> Value {
             RecOp::Item => {
                 let qty = stack.pop().unwrap_or(Value::from(1));
                 let sku = stack.pop().unwrap_or(Value::from("A"));
-                serde_json::json!({"sku": sku, "qty": qty, "price": "9.99"})
+                mapc::json::json!({"sku": sku, "qty": qty, "price": "9.99"})
             }
         };
         stack.push(value);
@@ -556,7 +556,7 @@ fn record(ops: &[RecOp]) -> Value {
 fn apply_both(mapping: &Mapping, record: &Value, text: &str) -> Result<Outcome<Vec<Value>>, usize> {
     let mut env = Env::new();
     for param in mapping.params() {
-        env.set_param(param.name, serde_json::json!(2));
+        env.set_param(param.name, mapc::json::json!(2));
     }
     let whole = mapping.apply_all_with(record, &env);
     for error in whole
@@ -584,7 +584,7 @@ fn apply_both(mapping: &Mapping, record: &Value, text: &str) -> Result<Outcome<V
 fn run(source: &str, record: &Value) {
     let file = mapc::diagnostics::SourceFile::new("fuzz.map", source);
     let _ = mapc::syntax::parse(&file);
-    let text = serde_json::to_string(record).unwrap_or_default();
+    let text = mapc::json::to_string(record).unwrap_or_default();
     let compiled = Mapping::compile(source);
     let result = match &compiled {
         Ok(mapping) => {
