@@ -80,18 +80,70 @@ pub(crate) fn read<'t>(text: &'t str, need: &Need) -> Result<Tree<'t>, json::Err
 /// exactly what serde_json accepts (a differential test holds it to that);
 /// should the two ever disagree, the record is still refused, never read
 /// differently.
+///
+/// One difference is by design: mapc reads a number of any size as its
+/// text, where serde_json (without `arbitrary_precision`) refuses one an
+/// `f64` cannot hold. Such a number is not what is wrong, so it is blanked
+/// (`0` and spaces, every position kept) and the text asked again, a few
+/// times at most, so that the real error (a key twice, a missing bracket)
+/// is the one named, at its own line and column.
 fn error_of(text: &str, repeats_allowed: bool) -> json::Error {
-    let named = if repeats_allowed {
-        // serde_json's own value (not `IgnoredAny`, which skips nesting
-        // without its depth limit): last value wins, as in the scanner
-        serde_json::from_str::<serde_json::Value>(text).err()
+    const GIVE_UP_AFTER: usize = 16;
+    let mut text = std::borrow::Cow::Borrowed(text);
+    for _ in 0..GIVE_UP_AFTER {
+        let named = if repeats_allowed {
+            // serde_json's own value (not `IgnoredAny`, which skips nesting
+            // without its depth limit): last value wins, as in the scanner
+            serde_json::from_str::<serde_json::Value>(&text).err()
+        } else {
+            parse::parse(&text, &Need::All).err()
+        };
+        let Some(error) = named else { break };
+        if !error.to_string().starts_with("number out of range") {
+            return json::Error::from(error);
+        }
+        match blank_number_at(&text, error.line(), error.column()) {
+            Some(blanked) => text = std::borrow::Cow::Owned(blanked),
+            None => return json::Error::from(error),
+        }
+    }
+    json::Error::syntax("JSON that mapc's parser cannot read", 1, 1)
+}
+
+/// `text` with the number at serde_json's `line` and `column` (1-based,
+/// counted in bytes) replaced by `0` and spaces of the same length.
+fn blank_number_at(text: &str, line: usize, column: usize) -> Option<String> {
+    let line_start = if line <= 1 {
+        0
     } else {
-        parse::parse(text, &Need::All).err()
+        text.match_indices('\n').nth(line - 2)?.0 + 1
     };
-    named.map_or_else(
-        || json::Error::syntax("JSON that mapc's parser cannot read", 1, 1),
-        json::Error::from,
-    )
+    let bytes = text.as_bytes();
+    let in_number = |b: u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E');
+    // the column is inside the number or just past it
+    let at = (line_start + column.max(1) - 1).min(bytes.len().checked_sub(1)?);
+    let at = if in_number(bytes[at]) {
+        at
+    } else {
+        at.checked_sub(1).filter(|&i| in_number(bytes[i]))?
+    };
+    let mut start = at;
+    while start > 0 && in_number(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = at + 1;
+    while end < bytes.len() && in_number(bytes[end]) {
+        end += 1;
+    }
+    if !(bytes[start].is_ascii_digit() || bytes[start] == b'-') {
+        return None;
+    }
+    let mut blanked = String::with_capacity(text.len());
+    blanked.push_str(&text[..start]);
+    blanked.push('0');
+    blanked.extend(std::iter::repeat_n(' ', end - start - 1));
+    blanked.push_str(&text[end..]);
+    Some(blanked)
 }
 
 /// What of a JSON value the program needs. Arrays are transparent: the

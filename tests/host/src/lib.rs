@@ -64,4 +64,38 @@ mod tests {
         let converted = serde_json::Value::try_from(exact).expect("converts");
         assert_eq!(converted.to_string(), r#"{"a":7,"z":2.5}"#);
     }
+
+    /// mapc reads a number of any size as its text, where this host's
+    /// serde_json refuses one no `f64` holds; the error of a bad record
+    /// must name what is really wrong with it, where it is. (Found by the
+    /// apply fuzz target: E400 "number out of range" for a record whose
+    /// fault was a key twice. Only a build without `arbitrary_precision`
+    /// shows it, which is why the test lives here.)
+    #[test]
+    fn a_huge_number_does_not_hide_the_real_error() {
+        let twice = r#"{"id": "b", "amount": 2, "amount": 2E666666666666660}"#;
+        let error = mapc::parse_json(twice).expect_err("a key twice");
+        assert!(
+            error.to_string().starts_with("duplicate key `amount`"),
+            "{error}"
+        );
+        let digits = "1".repeat(400);
+        let open = format!("{{\"a\": 1E400, \"b\":\n  [1e999, {digits}, }}");
+        let brace = open
+            .lines()
+            .nth(1)
+            .and_then(|l| l.find('}'))
+            .expect("a brace")
+            + 1;
+        for error in [
+            mapc::parse_json(&open).expect_err("a trailing comma"),
+            mapc::json::from_str(&open).expect_err("a trailing comma"),
+        ] {
+            assert_eq!((error.line(), error.column()), (2, brace), "{error}");
+            assert!(!error.to_string().contains("out of range"), "{error}");
+        }
+        // a number alone is read, as written
+        let big = mapc::parse_json(r#"{"n": 2E666666666666660}"#).expect("reads");
+        assert_eq!(big["n"].to_string(), "2E666666666666660");
+    }
 }
