@@ -16,11 +16,15 @@ if cargo tree --no-default-features -e normal --prefix none | grep -E '^(clap|in
 fi
 
 echo "== a host crate: depending on mapc leaves the host's own serde_json as it is"
-# alone (-p): a workspace-wide build also compiles mapc's dev-dependencies,
-# whose jsonschema turns serde_json's arbitrary_precision on for that build
 cargo test --quiet -p mapc-host-check
 if cargo tree -p mapc --no-default-features -e normal,features -i serde_json 2>/dev/null | grep -E 'serde_json feature "(arbitrary_precision|preserve_order)"'; then
   echo "the library turns on a serde_json feature that changes its host's JSON" >&2
+  exit 1
+fi
+# and mapc's own tests run against the serde_json the shipped binary has: a
+# dev-dependency that turned either feature on would hide what a host sees
+if cargo tree -p mapc -e normal,dev,features -i serde_json 2>/dev/null | grep -E 'serde_json feature "(arbitrary_precision|preserve_order)"'; then
+  echo "a dev-dependency turns on a serde_json feature the shipped mapc does not have" >&2
   exit 1
 fi
 

@@ -70,9 +70,9 @@ fn required_nullable_optional_and_enum() {
 
 /// Validates `value` against `schema` with a real JSON Schema validator
 /// (draft 2020-12, formats checked); the first violation.
-/// The validator reads serde_json's values: converted, numbers exact as
-/// far as serde_json holds them (the dev-dependency's `arbitrary-precision`
-/// keeps their text in this test build).
+/// The validator reads serde_json's values: converted, so it checks the
+/// schema's number constraints on the `f64` serde_json reads (the test
+/// build has serde_json's default features, as the shipped binary has).
 fn validate(schema: &mapc::json::Value, value: &mapc::json::Value, at: &str) -> Result<(), String> {
     let schema = schema.to_serde_json().map_err(|e| e.to_string())?;
     let value = value.to_serde_json().map_err(|e| e.to_string())?;

@@ -672,6 +672,11 @@ mod tests {
                 prop_assert_eq!(serde_spelling(tree.to_json()), json, "text {:?}", text)
             }
             (Err(_), Err(_)) => {}
+            // by design: mapc reads a number of any size as its text, where
+            // serde_json without `arbitrary_precision` refuses one no `f64`
+            // holds (the error path then names the record's real fault:
+            // `error_of`)
+            (Ok(_), Err(serde)) if serde.to_string().starts_with("number out of range") => {}
             (fast, serde) => prop_assert!(
                 false,
                 "text {text:?}: the scanner says {:?}, serde_json says {:?}",
