@@ -21,8 +21,8 @@ pub(crate) fn parse(text: &str, need: &Need) -> Result<Json, serde_json::Error> 
 }
 
 /// serde_json's private marker for a number's text, should a build turn on
-/// its `arbitrary_precision` (mapc does not; a dev-dependency's feature
-/// can, in mapc's own test build).
+/// its `arbitrary_precision` (mapc does not, but a host that depends on
+/// mapc may, and Cargo then turns it on for mapc too).
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 #[derive(Clone, Copy)]
