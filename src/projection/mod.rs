@@ -25,6 +25,10 @@ pub(crate) fn scanner_agrees(text: &str, need: &Need) -> Result<(), String> {
     match (scan::project(text, need), parse::parse(text, need)) {
         (Ok(tree), Ok(json)) if serde_spelling(tree.to_json()) == json => Ok(()),
         (Err(_), Err(_)) => Ok(()),
+        // by design: mapc reads a number of any size as its text, where
+        // serde_json without `arbitrary_precision` refuses one no `f64`
+        // holds (`error_of` then names the record's real fault)
+        (Ok(_), Err(serde)) if serde.to_string().starts_with("number out of range") => Ok(()),
         (fast, serde) => Err(format!(
             "the scanner gives {:?}, serde_json {serde:?}",
             fast.map(|tree| tree.to_json())
