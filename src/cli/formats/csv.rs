@@ -14,7 +14,7 @@
 //! file then holds the decoded row.
 
 use super::{
-    Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
+    Chunk, Content, Input, InputProblem, Mappable, RecordReader, RecordStart, RecordWriter, Unit,
     WriteError, Written, fill, mapped_values,
 };
 use csv_core::ReadRecordResult;
@@ -304,13 +304,7 @@ impl CsvReader {
             })
         };
         if row.length > self.max_record as u64 {
-            return bad(
-                Code::Limit,
-                format!(
-                    "row is {} bytes; the limit is {} bytes (`--max-line-bytes`)",
-                    row.length, self.max_record
-                ),
-            );
+            return Content::Invalid(InputProblem::too_long("row", row.length, self.max_record));
         }
         let width = *self.width.get_or_insert(row.cells);
         if self.columns.len() < width {
@@ -362,15 +356,14 @@ impl RecordReader for CsvReader {
             return Ok(false);
         };
         let content = self.content(&row);
-        chunk.records.push(RawRecord {
+        let at = RecordStart {
             line: row.line,
             index: self.index,
             offset: row.offset,
             start: row.start,
-            end: chunk.bytes.len(),
-            cut_from: (row.length > self.max_record as u64).then_some(row.length),
-            content,
-        });
+        };
+        let cut_from = (row.length > self.max_record as u64).then_some(row.length);
+        chunk.push(at, cut_from, content);
         self.index += 1;
         Ok(true)
     }

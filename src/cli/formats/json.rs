@@ -2,7 +2,7 @@
 //! array (constant memory, however long), and written as an array.
 
 use super::{
-    Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
+    Chunk, Content, Input, InputProblem, Mappable, RecordReader, RecordStart, RecordWriter, Unit,
     WriteError, Written, fill,
 };
 use mapc::{BoundMapping, Code, FieldCounts, Outcome};
@@ -242,14 +242,11 @@ impl ArrayReader {
                                 chunk.bytes.pop();
                             }
                             if length > self.max_record as u64 {
-                                let content = Content::Invalid(InputProblem {
-                                    code: Code::Limit,
-                                    message: format!(
-                                        "array element is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
-                                        self.max_record
-                                    ),
-                                    column: None,
-                                });
+                                let content = Content::Invalid(InputProblem::too_long(
+                                    "array element",
+                                    length,
+                                    self.max_record,
+                                ));
                                 (content, Some(length))
                             } else if ended {
                                 (problem("input ends before the array's closing `]`"), None)
@@ -258,15 +255,13 @@ impl ArrayReader {
                             }
                         }
                     };
-                    chunk.records.push(RawRecord {
+                    let at = RecordStart {
                         line,
                         index: self.index,
                         offset,
                         start,
-                        end: chunk.bytes.len(),
-                        cut_from,
-                        content,
-                    });
+                    };
+                    chunk.push(at, cut_from, content);
                     self.index += 1;
                     return Ok(true);
                 }
@@ -279,20 +274,20 @@ impl ArrayReader {
                     let start = chunk.bytes.len();
                     let length = self.scan_rest(&mut chunk.bytes)?;
                     self.state = State::Done;
-                    chunk.records.push(RawRecord {
+                    let at = RecordStart {
                         line,
                         index: self.index,
                         offset,
                         start,
-                        end: chunk.bytes.len(),
-                        cut_from: (length > self.max_record as u64).then_some(length),
-                        content: Content::Invalid(InputProblem {
-                            code: Code::InvalidJson,
-                            message: "input is not valid JSON: text after the array's closing `]`"
-                                .to_string(),
-                            column: None,
-                        }),
+                    };
+                    let cut_from = (length > self.max_record as u64).then_some(length);
+                    let content = Content::Invalid(InputProblem {
+                        code: Code::InvalidJson,
+                        message: "input is not valid JSON: text after the array's closing `]`"
+                            .to_string(),
+                        column: None,
                     });
+                    chunk.push(at, cut_from, content);
                     self.index += 1;
                     return Ok(true);
                 }

@@ -81,6 +81,20 @@ pub(crate) struct Chunk {
 }
 
 impl Chunk {
+    /// Adds the record whose raw bytes are `bytes[start..]`, the last ones
+    /// appended, as the reader read it.
+    pub(crate) fn push(&mut self, at: RecordStart, cut_from: Option<u64>, content: Content) {
+        self.records.push(RawRecord {
+            line: at.line,
+            index: at.index,
+            offset: at.offset,
+            start: at.start,
+            end: self.bytes.len(),
+            cut_from,
+            content,
+        });
+    }
+
     pub(crate) fn new(seq: u64, bytes: usize, records: usize) -> Chunk {
         Chunk {
             seq,
@@ -113,6 +127,15 @@ pub(crate) struct RawRecord {
     pub(crate) content: Content,
 }
 
+/// Where a record starts: its line, its place, its byte offset in the
+/// input and in the chunk's bytes.
+pub(crate) struct RecordStart {
+    pub(crate) line: u64,
+    pub(crate) index: u64,
+    pub(crate) offset: u64,
+    pub(crate) start: usize,
+}
+
 impl RawRecord {
     /// The number that names the record in `unit`.
     pub(crate) fn number(&self, unit: Unit) -> u64 {
@@ -142,6 +165,20 @@ pub(crate) struct InputProblem {
     pub(crate) message: String,
     /// The 1-based column (byte) in the raw bytes, when known.
     pub(crate) column: Option<usize>,
+}
+
+impl InputProblem {
+    /// A record longer than `--max-line-bytes` (E-limit); `what` names the
+    /// format's record ("input line", "row", "array element", "record").
+    pub(crate) fn too_long(what: &str, length: u64, limit: usize) -> InputProblem {
+        InputProblem {
+            code: Code::Limit,
+            message: format!(
+                "{what} is {length} bytes; the limit is {limit} bytes (`--max-line-bytes`)"
+            ),
+            column: None,
+        }
+    }
 }
 
 /// An input format: cuts the input into records, which

@@ -2,10 +2,10 @@
 //! lines (in constant memory), written one line per record.
 
 use super::{
-    Chunk, Content, Input, InputProblem, Mappable, RawRecord, RecordReader, RecordWriter, Unit,
+    Chunk, Content, Input, InputProblem, Mappable, RecordReader, RecordStart, RecordWriter, Unit,
     WriteError, Written, fill,
 };
-use mapc::{BoundMapping, Code, FieldCounts, Outcome};
+use mapc::{BoundMapping, FieldCounts, Outcome};
 use std::io::{self, BufRead};
 
 /// Reads NDJSON as bytes, in chunks of whole lines. Blank lines are skipped
@@ -82,25 +82,18 @@ impl RecordReader for NdjsonReader {
             return Ok(true);
         }
         let content = match cut_from {
-            Some(length) => Content::Invalid(InputProblem {
-                code: Code::Limit,
-                message: format!(
-                    "input line is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
-                    self.max_line
-                ),
-                column: None,
-            }),
+            Some(length) => {
+                Content::Invalid(InputProblem::too_long("input line", length, self.max_line))
+            }
             None => Content::JsonText,
         };
-        chunk.records.push(RawRecord {
+        let at = RecordStart {
             line: self.line,
             index: self.index,
             offset,
             start,
-            end: chunk.bytes.len(),
-            cut_from,
-            content,
-        });
+        };
+        chunk.push(at, cut_from, content);
         self.index += 1;
         Ok(true)
     }

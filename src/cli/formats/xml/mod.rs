@@ -26,7 +26,7 @@ mod write;
 
 pub(crate) use write::XmlWriter;
 
-use super::{Chunk, Content, Input, InputProblem, RawRecord, RecordReader, Unit};
+use super::{Chunk, Content, Input, InputProblem, RecordReader, RecordStart, Unit};
 use mapc::describe::Shape;
 use mapc::json::{Map, Value as Json};
 use mapc::{Code, Mapping};
@@ -299,25 +299,18 @@ impl XmlReader {
         chunk.bytes.extend_from_slice(raw.trim_ascii_end());
         let cut_from = (length > self.max_record as u64).then_some(length);
         let content = match cut_from {
-            Some(length) => Content::Invalid(InputProblem {
-                code: Code::Limit,
-                message: format!(
-                    "record is {length} bytes; the limit is {} bytes (`--max-line-bytes`)",
-                    self.max_record
-                ),
-                column: None,
-            }),
+            Some(length) => {
+                Content::Invalid(InputProblem::too_long("record", length, self.max_record))
+            }
             None => content,
         };
-        chunk.records.push(RawRecord {
+        let at = RecordStart {
             line,
             index: self.index,
             offset,
             start,
-            end: chunk.bytes.len(),
-            cut_from,
-            content,
-        });
+        };
+        chunk.push(at, cut_from, content);
         self.index += 1;
     }
 
